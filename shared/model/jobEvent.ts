@@ -1,0 +1,49 @@
+import { Json, expectNonEmptyString, expectOneOf, expectRecord } from './fields';
+
+export const JOB_EVENT_TYPES = [
+  'JobStarted',
+  'FindStarted',
+  'MatchSkipped',
+  'QuerySucceeded',
+  'QueryFailed',
+  'FindFinished',
+  'PlanWritten',
+  'JobApproved',
+  'JobRejected',
+  'ForgetStarted',
+  'ObjectUpdated',
+  'ObjectUnchanged',
+  'ObjectMissing',
+  'ObjectFailed',
+  'ForgetFinished',
+  'VerifyStarted',
+  'VerifyFinished',
+  'CleanupFinished',
+  'CleanupFailed',
+  'ReportWritten',
+  'CancelRequested',
+  'JobResumed',
+  'JobFinished',
+] as const;
+export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
+
+/** jobs/<jobId>/events/<ts>-<id>.json: append-only. `data` holds hashes and counts, never match IDs. */
+export interface JobEvent {
+  id: string;
+  jobId: string;
+  type: JobEventType;
+  at: string;
+  data: { [key: string]: Json };
+}
+
+export function parseJobEvent(input: unknown, where = 'event'): JobEvent {
+  const r = expectRecord(input, where);
+  return {
+    id: expectNonEmptyString(r.id, `${where}.id`),
+    jobId: expectNonEmptyString(r.jobId, `${where}.jobId`),
+    type: expectOneOf(r.type, JOB_EVENT_TYPES, `${where}.type`),
+    at: expectNonEmptyString(r.at, `${where}.at`),
+    // Events are written by lethe itself from JSON-safe values; the record check guards the shape.
+    data: expectRecord(r.data ?? {}, `${where}.data`) as { [key: string]: Json },
+  };
+}

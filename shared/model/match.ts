@@ -1,0 +1,89 @@
+import { InputError } from './errors';
+import { describeValue, expectArray, expectNonEmptyString, expectRecord, expectString, isRecord, rejectUnknownKeys } from './fields';
+import { MAPPER_ID_PATTERN } from './dataMapper';
+
+/**
+ * What a person is matched by: one value compared with every configured column it casts to, or a
+ * composite of named columns that must all be equal. Values are text as the requester gave them.
+ */
+export type Match = { kind: 'simple'; value: string } | { kind: 'composite'; columns: Readonly<Record<string, string>> };
+
+/** HMAC-SHA256 of a match, hex. The only form of a match ID allowed in logs, events and reports. */
+export type MatchHash = string & { readonly __brand: 'MatchHash' };
+
+export const MAX_MATCH_LENGTH = 1024;
+const MAX_COMPOSITE_COLUMNS = 16;
+
+/** A match as stored in a queue batch: a string, or `{column: value}` for a composite. */
+export type MatchJson = string | Record<string, string>;
+
+export function matchToJson(match: Match): MatchJson {
+  return match.kind === 'simple' ? match.value : { ...match.columns };
+}
+
+/**
+ * Parses a match ID from outside (CLI, file, console). Numbers are accepted and kept as their text.
+ * The error never repeats the value: it may be personal data.
+ */
+export function parseMatch(input: unknown, where: string): Match {
+  if (typeof input === 'number' && Number.isFinite(input)) return parseMatch(String(input), where);
+  if (typeof input === 'string') return { kind: 'simple', value: checkMatchValue(input, where) };
+  if (!isRecord(input)) throw new InputError(`${where}: a match ID must be a string, a number or {column: value}, got ${kindOf(input)}`);
+  const names = Object.keys(input);
+  if (names.length === 0) throw new InputError(`${where}: a composite match needs at least one column`);
+  if (names.length > MAX_COMPOSITE_COLUMNS) throw new InputError(`${where}: a composite match has at most ${MAX_COMPOSITE_COLUMNS} columns`);
+  const columns: Record<string, string> = {};
+  for (const name of names.sort()) {
+    if (!/^[^.\s"]+(\.[^.\s"]+)*$/.test(name)) throw new InputError(`${where}: "${name}" is not a column name or dot path`);
+    const value = input[name];
+    const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+    if (typeof text !== 'string') throw new InputError(`${where}: column "${name}" must have a string or number value, got ${kindOf(value)}`);
+    columns[name] = checkMatchValue(text, `${where}: column "${name}"`);
+  }
+  return { kind: 'composite', columns };
+}
+
+function checkMatchValue(value: string, where: string): string {
+  if (value.trim().length === 0) throw new InputError(`${where}: a match ID must not be empty or blank`);
+  if (value.length > MAX_MATCH_LENGTH) throw new InputError(`${where}: a match ID has at most ${MAX_MATCH_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new InputError(`${where}: a match ID must not contain control characters`);
+  return value;
+}
+
+function kindOf(value: unknown): string {
+  return typeof value === 'string' ? 'a string' : describeValue(value);
+}
+
+/** One entry of the deletion queue, as stored in queue/<batchId>.jsonl. */
+export interface QueueItem {
+  /** `<batchId>.<n>`: sortable by enqueue time. */
+  id: string;
+  match: Match;
+  /** Limit the match to these mappers; absent means every mapper. */
+  mappers?: string[];
+  createdAt: string;
+}
+
+export function parseQueueItem(input: unknown, where: string): QueueItem {
+  const record = expectRecord(input, where);
+  rejectUnknownKeys(record, ['id', 'match', 'mappers', 'createdAt'], where);
+  const mappers =
+    record.mappers === undefined
+      ? undefined
+      : expectArray(record.mappers, `${where}.mappers`).map((m, i) => {
+          const id = expectString(m, `${where}.mappers[${i}]`);
+          if (!MAPPER_ID_PATTERN.test(id)) throw new InputError(`${where}.mappers[${i}]: "${id}" is not a mapper id`);
+          return id;
+        });
+  return {
+    id: expectNonEmptyString(record.id, `${where}.id`),
+    match: parseMatch(record.match, `${where}.match`),
+    ...(mappers ? { mappers } : {}),
+    createdAt: expectNonEmptyString(record.createdAt, `${where}.createdAt`),
+  };
+}
+
+export function queueItemToJson(item: QueueItem): Record<string, unknown> {
+  return { id: item.id, match: matchToJson(item.match), ...(item.mappers ? { mappers: item.mappers } : {}), createdAt: item.createdAt };
+}

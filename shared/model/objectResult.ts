@@ -1,0 +1,70 @@
+import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectStringArray, isRecord } from './fields';
+
+export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
+/**
+ * updated: rewritten without the matching rows. unchanged: no matching row at the version read (already
+ * clean, or rewritten by an earlier delivery). missing: gone, and the mapper ignores that. failed: see error.
+ */
+export type ObjectOutcome = (typeof OBJECT_OUTCOMES)[number];
+
+export interface ObjectVersionRef {
+  etag: string;
+  versionId?: string;
+  size: number;
+}
+
+/** jobs/<jobId>/objects/<sha256 of object>.json: the idempotency record of one object in one job. */
+export interface ObjectResult {
+  jobId: string;
+  mapperId: string;
+  object: string;
+  outcome: ObjectOutcome;
+  source?: ObjectVersionRef;
+  output?: ObjectVersionRef;
+  rowsBefore?: number;
+  rowsAfter?: number;
+  rowsDeleted?: number;
+  versionsDeleted?: number;
+  /** What the rewrite could not keep physically (INT96 written as INT64, REQUIRED as OPTIONAL...). */
+  physicalChanges?: string[];
+  attempts: number;
+  durationMs: number;
+  finishedAt: string;
+  error?: string;
+}
+
+export function isFinalOutcome(outcome: ObjectOutcome): boolean {
+  return outcome !== 'failed';
+}
+
+function parseVersionRef(input: unknown, where: string): ObjectVersionRef {
+  const record = expectRecord(input, where);
+  return {
+    etag: expectNonEmptyString(record.etag, `${where}.etag`),
+    ...(typeof record.versionId === 'string' ? { versionId: record.versionId } : {}),
+    size: expectInteger(record.size, `${where}.size`, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+export function parseObjectResult(input: unknown, where = 'object result'): ObjectResult {
+  const r = expectRecord(input, where);
+  const count = (key: string) => (r[key] === undefined ? undefined : expectInteger(r[key], `${where}.${key}`, 0, Number.MAX_SAFE_INTEGER));
+  const result: ObjectResult = {
+    jobId: expectNonEmptyString(r.jobId, `${where}.jobId`),
+    mapperId: expectNonEmptyString(r.mapperId, `${where}.mapperId`),
+    object: expectNonEmptyString(r.object, `${where}.object`),
+    outcome: expectOneOf(r.outcome, OBJECT_OUTCOMES, `${where}.outcome`),
+    attempts: expectInteger(r.attempts, `${where}.attempts`, 0, 1_000_000),
+    durationMs: expectInteger(r.durationMs, `${where}.durationMs`, 0, Number.MAX_SAFE_INTEGER),
+    finishedAt: expectNonEmptyString(r.finishedAt, `${where}.finishedAt`),
+  };
+  if (isRecord(r.source)) result.source = parseVersionRef(r.source, `${where}.source`);
+  if (isRecord(r.output)) result.output = parseVersionRef(r.output, `${where}.output`);
+  for (const key of ['rowsBefore', 'rowsAfter', 'rowsDeleted', 'versionsDeleted'] as const) {
+    const value = count(key);
+    if (value !== undefined) result[key] = value;
+  }
+  if (r.physicalChanges !== undefined) result.physicalChanges = expectStringArray(r.physicalChanges, `${where}.physicalChanges`);
+  if (typeof r.error === 'string') result.error = r.error;
+  return result;
+}

@@ -1,0 +1,27 @@
+import { Column } from '../model/columnType';
+import { DataFormat, DataMapper } from '../model/dataMapper';
+
+export interface TableDescription {
+  /** Folder or s3:// prefix that holds the table's objects. */
+  location: string;
+  format: DataFormat;
+  /** Data columns, without partition keys. */
+  columns: Column[];
+  /** Hive partition keys in table order. */
+  partitionKeys: string[];
+}
+
+export interface Partition {
+  /** key=value of every partition key, in table order; {} for an unpartitioned table. */
+  values: Record<string, string>;
+  location: string;
+  /** The partition's objects, when the catalog lists them (a directory lake does; Glue does not). */
+  objects?: string[];
+}
+
+/** Tables and partitions of the lake: lethe.yaml + hive folders locally, the Glue Data Catalog on AWS. */
+export interface Catalog {
+  /** InputError naming the mapper when the table does not exist or cannot be read. */
+  describeTable(mapper: DataMapper): Promise<TableDescription>;
+  listPartitions(mapper: DataMapper, table: TableDescription): Promise<Partition[]>;
+}

@@ -1,0 +1,56 @@
+/**
+ * The lake: objects addressed by URI (s3://bucket/key, or an absolute path for a directory lake).
+ * Writes are conditional, so a concurrent writer is never overwritten.
+ */
+export interface ObjectProps {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  storageClass?: string;
+  serverSideEncryption?: string;
+  sseKmsKeyId?: string;
+  bucketKeyEnabled?: boolean;
+  /** ACL grants as S3 returns them (grantee id/uri and permission). */
+  grants?: Array<{ grantee: string; permission: string }>;
+  /** A directory lake keeps the file's permission bits. */
+  fileMode?: number;
+}
+
+export interface ObjectVersion {
+  uri: string;
+  /** Opaque; changes whenever the object changes. */
+  etag: string;
+  /** Absent for a directory lake or an unversioned bucket. */
+  versionId?: string;
+}
+
+export interface ObjectHead extends ObjectVersion {
+  size: number;
+  props: ObjectProps;
+}
+
+export interface ObjectListing {
+  uri: string;
+  size: number;
+}
+
+export interface ObjectStore {
+  /** Every object under a prefix (a folder or s3://bucket/prefix/), in key order. */
+  list(prefix: string): AsyncIterable<ObjectListing>;
+  /** The current version and its properties, or undefined when the object does not exist. */
+  head(uri: string): Promise<ObjectHead | undefined>;
+  /** Streams exactly that version to a local file; ConflictError if it is gone or changed. */
+  download(at: ObjectVersion, toFile: string): Promise<void>;
+  /**
+   * Replaces the object with a local file only if it is still at `at` (If-Match), restoring `props`.
+   * Throws ConflictError and changes nothing when the object changed since it was read.
+   */
+  replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead>;
+  /** Deletes every version and delete marker of exactly this key except `keep`; returns how many. */
+  deleteOtherVersions(keep: ObjectVersion): Promise<number>;
+}

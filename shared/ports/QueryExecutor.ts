@@ -1,0 +1,40 @@
+import { ResolvedColumn } from '../model/columnType';
+import { DataMapper } from '../model/dataMapper';
+import { Partition, TableDescription } from './Catalog';
+
+/** The columns one kind of match is compared with: one column for a simple match, several for a composite. */
+export interface MatchColumnSet {
+  /** Configured paths joined by "," (e.g. `customer_id` or `first_name,last_name`): the manifest key. */
+  key: string;
+  columns: ResolvedColumn[];
+}
+
+/** One find query: the partitions that share the values of the mapper's partition keys. */
+export interface PartitionGroup {
+  /** Values of the mapper's partitionKeys for this group; {} when the mapper has none. */
+  values: Record<string, string>;
+  partitions: Partition[];
+}
+
+export interface FindQuery {
+  jobId: string;
+  mapper: DataMapper;
+  table: TableDescription;
+  group: PartitionGroup;
+  /** The match column sets that have manifest rows; never empty. */
+  matchSets: MatchColumnSet[];
+  /** State store key of the mapper's manifest (jobs/<jobId>/manifests/<mapperId>/matches.jsonl). */
+  manifestKey: string;
+}
+
+export interface FindQueryResult {
+  /** Distinct objects holding at least one matching row. */
+  objects: string[];
+  bytesScanned: number;
+}
+
+/** Runs find queries: DuckDB over local files, or Athena over Glue tables. */
+export interface QueryExecutor {
+  findObjects(query: FindQuery): Promise<FindQueryResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,21 @@
+/**
+ * Where lethe keeps its own records: queue batches, jobs, events, results, manifests, reports, the
+ * lock. Keys are relative paths like `jobs/<id>/job.json`. Writers never overwrite each other:
+ * `create` fails if the key exists, `replace` fails if it changed; both throw ConflictError.
+ */
+export interface StoredValue {
+  body: Buffer;
+  etag: string;
+}
+
+export interface StateStore {
+  read(key: string): Promise<StoredValue | undefined>;
+  create(key: string, body: Buffer | string): Promise<string>;
+  replace(key: string, body: Buffer | string, ifMatch: string): Promise<string>;
+  /** Deletes a key; with `ifMatch`, only if it is still that version. A missing key is not an error. */
+  delete(key: string, ifMatch?: string): Promise<void>;
+  /** Keys under a prefix, in lexical order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** Where a key is, for people: a file path or an s3:// URI. */
+  describe(key: string): string;
+}

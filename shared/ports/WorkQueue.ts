@@ -1,0 +1,31 @@
+import { WorkMessage } from '../model/workMessage';
+
+export interface ReceivedWork {
+  message: WorkMessage;
+  /** Handle for extend/ack/release of this delivery. */
+  receipt: string;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+}
+
+export interface QueueDepth {
+  /** Waiting to be received. */
+  visible: number;
+  /** Received and not yet acknowledged. */
+  inFlight: number;
+  /** Given up on after maxReceiveCount deliveries. */
+  deadLettered: number;
+}
+
+/** The deletion work queue, with SQS semantics: at-least-once, visibility timeout, dead-letter queue. */
+export interface WorkQueue {
+  send(messages: WorkMessage[]): Promise<void>;
+  /** Waits up to `waitSeconds` for messages; each stays hidden for `visibilitySeconds`. */
+  receive(options: { max: number; visibilitySeconds: number; waitSeconds: number }): Promise<ReceivedWork[]>;
+  /** Restarts the delivery's visibility clock; 0 makes it visible again at once (release). */
+  setVisibility(receipt: string, seconds: number): Promise<void>;
+  ack(receipt: string): Promise<void>;
+  depth(): Promise<QueueDepth>;
+  /** Removes and returns the dead-lettered messages, so the coordinator can count them as failed. */
+  drainDeadLetters(): Promise<WorkMessage[]>;
+}
