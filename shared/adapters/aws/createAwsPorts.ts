@@ -1,0 +1,53 @@
+import { tmpdir } from 'node:os';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Ports } from '../../ports/Ports';
+import { AthenaQueryExecutor } from './AthenaQueryExecutor';
+import { EcsFleet } from './EcsFleet';
+import { GlueCatalog } from './GlueCatalog';
+import { S3ObjectStore } from './S3ObjectStore';
+import { S3StateStore } from './S3StateStore';
+import { SqsWorkQueue } from './SqsWorkQueue';
+import { AwsEnv, parseAwsEnv } from './parseAwsEnv';
+
+export interface AwsPorts extends Ports {
+  lake: S3ObjectStore;
+  state: S3StateStore;
+  queue: SqsWorkQueue;
+  queries: AthenaQueryExecutor;
+  catalog: GlueCatalog;
+  fleet: EcsFleet;
+  config: AwsEnv;
+}
+
+/**
+ * Builds the aws-mode ports from the environment. The SDK reads credentials, region and
+ * AWS_ENDPOINT_URL itself; with an endpoint override (moto in tests) S3 uses path-style URLs.
+ */
+export function createAwsPorts(env: Readonly<Record<string, string | undefined>> = process.env): AwsPorts {
+  const config = parseAwsEnv(env);
+  const common = config.region ? { region: config.region } : {};
+  const s3 = new S3Client({ ...common, forcePathStyle: config.endpointUrl !== undefined });
+  const glue = new GlueClient(common);
+  const stateBucket = config.stateBucket.replace(/^s3:\/\//, '').replace(/\/.*$/, '');
+  const statePrefix = config.stateBucket.startsWith('s3://') ? config.stateBucket.replace(/^s3:\/\/[^/]+\/?/, '') : '';
+  return {
+    lake: new S3ObjectStore({ client: s3 }),
+    state: new S3StateStore({ client: s3, bucket: stateBucket, prefix: statePrefix && !statePrefix.endsWith('/') ? `${statePrefix}/` : statePrefix }),
+    queue: new SqsWorkQueue({ client: new SQSClient(common), queueUrl: config.queueUrl, deadLetterQueueUrl: config.deadLetterQueueUrl }),
+    queries: new AthenaQueryExecutor({
+      client: new AthenaClient(common),
+      glue,
+      workGroup: config.athenaWorkGroup,
+      manifestDatabase: config.glueDatabase,
+      manifestTable: config.manifestTable,
+    }),
+    catalog: new GlueCatalog({ client: glue }),
+    fleet: new EcsFleet({ client: new ECSClient(common), cluster: config.cluster, service: config.forgetService, findTaskDefinition: config.findTaskDefinition }),
+    tempDirectory: config.tempDirectory ?? tmpdir(),
+    config,
+  };
+}
