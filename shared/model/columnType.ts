@@ -1,3 +1,5 @@
+import { expectArray, expectInteger, expectOneOf, expectRecord, expectString } from './fields';
+
 /**
  * The type of a table column, as far as matching is concerned. Catalogs translate their own type
  * syntax (DuckDB, Glue/Hive) into this; the planner casts match values against it.
@@ -52,5 +54,35 @@ export function describeColumnType(type: ColumnType): string {
       return `struct<${type.fields.map((f) => `${f.name}:${describeColumnType(f.type)}`).join(',')}>`;
     case 'other':
       return type.name;
+  }
+}
+
+/** Parses a ColumnType as lethe stores it in state files (the JSON of the union above). */
+export function parseColumnTypeJson(input: unknown, where: string): ColumnType {
+  const r = expectRecord(input, where);
+  const kind = expectOneOf(r.kind, ['string', 'int', 'decimal', 'float', 'date', 'timestamp', 'boolean', 'struct', 'other'] as const, `${where}.kind`);
+  switch (kind) {
+    case 'string':
+    case 'date':
+    case 'boolean':
+      return { kind };
+    case 'int':
+      return { kind, bits: Number(expectOneOf(String(r.bits), ['8', '16', '32', '64', '128'] as const, `${where}.bits`)) as 8 | 16 | 32 | 64 | 128, signed: r.signed !== false };
+    case 'decimal':
+      return { kind, precision: expectInteger(r.precision, `${where}.precision`, 1, 76), scale: expectInteger(r.scale, `${where}.scale`, 0, 76) };
+    case 'float':
+      return { kind, bits: r.bits === 32 ? 32 : 64 };
+    case 'timestamp':
+      return { kind, unit: expectOneOf(r.unit, ['s', 'ms', 'us', 'ns'] as const, `${where}.unit`), withTimeZone: r.withTimeZone === true };
+    case 'struct':
+      return {
+        kind,
+        fields: expectArray(r.fields, `${where}.fields`).map((f, i) => {
+          const field = expectRecord(f, `${where}.fields[${i}]`);
+          return { name: expectString(field.name, `${where}.fields[${i}].name`), type: parseColumnTypeJson(field.type, `${where}.fields[${i}].type`) };
+        }),
+      };
+    case 'other':
+      return { kind, name: expectString(r.name, `${where}.name`) };
   }
 }

@@ -76,6 +76,11 @@ function parseMapperLocation(input: unknown, where: string, resolveLocation: (pa
   }
   if (input === undefined) throw new InputError(`${where}: missing (a folder, an s3:// prefix, or glue: {database, table})`);
   const record = expectRecord(input, where);
+  // A job snapshot stores the parsed form; lethe.yaml and stack config use the short forms above.
+  if (record.kind === 'prefix') return { kind: 'prefix', uri: expectNonEmptyString(record.uri, `${where}.uri`) };
+  if (record.kind === 'glue') {
+    return { kind: 'glue', database: expectNonEmptyString(record.database, `${where}.database`), table: expectNonEmptyString(record.table, `${where}.table`) };
+  }
   rejectUnknownKeys(record, ['glue'], where);
   const glue = expectRecord(record.glue, `${where}.glue`);
   rejectUnknownKeys(glue, ['database', 'table'], `${where}.glue`);

@@ -209,8 +209,8 @@ export class S3ObjectStore implements ObjectStore {
    * Versions newer than `keep` belong to a writer that came after lethe and are left alone.
    */
   private async olderVersions(bucket: string, key: string, keep: ObjectVersion): Promise<string[]> {
-    const versions: Array<{ versionId: string; modified: number }> = [];
-    const markers: Array<{ versionId: string; modified: number }> = [];
+    const versions: Array<{ versionId: string; modified: number; latest: boolean }> = [];
+    const markers: Array<{ versionId: string; modified: number; latest: boolean }> = [];
     let keyMarker: string | undefined;
     let versionMarker: string | undefined;
     do {
@@ -219,8 +219,10 @@ export class S3ObjectStore implements ObjectStore {
           new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker, RequestPayer: this.requestPayer }),
         ),
       );
-      const exact = <T extends { Key?: string; VersionId?: string; LastModified?: Date }>(items: T[] | undefined) =>
-        (items ?? []).filter((item) => item.Key === key && item.VersionId !== undefined).map((item) => ({ versionId: item.VersionId!, modified: item.LastModified?.getTime() ?? 0 }));
+      const exact = <T extends { Key?: string; VersionId?: string; LastModified?: Date; IsLatest?: boolean }>(items: T[] | undefined) =>
+        (items ?? [])
+          .filter((item) => item.Key === key && item.VersionId !== undefined)
+          .map((item) => ({ versionId: item.VersionId!, modified: item.LastModified?.getTime() ?? 0, latest: item.IsLatest === true }));
       versions.push(...exact(page.Versions));
       markers.push(...exact(page.DeleteMarkers));
       // Keys come in order, so once the listing has moved past `key` the rest is other keys.
@@ -232,8 +234,10 @@ export class S3ObjectStore implements ObjectStore {
     const index = versions.findIndex((entry) => entry.versionId === keep.versionId);
     if (index < 0) throw new ConflictError(`${keep.uri}: version ${keep.versionId} is no longer there; old versions left in place`, { object: keep.uri });
     const kept = versions[index]!;
-    // A delete marker from the same second as `keep` may be someone else's later delete: keep it.
-    const olderMarkers = markers.filter((marker) => marker.modified < kept.modified);
+    // The SDK parses versions and delete markers into two lists, losing their relative order, and
+    // LastModified has one-second resolution: a marker from the same second as `keep` counts as
+    // newer only when it is the latest entry or other writers already came after `keep`.
+    const olderMarkers = markers.filter((marker) => marker.modified < kept.modified || (marker.modified === kept.modified && !marker.latest && index === 0));
     return [...versions.slice(index + 1), ...olderMarkers].map((entry) => entry.versionId);
   }
 
@@ -292,8 +296,8 @@ export class S3ObjectStore implements ObjectStore {
       }
       // S3 checks If-Match on CompleteMultipartUpload itself; this head only narrows the window on
       // S3-compatible stores that ignore the header there (moto did when this was written).
-      const current = await this.head(at.uri);
-      if (!current || current.etag !== at.etag) throw new ConflictError(`replace ${at.uri}: changed since it was read (ETag ${at.etag}, now ${current?.etag ?? 'gone'})`, context);
+      const current = await this.currentEtag(bucket, key, at.uri);
+      if (current !== at.etag) throw new ConflictError(`replace ${at.uri}: changed since it was read (ETag ${at.etag}, now ${current ?? 'gone'}); not overwritten`, context);
       const completed = await this.conditional(`CompleteMultipartUpload ${at.uri} If-Match ${at.etag}`, at, () =>
         this.client.send(
           new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, IfMatch: at.etag, MultipartUpload: { Parts: parts }, RequestPayer: this.requestPayer }),
@@ -303,6 +307,16 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, RequestPayer: this.requestPayer })).catch(() => undefined);
       throw error;
+    }
+  }
+
+  private async currentEtag(bucket: string, key: string, uri: string): Promise<string | undefined> {
+    try {
+      return (await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, RequestPayer: this.requestPayer }))).ETag;
+    } catch (error) {
+      const translated = translateAwsError(error, `HeadObject ${uri}`, { object: uri });
+      if (translated instanceof NotFoundError) return undefined;
+      throw translated;
     }
   }
 

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConflictError, InputError } from '../../model/errors';
+import { ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
+import { withFileLock } from './fileLock';
+
+/**
+ * A lake in a folder; objects are absolute file paths. The ETag is size, modification time and inode,
+ * so any write or replacement of the file changes it. A folder keeps no versions.
+ */
+export class DirectoryObjectStore implements ObjectStore {
+  async *list(prefix: string): AsyncIterable<ObjectListing> {
+    checkLocalPath(prefix);
+    yield* walkObjects(prefix);
+  }
+
+  async head(uri: string): Promise<ObjectHead | undefined> {
+    checkLocalPath(uri);
+    try {
+      const info = await stat(uri);
+      if (!info.isFile()) return undefined;
+      return { uri, etag: fileTag(info), size: info.size, props: { fileMode: info.mode & 0o777 } };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async download(at: ObjectVersion, toFile: string): Promise<void> {
+    await this.expectVersion(at);
+    await copyFile(at.uri, toFile);
+    // A writer that changed the file while we copied it would leave us a torn copy.
+    await this.expectVersion(at);
+  }
+
+  async replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead> {
+    const dir = path.dirname(at.uri);
+    const staged = path.join(dir, `.lethe-${randomBytes(6).toString('hex')}-${path.basename(at.uri)}`);
+    // Stage next to the object so the final rename stays on one filesystem, and is atomic.
+    await copyFile(fromFile, staged);
+    try {
+      if (props.fileMode !== undefined) await chmod(staged, props.fileMode);
+      await withFileLock(path.join(dir, `.lethe-lock-${path.basename(at.uri)}`), async () => {
+        await this.expectVersion(at);
+        await rename(staged, at.uri);
+      });
+    } finally {
+      await rm(staged, { force: true });
+    }
+    const head = await this.head(at.uri);
+    if (!head) throw new ConflictError(`${at.uri} disappeared right after it was replaced`, { object: at.uri });
+    return head;
+  }
+
+  async deleteOtherVersions(): Promise<number> {
+    return 0;
+  }
+
+  private async expectVersion(at: ObjectVersion): Promise<void> {
+    const head = await this.head(at.uri);
+    if (!head) throw new ConflictError(`${at.uri} no longer exists`, { object: at.uri });
+    if (head.etag !== at.etag) throw new ConflictError(`${at.uri} changed since it was read`, { object: at.uri });
+  }
+}
+
+function fileTag(info: { size: number; mtimeMs: number; ino: number }): string {
+  return `${info.size.toString(16)}-${Math.round(info.mtimeMs * 1000).toString(16)}-${info.ino.toString(16)}`;
+}
+
+function checkLocalPath(uri: string): void {
+  if (!path.isAbsolute(uri)) throw new InputError(`${uri}: a directory lake needs absolute paths (s3:// locations need LETHE_MODE=aws)`);
+}
+
+/** Files under a folder in key order, skipping hidden and underscore names as Spark and Athena do. */
+async function* walkObjects(folder: string): AsyncIterable<ObjectListing> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) yield* walkObjects(full);
+    else if (entry.isFile()) yield { uri: full, size: (await stat(full)).size };
+  }
+}

@@ -1,0 +1,77 @@
+import { ResolvedColumn } from '../model/columnType';
+import { ManifestRow } from '../model/manifest';
+import { MatchHash, QueueItem } from '../model/match';
+import { hmacMatch } from '../privacy/hmacMatch';
+import { MatchColumnSet } from '../ports/QueryExecutor';
+import { castMatchValue } from './castMatchValue';
+
+export interface SkippedMatch {
+  matchHash: MatchHash;
+  mapperId: string;
+  /** Why it cannot match this mapper; names columns and types, never the value. */
+  reason: string;
+}
+
+export interface MapperManifest {
+  rows: ManifestRow[];
+  matchSets: MatchColumnSet[];
+  skipped: SkippedMatch[];
+  /** Queue items that apply to this mapper (before skipping). */
+  applicable: number;
+}
+
+/**
+ * Casts each queue item that applies to a mapper against the mapper's columns. A simple match yields
+ * one row per column it casts to; a composite one row for its columns together. A match that fits no
+ * column is skipped for this mapper and reported, and the job goes on.
+ */
+export function buildManifest(items: readonly QueueItem[], mapperId: string, columns: readonly ResolvedColumn[], hmacKey: Buffer): MapperManifest {
+  const rows = new Map<string, ManifestRow>();
+  const sets = new Map<string, MatchColumnSet>();
+  const skipped: SkippedMatch[] = [];
+  let applicable = 0;
+  const add = (set: MatchColumnSet, values: string[], matchHash: MatchHash) => {
+    sets.set(set.key, set);
+    const id = JSON.stringify([set.key, values]);
+    if (!rows.has(id)) rows.set(id, { match_columns: set.key, values, match_hash: matchHash });
+  };
+  for (const item of items) {
+    if (item.mappers && !item.mappers.includes(mapperId)) continue;
+    applicable++;
+    const matchHash = hmacMatch(hmacKey, item.match);
+    if (item.match.kind === 'simple') {
+      const value = item.match.value;
+      let added = 0;
+      for (const column of columns) {
+        const cast = castMatchValue(value, column.type);
+        if (cast === undefined) continue;
+        add({ key: column.configured, columns: [column] }, [cast], matchHash);
+        added++;
+      }
+      if (added === 0) skipped.push({ matchHash, mapperId, reason: `casts to none of the columns ${columns.map(describe).join(', ')}` });
+      continue;
+    }
+    const outcome = castComposite(item.match.columns, columns);
+    if (typeof outcome === 'string') skipped.push({ matchHash, mapperId, reason: outcome });
+    else add(outcome.set, outcome.values, matchHash);
+  }
+  return { rows: [...rows.values()], matchSets: [...sets.values()], skipped, applicable };
+}
+
+function castComposite(values: Readonly<Record<string, string>>, columns: readonly ResolvedColumn[]): string | { set: MatchColumnSet; values: string[] } {
+  const picked: ResolvedColumn[] = [];
+  const cast: string[] = [];
+  for (const name of Object.keys(values).sort()) {
+    const column = columns.find((c) => c.configured.toLowerCase() === name.toLowerCase());
+    if (!column) return `composite column "${name}" is not one of the mapper's columns (${columns.map((c) => c.configured).join(', ')})`;
+    const text = castMatchValue(values[name]!, column.type);
+    if (text === undefined) return `composite column ${describe(column)} cannot hold the given value`;
+    picked.push(column);
+    cast.push(text);
+  }
+  return { set: { key: picked.map((c) => c.configured).join(','), columns: picked }, values: cast };
+}
+
+function describe(column: ResolvedColumn): string {
+  return `"${column.configured}" (${column.type.kind === 'int' ? 'integer' : column.type.kind})`;
+}

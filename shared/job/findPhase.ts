@@ -1,0 +1,54 @@
+import { hmacMatch } from '../privacy/hmacMatch';
+import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
+import { FindOutcome, runFindQueries } from '../find/runFindQueries';
+import { Job } from '../model/job';
+import { manifestKey, serializeManifest } from '../model/manifest';
+import { QueueItem } from '../model/match';
+import { Ports } from '../ports/Ports';
+import { putStateValue } from '../state/putStateValue';
+import { writeMatchSets } from '../forget/matchSetsStore';
+import { JobPlan } from './jobPlan';
+import { appendEvent } from './jobStore';
+
+/** Resolves every mapper's columns and casts the queue's matches (nothing written). */
+export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, items: readonly QueueItem[], hmacKey: Buffer): Promise<MapperFind[]> {
+  const finds: MapperFind[] = [];
+  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports.catalog, mapper, items, hmacKey));
+  return finds;
+}
+
+/**
+ * The find phase: writes each mapper's typed manifest and match sets, runs the per-partition
+ * queries, and returns the purge plan. Skipped matches are reported by hash; the job goes on.
+ */
+export async function runFindPhase(ports: Ports, job: Job, items: readonly QueueItem[], hmacKey: Buffer): Promise<JobPlan> {
+  const finds = await prepareFinds(ports, job, items, hmacKey);
+  for (const find of finds) {
+    await putStateValue(ports.state, manifestKey(job.id, find.mapper.id), serializeManifest(find.manifest.rows));
+    await writeMatchSets(ports.state, job.id, find.mapper.id, find.manifest.matchSets);
+    for (const skipped of find.manifest.skipped) {
+      await appendEvent(ports.state, job.id, 'MatchSkipped', { matchHash: skipped.matchHash, mapperId: skipped.mapperId, reason: skipped.reason });
+    }
+  }
+  const outcome = await runFinds(ports, job, finds);
+  return {
+    objects: outcome.objects,
+    mappers: finds.map((find) => ({
+      mapperId: find.mapper.id,
+      matches: find.manifest.applicable,
+      manifestRows: find.manifest.rows.length,
+      queries: outcome.queries.filter((q) => q.mapperId === find.mapper.id).length,
+      objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
+    })),
+    skipped: finds.flatMap((find) => find.manifest.skipped),
+    matchHashes: items.map((item) => hmacMatch(hmacKey, item.match)),
+    bytesScanned: outcome.bytesScanned,
+  };
+}
+
+/** Runs the find queries, recording each as an event; verification calls it again after forget. */
+export async function runFinds(ports: Ports, job: Job, finds: readonly MapperFind[]): Promise<FindOutcome> {
+  return runFindQueries(ports, job.id, finds, job.settings, async (query) => {
+    await appendEvent(ports.state, job.id, 'QuerySucceeded', { ...query });
+  });
+}

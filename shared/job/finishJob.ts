@@ -1,0 +1,47 @@
+import { errorMessage } from '../model/errors';
+import { Job, TerminalStatus } from '../model/job';
+import { Ports } from '../ports/Ports';
+import { removeProcessedItems } from '../queue/deletionQueue';
+import { buildReport, Verification } from '../report/buildReport';
+import { renderReportHtml } from '../report/renderReportHtml';
+import { putStateValue } from '../state/putStateValue';
+import { readJobPlan } from './jobPlan';
+import { releaseJobLock } from './jobLock';
+import { appendEvent, jobKey, updateJob } from './jobStore';
+
+/**
+ * Ends a job: a COMPLETED job's queue items are removed; every job's manifests (the only clear match
+ * IDs besides the queue) are deleted; the report is written; the terminal status is written once;
+ * the lock is released. Safe to run again after a crash part-way.
+ */
+export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, verification: Verification, failure?: string): Promise<Job> {
+  let status: TerminalStatus = wanted;
+  const cleanupErrors: string[] = [];
+  if (status === 'COMPLETED') {
+    await removeProcessedItems(ports.state, job.queue).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
+  }
+  for (const prefix of [`jobs/${job.id}/manifests/`, `jobs/${job.id}/matchsets/`]) {
+    try {
+      for await (const key of ports.state.list(prefix)) await ports.state.delete(key);
+    } catch (error) {
+      cleanupErrors.push(`${prefix}: ${errorMessage(error)}`);
+    }
+  }
+  if (cleanupErrors.length > 0) {
+    await appendEvent(ports.state, job.id, 'CleanupFailed', { errors: cleanupErrors });
+    if (status === 'COMPLETED') status = 'COMPLETED_CLEANUP_FAILED';
+  } else {
+    await appendEvent(ports.state, job.id, 'CleanupFinished', {});
+  }
+  const finishedAt = new Date().toISOString();
+  const ended: Job = { ...job, status, finishedAt, ...(failure ? { failure } : {}) };
+  const report = await buildReport(ports.state, ended, await readJobPlan(ports.state, job.id), verification);
+  await putStateValue(ports.state, jobKey(job.id, 'report.json'), JSON.stringify(report, null, 2));
+  await putStateValue(ports.state, jobKey(job.id, 'report.html'), renderReportHtml(report));
+  await appendEvent(ports.state, job.id, 'ReportWritten', { report: ports.state.describe(jobKey(job.id, 'report.html')) });
+  const final = await updateJob(ports.state, job.id, (current) => ({ ...current, status, finishedAt, counters: { ...current.counters, ...report.totals }, ...(failure ? { failure } : {}) }));
+  await releaseJobLock(ports.state, job.id);
+  await ports.fleet.scale(0);
+  await appendEvent(ports.state, job.id, 'JobFinished', { status });
+  return final;
+}

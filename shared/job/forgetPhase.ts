@@ -1,0 +1,41 @@
+import { sleep } from '../concurrency/retryWithBackoff';
+import { listObjectResults } from '../forget/objectResultStore';
+import { Job } from '../model/job';
+import { isFinalOutcome } from '../model/objectResult';
+import { Ports } from '../ports/Ports';
+import { JobPlan } from './jobPlan';
+import { countObjectResults } from './jobCounters';
+import { appendEvent, readJob } from './jobStore';
+
+export interface ForgetProgress {
+  total: number;
+  remaining: number;
+}
+
+/**
+ * Hands the plan's unfinished objects to the fleet and waits for the queue to drain. Objects with a
+ * final result (from before a restart) are not sent again. Returns the object counters.
+ */
+export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, pollIntervalMs: number, onProgress: (p: ForgetProgress) => void): Promise<ReturnType<typeof countObjectResults>> {
+  const done = new Set((await listObjectResults(ports.state, job.id)).filter((r) => isFinalOutcome(r.outcome)).map((r) => r.object));
+  const pending = plan.objects.filter((o) => !done.has(o.object));
+  await appendEvent(ports.state, job.id, 'ForgetStarted', { objects: plan.objects.length, pending: pending.length });
+  await ports.queue.send(pending.map((o) => ({ jobId: job.id, mapperId: o.mapperId, object: o.object })));
+  await ports.fleet.scale(Math.min(pending.length, job.settings.fleetMaxTasks));
+  try {
+    for (;;) {
+      const depth = await ports.queue.depth();
+      const remaining = depth.visible + depth.inFlight;
+      onProgress({ total: plan.objects.length, remaining });
+      if (remaining === 0) break;
+      if ((await readJob(ports.state, job.id)).job.cancelRequested) break;
+      await sleep(pollIntervalMs);
+    }
+  } finally {
+    await ports.fleet.scale(0);
+  }
+  await ports.queue.drainDeadLetters();
+  const counters = countObjectResults(plan, await listObjectResults(ports.state, job.id));
+  await appendEvent(ports.state, job.id, 'ForgetFinished', { ...counters });
+  return counters;
+}

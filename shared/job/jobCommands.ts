@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { InputError } from '../model/errors';
+import { Job, isTerminal } from '../model/job';
+import { Ports } from '../ports/Ports';
+import { finishJob } from './finishJob';
+import { readJobLock } from './jobLock';
+import { appendEvent, readJob, updateJob } from './jobStore';
+import { readVerification } from './verifyPhase';
+
+/** Lets a job that waits for approval go on to FORGETTING; the caller then runs it. */
+export async function approveJob(ports: Pick<Ports, 'state'>, jobId: string, by: string): Promise<Job> {
+  const job = await updateJob(ports.state, jobId, (j) => {
+    if (j.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${jobId} is ${j.status}, not AWAITING_APPROVAL`, { jobId });
+    return { ...j, status: 'FORGETTING' };
+  });
+  await appendEvent(ports.state, jobId, 'JobApproved', { by });
+  return job;
+}
+
+/** Ends a job that waits for approval as REJECTED: the lake and the queue stay as they are. */
+export async function rejectJob(ports: Ports, jobId: string, by: string): Promise<Job> {
+  const { job } = await readJob(ports.state, jobId);
+  if (job.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${jobId} is ${job.status}, not AWAITING_APPROVAL`, { jobId });
+  await appendEvent(ports.state, jobId, 'JobRejected', { by });
+  return finishJob(ports, job, 'REJECTED', { ran: false, objectsWithMatches: [] });
+}
+
+/**
+ * Cancels a job. One that nothing is driving (waiting for approval, or whose process died) ends at
+ * once; a running one is asked to stop, and its coordinator ends it CANCELLED at its next step.
+ * Objects already rewritten stay rewritten; the queue keeps its items.
+ */
+export async function cancelJob(ports: Ports, jobId: string, by: string): Promise<Job> {
+  const { job } = await readJob(ports.state, jobId);
+  if (isTerminal(job.status)) throw new InputError(`job ${jobId} has already ended (${job.status})`, { jobId });
+  await appendEvent(ports.state, jobId, 'CancelRequested', { by });
+  const marked = await updateJob(ports.state, jobId, (j) => ({ ...j, cancelRequested: true }));
+  if (job.status === 'AWAITING_APPROVAL' || job.status === 'QUEUED' || (await isOrphaned(ports, jobId))) {
+    return finishJob(ports, marked, 'CANCELLED', await readVerification(ports, jobId));
+  }
+  return marked;
+}
+
+/**
+ * The active job, if no live process drives it: its lock names a process on this machine that has
+ * gone. Such a job is resumed by the next `lethe job start`.
+ */
+export async function findOrphanedJob(ports: Pick<Ports, 'state'>): Promise<Job | undefined> {
+  const holder = await readJobLock(ports.state);
+  if (!holder) return undefined;
+  const { job } = await readJob(ports.state, holder.lock.jobId);
+  if (isTerminal(job.status) || job.status === 'AWAITING_APPROVAL') return undefined;
+  return (await isOrphaned(ports, job.id)) ? job : undefined;
+}
+
+async function isOrphaned(ports: Pick<Ports, 'state'>, jobId: string): Promise<boolean> {
+  const holder = await readJobLock(ports.state);
+  if (!holder || holder.lock.jobId !== jobId || holder.lock.host !== hostname()) return false;
+  if (holder.lock.pid === process.pid) return false;
+  try {
+    process.kill(holder.lock.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Marks this process as the job's driver, so a later start sees it alive. */
+export async function adoptJob(ports: Pick<Ports, 'state'>, jobId: string): Promise<void> {
+  const holder = await readJobLock(ports.state);
+  if (!holder || holder.lock.jobId !== jobId) return;
+  await ports.state.replace('lock.json', JSON.stringify({ ...holder.lock, host: hostname(), pid: process.pid }), holder.etag);
+  await appendEvent(ports.state, jobId, 'JobResumed', { pid: process.pid });
+}

@@ -1,0 +1,58 @@
+import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString } from '../model/fields';
+import { MatchHash } from '../model/match';
+import { FoundObject } from '../find/runFindQueries';
+import { SkippedMatch } from '../find/buildManifest';
+import { StateStore } from '../ports/StateStore';
+import { putStateValue } from '../state/putStateValue';
+
+export interface MapperPlan {
+  mapperId: string;
+  /** Queue items that apply to the mapper, and manifest rows cast from them. */
+  matches: number;
+  manifestRows: number;
+  queries: number;
+  objects: number;
+}
+
+/** jobs/<jobId>/plan.json: what the find found, shown for approval and worked through by forget. */
+export interface JobPlan {
+  objects: FoundObject[];
+  mappers: MapperPlan[];
+  skipped: SkippedMatch[];
+  /** Every match in the job, as HMACs: what an auditor checks a request against. */
+  matchHashes: MatchHash[];
+  bytesScanned: number;
+}
+
+export function planKey(jobId: string): string {
+  return `jobs/${jobId}/plan.json`;
+}
+
+export async function writeJobPlan(state: StateStore, jobId: string, plan: JobPlan): Promise<void> {
+  await putStateValue(state, planKey(jobId), JSON.stringify(plan));
+}
+
+export async function readJobPlan(state: StateStore, jobId: string): Promise<JobPlan | undefined> {
+  const key = planKey(jobId);
+  const stored = await state.read(key);
+  if (!stored) return undefined;
+  const r = expectRecord(JSON.parse(stored.body.toString('utf8')), key);
+  const count = (v: unknown, at: string) => expectInteger(v, at, 0, Number.MAX_SAFE_INTEGER);
+  return {
+    objects: expectArray(r.objects, `${key}.objects`).map((o, i) => {
+      const x = expectRecord(o, `${key}.objects[${i}]`);
+      return { mapperId: expectNonEmptyString(x.mapperId, `${key}.objects[${i}].mapperId`), object: expectNonEmptyString(x.object, `${key}.objects[${i}].object`) };
+    }),
+    mappers: expectArray(r.mappers, `${key}.mappers`).map((m, i) => {
+      const x = expectRecord(m, `${key}.mappers[${i}]`);
+      const at = `${key}.mappers[${i}]`;
+      return { mapperId: expectNonEmptyString(x.mapperId, `${at}.mapperId`), matches: count(x.matches, `${at}.matches`), manifestRows: count(x.manifestRows, `${at}.manifestRows`), queries: count(x.queries, `${at}.queries`), objects: count(x.objects, `${at}.objects`) };
+    }),
+    skipped: expectArray(r.skipped, `${key}.skipped`).map((s, i) => {
+      const x = expectRecord(s, `${key}.skipped[${i}]`);
+      return { matchHash: expectNonEmptyString(x.matchHash, `${key}.skipped[${i}].matchHash`) as MatchHash, mapperId: expectString(x.mapperId, `${key}.skipped[${i}].mapperId`), reason: expectString(x.reason, `${key}.skipped[${i}].reason`) };
+    }),
+    matchHashes: expectArray(r.matchHashes, `${key}.matchHashes`).map((h, i) => expectNonEmptyString(h, `${key}.matchHashes[${i}]`) as MatchHash),
+    bytesScanned: count(r.bytesScanned, `${key}.bytesScanned`),
+  };
+}

@@ -1,0 +1,107 @@
+import { errorMessage } from '../model/errors';
+import { Job, JobStatus, TerminalStatus, isTerminal } from '../model/job';
+import { Ports } from '../ports/Ports';
+import { readQueueSnapshot } from '../queue/deletionQueue';
+import { runFindPhase } from './findPhase';
+import { finishJob } from './finishJob';
+import { ForgetProgress, runForgetPhase } from './forgetPhase';
+import { readJobPlan, writeJobPlan } from './jobPlan';
+import { appendEvent, readJob, updateJob } from './jobStore';
+import { readVerification, runVerifyPhase } from './verifyPhase';
+
+export interface JobProgress {
+  job: Job;
+  forget?: ForgetProgress;
+}
+
+export interface RunJobOptions {
+  hmacKey: Buffer;
+  pollIntervalMs?: number;
+  onProgress?: (progress: JobProgress) => void;
+}
+
+/**
+ * Drives a job from its current status to a terminal one, or to AWAITING_APPROVAL. Every step is
+ * recorded before the next begins, so after a crash the same call picks up where the job was.
+ */
+export async function runJob(ports: Ports, jobId: string, options: RunJobOptions): Promise<Job> {
+  const progress = options.onProgress ?? (() => {});
+  for (;;) {
+    const { job } = await readJob(ports.state, jobId);
+    progress({ job });
+    if (isTerminal(job.status) || job.status === 'AWAITING_APPROVAL') return job;
+    if (job.cancelRequested) return finishJob(ports, job, 'CANCELLED', await readVerification(ports, job.id));
+    try {
+      await runStep(ports, job, options, progress);
+    } catch (error) {
+      const failedStatus: TerminalStatus = job.status === 'FINDING' ? 'FIND_FAILED' : 'FAILED';
+      const { job: current } = await readJob(ports.state, jobId);
+      if (isTerminal(current.status)) throw error;
+      return finishJob(ports, current, failedStatus, await readVerification(ports, job.id), `${job.status}: ${errorMessage(error)}`);
+    }
+  }
+}
+
+async function runStep(ports: Ports, job: Job, options: RunJobOptions, progress: (p: JobProgress) => void): Promise<void> {
+  switch (job.status) {
+    case 'QUEUED':
+      return setStatus(ports, job, 'FINDING');
+    case 'FINDING': {
+      await appendEvent(ports.state, job.id, 'FindStarted', { mappers: job.mappers.length });
+      const items = await readQueueSnapshot(ports.state, job.queue);
+      const plan = await runFindPhase(ports, job, items, options.hmacKey);
+      await writeJobPlan(ports.state, job.id, plan);
+      await appendEvent(ports.state, job.id, 'FindFinished', { objects: plan.objects.length, skipped: plan.skipped.length, bytesScanned: plan.bytesScanned });
+      const next = plan.objects.length === 0 ? 'CLEANING_UP' : job.settings.requireApproval ? 'AWAITING_APPROVAL' : 'FORGETTING';
+      await updateJob(ports.state, job.id, (j) => ({
+        ...j,
+        status: next,
+        counters: {
+          ...j.counters,
+          matchesSkipped: plan.skipped.length,
+          queries: plan.mappers.reduce((sum, m) => sum + m.queries, 0),
+          bytesScanned: plan.bytesScanned,
+          objectsFound: plan.objects.length,
+        },
+      }));
+      if (next === 'AWAITING_APPROVAL') await appendEvent(ports.state, job.id, 'PlanWritten', { objects: plan.objects.length });
+      return;
+    }
+    case 'FORGETTING': {
+      const plan = await readJobPlan(ports.state, job.id);
+      if (!plan) throw new Error(`job ${job.id} has no plan.json`);
+      const counters = await runForgetPhase(ports, job, plan, options.pollIntervalMs ?? 500, (forget) => progress({ job, forget }));
+      const { job: current } = await readJob(ports.state, job.id);
+      if (current.cancelRequested) return;
+      await updateJob(ports.state, job.id, (j) => ({ ...j, status: j.settings.verify ? 'VERIFYING' : 'CLEANING_UP', counters: { ...j.counters, ...counters } }));
+      return;
+    }
+    case 'VERIFYING': {
+      const verification = await runVerifyPhase(ports, job, options.hmacKey);
+      await updateJob(ports.state, job.id, (j) => ({ ...j, status: 'CLEANING_UP', counters: { ...j.counters, matchesLeft: verification.objectsWithMatches.length } }));
+      return;
+    }
+    case 'CLEANING_UP': {
+      const verification = await readVerification(ports, job.id);
+      await finishJob(ports, job, decideOutcome(job, verification.objectsWithMatches.length), verification);
+      return;
+    }
+    case 'AWAITING_APPROVAL':
+      return;
+    default:
+      throw new Error(`job ${job.id}: no step for status ${job.status}`);
+  }
+}
+
+/** The terminal status a job that ran to the end earns. */
+export function decideOutcome(job: Job, objectsWithMatches: number): TerminalStatus {
+  const { objectsFailed, objectsFound } = job.counters;
+  if (objectsFailed > 0 && objectsFailed === objectsFound) return 'FORGET_FAILED';
+  if (objectsFailed > 0) return 'FORGET_PARTIALLY_FAILED';
+  if (objectsWithMatches > 0) return 'VERIFY_FAILED';
+  return 'COMPLETED';
+}
+
+async function setStatus(ports: Ports, job: Job, status: JobStatus): Promise<void> {
+  await updateJob(ports.state, job.id, (j) => ({ ...j, status }));
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { ConflictError, InputError } from '../model/errors';
+import { QueueSnapshotEntry } from '../model/job';
+import { Match, QueueItem, parseQueueItem, queueItemToJson } from '../model/match';
+import { StateStore } from '../ports/StateStore';
+
+const QUEUE_PREFIX = 'queue/';
+
+export interface NewQueueItem {
+  match: Match;
+  mappers?: string[];
+}
+
+/** Writes one batch (queue/<batchId>.jsonl) holding every item of one enqueue call; returns the items. */
+export async function enqueueMatches(state: StateStore, entries: readonly NewQueueItem[], now = new Date()): Promise<{ batchId: string; count: number }> {
+  if (entries.length === 0) throw new InputError('nothing to enqueue: give at least one match ID');
+  const batchId = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const createdAt = now.toISOString();
+  const lines: string[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    lines[i] = JSON.stringify(queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt }));
+  }
+  await state.create(`${QUEUE_PREFIX}${batchId}.jsonl`, lines.join('\n') + '\n');
+  return { batchId, count: entries.length };
+}
+
+export async function listQueueBatches(state: StateStore): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of state.list(QUEUE_PREFIX)) if (key.endsWith('.jsonl')) keys.push(key);
+  return keys;
+}
+
+export function parseBatch(text: string, key: string): QueueItem[] {
+  const items: QueueItem[] = [];
+  let lineNumber = 0;
+  for (const line of text.split('\n')) {
+    lineNumber++;
+    if (line.length === 0) continue;
+    items.push(parseQueueItem(JSON.parse(line), `${key} line ${lineNumber}`));
+  }
+  return items;
+}
+
+export async function readBatch(state: StateStore, key: string): Promise<{ items: QueueItem[]; etag: string } | undefined> {
+  const stored = await state.read(key);
+  return stored ? { items: parseBatch(stored.body.toString('utf8'), key), etag: stored.etag } : undefined;
+}
+
+/** Every item in the queue, oldest first, optionally a page of it. */
+export async function listQueue(state: StateStore, page: { offset: number; limit: number } = { offset: 0, limit: Number.MAX_SAFE_INTEGER }): Promise<{ items: QueueItem[]; total: number }> {
+  const items: QueueItem[] = [];
+  let total = 0;
+  for (const key of await listQueueBatches(state)) {
+    const batch = await readBatch(state, key);
+    if (!batch) continue;
+    for (const item of batch.items) {
+      if (total >= page.offset && items.length < page.limit) items.push(item);
+      total++;
+    }
+  }
+  return { items, total };
+}
+
+/** The queue as a job takes it: each batch with the version read. */
+export async function snapshotQueue(state: StateStore): Promise<{ entries: QueueSnapshotEntry[]; items: QueueItem[] }> {
+  const entries: QueueSnapshotEntry[] = [];
+  const items: QueueItem[] = [];
+  for (const key of await listQueueBatches(state)) {
+    const batch = await readBatch(state, key);
+    if (!batch || batch.items.length === 0) continue;
+    entries.push({ key, etag: batch.etag, items: batch.items.length });
+    items.push(...batch.items);
+  }
+  return { entries, items };
+}
+
+/**
+ * The items of a snapshot, re-read; items removed since the snapshot are left out. Enqueue never
+ * appends to an existing batch, so a batch holds no item the snapshot did not.
+ */
+export async function readQueueSnapshot(state: StateStore, snapshot: readonly QueueSnapshotEntry[]): Promise<QueueItem[]> {
+  const items: QueueItem[] = [];
+  for (const entry of snapshot) {
+    const batch = await readBatch(state, entry.key);
+    if (!batch) continue;
+    items.push(...batch.items);
+  }
+  return items;
+}
+
+/**
+ * Removes items by id, rewriting each batch that holds one with If-Match (a concurrent change makes it
+ * re-read). Returns the ids not found.
+ */
+export async function removeQueueItems(state: StateStore, ids: readonly string[]): Promise<string[]> {
+  const wanted = new Set(ids);
+  const batchKeys = new Set(ids.map((id) => `${QUEUE_PREFIX}${id.split('.')[0]}.jsonl`));
+  const found = new Set<string>();
+  for (const key of batchKeys) {
+    for (let attempt = 0; ; attempt++) {
+      const batch = await readBatch(state, key);
+      if (!batch) break;
+      const keep = batch.items.filter((item) => !wanted.has(item.id));
+      batch.items.forEach((item) => wanted.has(item.id) && found.add(item.id));
+      if (keep.length === batch.items.length) break;
+      try {
+        if (keep.length === 0) await state.delete(key, batch.etag);
+        else await state.replace(key, keep.map((item) => JSON.stringify(queueItemToJson(item))).join('\n') + '\n', batch.etag);
+        break;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || attempt > 10) throw error;
+      }
+    }
+  }
+  return ids.filter((id) => !found.has(id));
+}
+
+/** Cleanup after a job: drops the snapshot's batches, or just its items where a batch changed since. */
+export async function removeProcessedItems(state: StateStore, snapshot: readonly QueueSnapshotEntry[]): Promise<void> {
+  for (const entry of snapshot) {
+    try {
+      await state.delete(entry.key, entry.etag);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // The batch changed during the job (an item removed by hand): the items in it now were all
+      // in the snapshot, since enqueue never appends to an existing batch.
+      const batch = await readBatch(state, entry.key);
+      if (batch) await state.delete(entry.key, batch.etag);
+    }
+  }
+}

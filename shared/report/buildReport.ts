@@ -1,0 +1,45 @@
+import { listObjectResults } from '../forget/objectResultStore';
+import { Job } from '../model/job';
+import { StateStore } from '../ports/StateStore';
+import { countObjectResults } from '../job/jobCounters';
+import { JobPlan } from '../job/jobPlan';
+import { DeletionReport, describeMapperLocation } from './deletionReport';
+
+export interface Verification {
+  ran: boolean;
+  objectsWithMatches: string[];
+}
+
+/** Gathers the report from the job, its plan (absent when find failed) and the object results. */
+export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification): Promise<DeletionReport> {
+  const results = (await listObjectResults(state, job.id)).sort((a, b) => (a.object < b.object ? -1 : 1));
+  const emptyPlan: JobPlan = { objects: [], mappers: [], skipped: [], matchHashes: [], bytesScanned: 0 };
+  const totals = countObjectResults(plan ?? emptyPlan, results);
+  return {
+    reportVersion: 1,
+    job: {
+      id: job.id,
+      status: job.status,
+      createdBy: job.createdBy,
+      createdAt: job.createdAt,
+      finishedAt: job.finishedAt ?? new Date().toISOString(),
+      ...(job.failure ? { failure: job.failure } : {}),
+    },
+    mappers: job.mappers.map((mapper) => {
+      const planned = plan?.mappers.find((m) => m.mapperId === mapper.id);
+      return {
+        id: mapper.id,
+        location: describeMapperLocation(mapper),
+        format: mapper.format ?? 'from catalog',
+        columns: mapper.columns,
+        deleteOldVersions: mapper.deleteOldVersions,
+        ...(planned ? { matches: planned.matches, manifestRows: planned.manifestRows, queries: planned.queries, objects: planned.objects } : {}),
+      };
+    }),
+    matchIds: { count: job.counters.matchIds, hashes: plan?.matchHashes ?? [], skipped: plan?.skipped ?? [], hashAlgorithm: 'HMAC-SHA256' },
+    find: { queries: job.counters.queries, bytesScanned: job.counters.bytesScanned },
+    objects: results,
+    totals,
+    verification,
+  };
+}

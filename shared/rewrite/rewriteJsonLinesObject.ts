@@ -1,0 +1,41 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
+import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
+import { DataColumn, ORDINAL_COLUMN, rewriteTextObject, TextRecordFormat } from './rewriteTextObject';
+
+/**
+ * JSON Lines: each non-blank line is one row. Blank (whitespace-only) lines are not rows, as for
+ * DuckDB's reader; they are kept where they are.
+ */
+export function rewriteJsonLinesObject(connection: DuckDBConnection, request: FormatRewriteRequest): Promise<RewriteResult> {
+  return rewriteTextObject(connection, request, async () => jsonLinesFormat);
+}
+
+const jsonLinesFormat: TextRecordFormat = {
+  boundary: { kind: 'lines' },
+  classify: (record) => (isBlank(record) ? 'verbatim' : 'data'),
+  // Wrapping the line as a value, instead of adding a key to it, leaves its own keys untouched.
+  numberedLine: (record, ordinal) => Buffer.concat([Buffer.from(`{"${ORDINAL_COLUMN}":${ordinal},"r":`), trimLineEnd(record), Buffer.from('}\n')]),
+  numberedRelation(numberedFile: string, columns?: readonly DataColumn[]): string {
+    // sample_size = -1 infers types from every line, so a late line of another shape cannot fail the read.
+    const typed = columns
+      ? `, columns = {${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT', 'r': ${quoteLiteral(structType(columns))}}`
+      : ', sample_size = -1';
+    return `(SELECT ${ORDINAL_COLUMN}, r.* FROM read_json(${quoteLiteral(numberedFile)}, format = 'newline_delimited'${typed}))`;
+  },
+};
+
+function structType(columns: readonly DataColumn[]): string {
+  return `STRUCT(${columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`).join(', ')})`;
+}
+
+function isBlank(record: Buffer): boolean {
+  for (const byte of record) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  return true;
+}
+
+function trimLineEnd(record: Buffer): Buffer {
+  let end = record.length;
+  while (end > 0 && (record[end - 1] === 0x0a || record[end - 1] === 0x0d)) end--;
+  return record.subarray(0, end);
+}

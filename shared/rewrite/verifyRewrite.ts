@@ -1,0 +1,49 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import { buildMatchPredicate } from '../duckdb/matchTables';
+import { LetheError } from '../model/errors';
+import { MatchColumnSet } from '../ports/QueryExecutor';
+import { queryRows } from './queryRows';
+import { readDuckDbFile } from './readDuckDbFile';
+import { RewriteContext } from './rewriteObject';
+
+export interface RewriteCheck {
+  /** A FROM item that reads the written output with its data columns only, e.g. `read_parquet('out')`. */
+  outputRelation: string;
+  /** The input's columns as DuckDB described them. */
+  expectedColumns: readonly { name: string; type: string }[];
+  /** rowsBefore - rowsDeleted. */
+  expectedRows: number;
+  matchSets: readonly MatchColumnSet[];
+  context: RewriteContext;
+}
+
+/**
+ * Reads the output back before anyone may replace the source with it: the row count adds up, no row
+ * matches, and the columns are the input's. Every failed check is listed in one LetheError.
+ */
+export async function verifyRewrite(connection: DuckDBConnection, check: RewriteCheck): Promise<void> {
+  const { context } = check;
+  const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', async () => {
+    const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`);
+    const [counts] = await queryRows(
+      connection,
+      `SELECT count(*) AS row_count, count(*) FILTER (WHERE ${buildMatchPredicate(check.matchSets, 't')}) AS match_count FROM ${check.outputRelation} t`,
+    );
+    return {
+      columns: described.map((column) => `${String(column.column_name)} ${String(column.column_type)}`),
+      rows: Number(counts?.row_count),
+      matches: Number(counts?.match_count),
+    };
+  });
+  const problems: string[] = [];
+  if (rows !== check.expectedRows) problems.push(`it has ${rows} rows, expected ${check.expectedRows}`);
+  if (matches !== 0) problems.push(`${matches} rows still match`);
+  const expected = check.expectedColumns.map((column) => `${column.name} ${column.type}`);
+  if (expected.join(', ') !== columns.join(', ')) problems.push(`its columns are (${columns.join(', ')}), expected (${expected.join(', ')})`);
+  if (problems.length > 0) {
+    throw new LetheError(`mapper "${context.mapperId}": the rewrite of ${context.object} failed its check: ${problems.join('; ')}`, {
+      mapperId: context.mapperId,
+      object: context.object,
+    });
+  }
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { InputError, errorMessage } from '../shared/model/errors';
+import { isTerminal } from '../shared/model/job';
+import { CliContext } from './cliContext';
+import { demoCommand } from './commands/demoCommand';
+import { initCommand } from './commands/initCommand';
+import {
+  jobApproveCommand,
+  jobCancelCommand,
+  jobEventsCommand,
+  jobListCommand,
+  jobRejectCommand,
+  jobReportCommand,
+  jobStartCommand,
+  jobStatusCommand,
+} from './commands/jobCommands';
+import { enqueueCommand, queueListCommand, queueRemoveCommand } from './commands/queueCommands';
+
+const USAGE = `usage: lethe [--config PATH] [--json] COMMAND
+  demo [--dir D] [--rows N]        sample lake, queue, one job, report
+  init                             write a starter lethe.yaml
+  enqueue [--mapper M]... ID... | --file F | --composite a=1,b=x
+  queue list [--offset N] [--limit N] | queue remove ITEM...
+  job start [--wait] | job list | job status JOB | job events JOB
+  job report JOB [--format json|html|md] | job approve JOB [--wait] | job reject JOB | job cancel JOB
+  console [--port P]               the web console on 127.0.0.1`;
+
+/** Exit codes: 0 success, 1 bad usage/config/input, 2 a waited-for job ended other than COMPLETED. */
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', default: 'lethe.yaml' },
+      json: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      dir: { type: 'string', default: 'lethe-demo' },
+      rows: { type: 'string', default: '20000' },
+      mapper: { type: 'string', multiple: true, default: [] },
+      file: { type: 'string' },
+      composite: { type: 'string', multiple: true, default: [] },
+      offset: { type: 'string', default: '0' },
+      limit: { type: 'string', default: '50' },
+      format: { type: 'string', default: 'json' },
+      port: { type: 'string', default: '8080' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 1;
+  }
+  const context = new CliContext(values.config, values.json);
+  try {
+    switch (command) {
+      case 'demo': {
+        const { context: demo, job } = await demoCommand(values.dir, wholeNumber(values.rows, '--rows', 1), values.json);
+        await demo.close();
+        return job.status === 'COMPLETED' ? 0 : 2;
+      }
+      case 'init':
+        await initCommand(values.config);
+        return 0;
+      case 'enqueue':
+        await enqueueCommand(context, { ids: [sub, ...rest].filter((v): v is string => v !== undefined), composite: values.composite, mappers: values.mapper, ...(values.file ? { file: values.file } : {}) });
+        return 0;
+      case 'queue':
+        if (sub === 'list') await queueListCommand(context, { offset: wholeNumber(values.offset, '--offset', 0), limit: wholeNumber(values.limit, '--limit', 1) });
+        else if (sub === 'remove') await queueRemoveCommand(context, rest);
+        else throw new InputError(`queue ${sub ?? ''}: expected "queue list" or "queue remove ITEM..."`);
+        return 0;
+      case 'job':
+        return await runJobCommand(context, sub, rest[0], values);
+      default:
+        throw new InputError(`unknown command "${command}"\n${USAGE}`);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+async function runJobCommand(context: CliContext, sub: string | undefined, jobId: string | undefined, values: { wait: boolean; format: string }): Promise<number> {
+  const needId = () => {
+    if (!jobId) throw new InputError(`job ${sub}: name the job (see lethe job list)`);
+    return jobId;
+  };
+  const exitFor = (status: string) => (values.wait && status !== 'COMPLETED' && status !== 'AWAITING_APPROVAL' ? 2 : 0);
+  switch (sub) {
+    case 'start':
+      return exitFor((await jobStartCommand(context, values.wait)).status);
+    case 'list':
+      await jobListCommand(context);
+      return 0;
+    case 'status':
+      await jobStatusCommand(context, needId());
+      return 0;
+    case 'events':
+      await jobEventsCommand(context, needId());
+      return 0;
+    case 'report':
+      await jobReportCommand(context, needId(), values.format);
+      return 0;
+    case 'approve': {
+      const job = await jobApproveCommand(context, needId(), values.wait);
+      return isTerminal(job.status) ? exitFor(job.status) : 0;
+    }
+    case 'reject':
+      await jobRejectCommand(context, needId());
+      return 0;
+    case 'cancel':
+      await jobCancelCommand(context, needId());
+      return 0;
+    default:
+      throw new InputError(`job ${sub ?? ''}: expected start, list, status, events, report, approve, reject or cancel`);
+  }
+}
+
+function wholeNumber(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new InputError(`${flag} ${text}: expected a whole number of at least ${min}`);
+  return value;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // One clear line; the stack only when asked for, since users act on the message.
+      process.stderr.write(`lethe: ${errorMessage(error)}\n`);
+      if (error instanceof Error && process.env.LETHE_DEBUG) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,106 @@
+import { currentUser } from '../../shared/job/currentUser';
+import { InputError, NotFoundError } from '../../shared/model/errors';
+import { Job, checkJobId } from '../../shared/model/job';
+import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
+import { jobKey, listJobEvents, listJobIds, readJob } from '../../shared/job/jobStore';
+import { runJob } from '../../shared/job/runJob';
+import { startJob } from '../../shared/job/startJob';
+import { DeletionReport } from '../../shared/report/deletionReport';
+import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
+import { CliContext } from '../cliContext';
+import { createProgressLine } from '../progressLine';
+
+/**
+ * lethe job start: creates a job from the queue (or resumes one whose process died) and drives it
+ * here, since the local queue and workers live in this process. Returns the job as it ended or
+ * paused; --wait makes anything but COMPLETED exit 2.
+ */
+export async function jobStartCommand(context: CliContext, wait: boolean): Promise<Job> {
+  const config = await context.loadConfig();
+  const { ports } = await context.ports();
+  const orphan = await findOrphanedJob(ports);
+  let job: Job;
+  if (orphan) {
+    await adoptJob(ports, orphan.id);
+    process.stderr.write(`resuming job ${orphan.id} (${orphan.status}), whose process stopped\n`);
+    job = orphan;
+  } else {
+    job = await startJob(ports.state, config, currentUser());
+    if (!context.json) process.stdout.write(`${job.id}\n`);
+  }
+  return driveJob(context, job.id, wait);
+}
+
+export async function driveJob(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
+  const { ports } = await context.ports();
+  const progress = wait && !context.json ? createProgressLine() : undefined;
+  const ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
+  progress?.done();
+  const reportPath = ports.state.describe(jobKey(jobId, 'report.html'));
+  const text = ended.status === 'AWAITING_APPROVAL'
+    ? `job ${jobId} found ${ended.counters.objectsFound} objects and awaits approval: lethe job approve ${jobId} (or reject)`
+    : `job ${jobId} ended ${ended.status}: ${ended.counters.rowsDeleted} rows deleted from ${ended.counters.objectsUpdated} objects\nreport: ${reportPath}`;
+  context.print({ job: ended, report: reportPath }, text);
+  return ended;
+}
+
+export async function jobListCommand(context: CliContext): Promise<void> {
+  const { ports } = await context.ports();
+  const jobs = await Promise.all((await listJobIds(ports.state)).map(async (id) => (await readJob(ports.state, id)).job));
+  context.print(
+    jobs.map((j) => ({ id: j.id, status: j.status, createdAt: j.createdAt, finishedAt: j.finishedAt, counters: j.counters })),
+    jobs.length === 0 ? 'no jobs yet' : jobs.map((j) => `${j.id}  ${j.status.padEnd(24)} ${j.createdAt}  rows deleted ${j.counters.rowsDeleted}`).join('\n'),
+  );
+}
+
+export async function jobStatusCommand(context: CliContext, jobId: string): Promise<void> {
+  const { ports } = await context.ports();
+  const { job } = await readJob(ports.state, checkJobId(jobId));
+  const c = job.counters;
+  context.print(
+    job,
+    [
+      `job ${job.id}: ${job.status}${job.cancelRequested ? ' (cancel requested)' : ''}`,
+      `started ${job.createdAt} by ${job.createdBy}${job.finishedAt ? `, finished ${job.finishedAt}` : ''}`,
+      `match IDs ${c.matchIds} (${c.matchesSkipped} skipped for a mapper), queries ${c.queries}, bytes scanned ${c.bytesScanned}`,
+      `objects found ${c.objectsFound}, updated ${c.objectsUpdated}, unchanged ${c.objectsUnchanged}, missing ${c.objectsMissing}, failed ${c.objectsFailed}`,
+      `rows deleted ${c.rowsDeleted}, old versions deleted ${c.versionsDeleted}, matches left after verify ${c.matchesLeft}`,
+      ...(job.failure ? [`failure: ${job.failure}`] : []),
+    ].join('\n'),
+  );
+}
+
+export async function jobEventsCommand(context: CliContext, jobId: string): Promise<void> {
+  const { ports } = await context.ports();
+  await readJob(ports.state, checkJobId(jobId));
+  const events = await listJobEvents(ports.state, jobId);
+  context.print(events, events.map((e) => `${e.at}  ${e.type.padEnd(16)} ${JSON.stringify(e.data)}`).join('\n'));
+}
+
+export async function jobReportCommand(context: CliContext, jobId: string, format: string): Promise<void> {
+  const { ports } = await context.ports();
+  const stored = await ports.state.read(jobKey(checkJobId(jobId), format === 'html' ? 'report.html' : 'report.json'));
+  if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`);
+  if (format === 'json' || format === 'html') process.stdout.write(stored.body.toString('utf8') + (format === 'json' ? '\n' : ''));
+  else if (format === 'md') process.stdout.write(renderReportMarkdown(JSON.parse(stored.body.toString('utf8')) as DeletionReport));
+  else throw new InputError(`--format ${format}: expected json, html or md`);
+}
+
+/** Approves a job and, the workers being local, carries it on to its end here. */
+export async function jobApproveCommand(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
+  const { ports } = await context.ports();
+  await approveJob(ports, checkJobId(jobId), currentUser());
+  return driveJob(context, jobId, wait);
+}
+
+export async function jobRejectCommand(context: CliContext, jobId: string): Promise<void> {
+  const { ports } = await context.ports();
+  const job = await rejectJob(ports, checkJobId(jobId), currentUser());
+  context.print(job, `job ${jobId} rejected: the lake and the queue are unchanged`);
+}
+
+export async function jobCancelCommand(context: CliContext, jobId: string): Promise<void> {
+  const { ports } = await context.ports();
+  const job = await cancelJob(ports, checkJobId(jobId), currentUser());
+  context.print(job, job.status === 'CANCELLED' ? `job ${jobId} cancelled` : `job ${jobId}: cancel requested; it stops at its next step`);
+}
