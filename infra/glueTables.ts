@@ -1,0 +1,91 @@
+import { DataFormat } from '../shared/model/dataMapper';
+import { unreachable } from '../shared/model/errors';
+import { GlueColumn, LakeTable } from './stackConfig';
+
+/** The plain shape of an aws.glue.CatalogTable's arguments that lethe decides. */
+export interface GlueTableSpec {
+  databaseName: string;
+  name: string;
+  tableType: 'EXTERNAL_TABLE';
+  parameters: Record<string, string>;
+  partitionKeys: GlueColumn[];
+  storageDescriptor: {
+    location: string;
+    inputFormat: string;
+    outputFormat: string;
+    serDeInfo: { serializationLibrary: string; parameters: Record<string, string> };
+    columns: GlueColumn[];
+  };
+}
+
+const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
+const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
+const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
+
+function storageFor(format: DataFormat): Pick<GlueTableSpec['storageDescriptor'], 'inputFormat' | 'outputFormat' | 'serDeInfo'> {
+  switch (format) {
+    case 'parquet':
+      return {
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        serDeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', parameters: {} },
+      };
+    case 'json':
+      return { inputFormat: TEXT_INPUT, outputFormat: TEXT_OUTPUT, serDeInfo: { serializationLibrary: JSON_SERDE, parameters: {} } };
+    case 'csv':
+      return {
+        inputFormat: TEXT_INPUT,
+        outputFormat: TEXT_OUTPUT,
+        serDeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': ',' } },
+      };
+    default:
+      return unreachable(format);
+  }
+}
+
+/** A lake table as Glue holds it; partitions are registered by whoever writes the lake. */
+export function lakeTableSpec(table: LakeTable): GlueTableSpec {
+  return {
+    databaseName: table.database,
+    name: table.name,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: { classification: table.format, ...(table.format === 'csv' ? { 'skip.header.line.count': '1' } : {}) },
+    partitionKeys: table.partitionKeys,
+    storageDescriptor: { location: table.location, ...storageFor(table.format), columns: table.columns },
+  };
+}
+
+export const MANIFESTS_TABLE = 'manifests';
+
+/**
+ * The manifests table over jobs/<jobId>/manifests/<mapperId>/matches.jsonl (ManifestRow lines).
+ * Partition projection with injected job_id and mapper_id: a query names both, so jobs never add
+ * partitions and Athena reads one job's one mapper.
+ */
+export function manifestsTableSpec(database: string, stateBucket: string): GlueTableSpec {
+  return {
+    databaseName: database,
+    name: MANIFESTS_TABLE,
+    tableType: 'EXTERNAL_TABLE',
+    parameters: {
+      classification: 'json',
+      'projection.enabled': 'true',
+      'projection.job_id.type': 'injected',
+      'projection.mapper_id.type': 'injected',
+      'storage.location.template': `s3://${stateBucket}/jobs/\${job_id}/manifests/\${mapper_id}/`,
+    },
+    partitionKeys: [
+      { name: 'job_id', type: 'string' },
+      { name: 'mapper_id', type: 'string' },
+    ],
+    storageDescriptor: {
+      location: `s3://${stateBucket}/jobs/`,
+      ...storageFor('json'),
+      columns: [
+        { name: 'match_columns', type: 'string' },
+        { name: 'values', type: 'array<string>' },
+        { name: 'match_hash', type: 'string' },
+      ],
+    },
+  };
+}

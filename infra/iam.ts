@@ -1,0 +1,64 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { ecsTasksTrustPolicy, executionPolicy, findTaskPolicy, forgetTaskPolicy } from './iamPolicies';
+import { LakeScope } from './lakeScope';
+import { AwsScope, PolicyDocument } from './policyDocument';
+import { ResourceNames } from './resourceNames';
+
+export interface IamArgs {
+  scope: pulumi.Input<AwsScope>;
+  names: ResourceNames;
+  lake: LakeScope;
+  stateBucketName: pulumi.Input<string>;
+  kmsKeyArns: pulumi.Input<string[]>;
+  manifestsTable: pulumi.Input<string>;
+  deletionQueueArn: pulumi.Input<string>;
+  deadLetterQueueArn: pulumi.Input<string>;
+}
+
+/** One role per task, each with one inline policy from iamPolicies.ts, plus the ECS execution role. */
+export class Iam extends pulumi.ComponentResource {
+  readonly executionRoleArn: pulumi.Output<string>;
+  readonly findRoleArn: pulumi.Output<string>;
+  readonly forgetRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('lethe:iam:Iam', name, {}, opts);
+    const n = args.names;
+    const taskScope = pulumi
+      .all([args.scope, args.stateBucketName, args.kmsKeyArns, args.manifestsTable, args.deletionQueueArn, args.deadLetterQueueArn])
+      .apply(([scope, stateBucket, kmsKeyArns, manifestsTable, deletionQueueArn, deadLetterQueueArn]) => ({
+        ...scope,
+        stateBucket,
+        kmsKeyArns,
+        lake: args.lake,
+        letheDatabase: n.glueDatabase,
+        manifestsTable,
+        workgroup: n.workgroup,
+        deletionQueueArn,
+        deadLetterQueueArn,
+        cluster: n.cluster,
+        forgetService: n.forgetService,
+      }));
+    const role = (suffix: string, description: string, policy: pulumi.Output<PolicyDocument>) => {
+      const r = new aws.iam.Role(
+        `${name}-${suffix}`,
+        { description, assumeRolePolicy: pulumi.output(args.scope).apply((s) => JSON.stringify(ecsTasksTrustPolicy(s))), maxSessionDuration: 3600 },
+        { parent: this },
+      );
+      new aws.iam.RolePolicy(`${name}-${suffix}`, { role: r.id, policy: policy.apply((p) => JSON.stringify(p)) }, { parent: this });
+      return r;
+    };
+    const execution = role(
+      'execution',
+      'lethe: pull the image, write task logs',
+      pulumi.output(args.scope).apply((s) => executionPolicy({ ...s, repository: n.repository, logGroups: [n.findLogGroup, n.forgetLogGroup] })),
+    );
+    const find = role('find', 'lethe find task: Athena queries, job state, scale the forget service', taskScope.apply(findTaskPolicy));
+    const forget = role('forget', 'lethe forget worker: rewrite mapped lake objects, consume the deletion queue', taskScope.apply(forgetTaskPolicy));
+    this.executionRoleArn = execution.arn;
+    this.findRoleArn = find.arn;
+    this.forgetRoleArn = forget.arn;
+    this.registerOutputs({ executionRoleArn: this.executionRoleArn, findRoleArn: this.findRoleArn, forgetRoleArn: this.forgetRoleArn });
+  }
+}

@@ -1,0 +1,216 @@
+import { GlueTableRef, LakeScope, S3Location } from './lakeScope';
+import { AwsScope, PolicyDocument, PolicyStatement, policyDocument } from './policyDocument';
+import { CONFIG_KEY, LOCK_KEY, STATE_PREFIXES } from './resourceNames';
+
+export interface TaskPolicyScope extends AwsScope {
+  stateBucket: string;
+  /** lethe's key (state bucket, queues, Athena results) and any lake bucket keys. */
+  kmsKeyArns: string[];
+  lake: LakeScope;
+  letheDatabase: string;
+  manifestsTable: string;
+  workgroup: string;
+  deletionQueueArn: string;
+  deadLetterQueueArn: string;
+  cluster: string;
+  forgetService: string;
+}
+
+const s3Arn = (p: string, bucket: string, key?: string) => `arn:${p}:s3:::${bucket}${key === undefined ? '' : `/${key}`}`;
+
+function objectArns(p: string, locations: readonly S3Location[]): string[] {
+  return locations.map((l) => s3Arn(p, l.bucket, `${l.prefix}*`));
+}
+
+/** ListBucket-style statements per bucket, limited to the prefixes by the s3:prefix condition. */
+function bucketListStatements(sid: string, p: string, actions: string[], locations: readonly S3Location[]): PolicyStatement[] {
+  const byBucket = new Map<string, string[]>();
+  for (const l of locations) byBucket.set(l.bucket, [...(byBucket.get(l.bucket) ?? []), `${l.prefix}*`]);
+  return [...byBucket].map(([bucket, prefixes], i) => ({
+    Sid: `${sid}${i}`,
+    Effect: 'Allow' as const,
+    Action: actions,
+    Resource: [s3Arn(p, bucket)],
+    Condition: { StringLike: { 's3:prefix': prefixes } },
+  }));
+}
+
+function glueArns(s: AwsScope, tables: readonly GlueTableRef[]): string[] {
+  const base = `arn:${s.partition}:glue:${s.region}:${s.accountId}`;
+  const databases = [...new Set(tables.map((t) => t.database))];
+  return [`${base}:catalog`, ...databases.map((d) => `${base}:database/${d}`), ...tables.map((t) => `${base}:table/${t.database}/${t.table}`)];
+}
+
+const kmsStatement = (s: TaskPolicyScope): PolicyStatement => ({
+  Sid: 'UseLetheAndLakeKeys',
+  Effect: 'Allow',
+  Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+  Resource: s.kmsKeyArns,
+});
+
+/**
+ * The find task (job coordinator): Athena in its workgroup only, Glue reads of the mapped tables and
+ * the manifests table, reads of the mapped lake prefixes (Athena scans with the caller's rights),
+ * state writes under jobs/, the lock and Athena results, sends to the deletion queue, and scaling of
+ * the forget service only.
+ */
+export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
+  const p = s.partition;
+  const state = (key: string) => s3Arn(p, s.stateBucket, key);
+  const manifests: GlueTableRef = { database: s.letheDatabase, table: s.manifestsTable };
+  const stateRead: S3Location[] = [{ bucket: s.stateBucket, prefix: '' }];
+  return policyDocument([
+    {
+      Sid: 'RunQueriesInWorkgroup',
+      Effect: 'Allow',
+      Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+      Resource: [`arn:${p}:athena:${s.region}:${s.accountId}:workgroup/${s.workgroup}`],
+    },
+    {
+      Sid: 'ReadMappedTables',
+      Effect: 'Allow',
+      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+      Resource: glueArns(s, [...s.lake.tables, manifests]),
+    },
+    { Sid: 'ReadMappedLocations', Effect: 'Allow', Action: ['s3:GetObject'], Resource: objectArns(p, s.lake.locations) },
+    ...bucketListStatements('ListMappedLocations', p, ['s3:ListBucket'], s.lake.locations),
+    { Sid: 'LocateBuckets', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [...new Set([s.stateBucket, ...s.lake.locations.map((l) => l.bucket)])].map((b) => s3Arn(p, b)) },
+    { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [state('*')] },
+    ...bucketListStatements('ListState', p, ['s3:ListBucket'], stateRead),
+    {
+      // The lock and the queue snapshot live beside jobs/: taking the lock and removing processed
+      // queue items are part of a job (DESIGN.md, steps 2 and 7).
+      Sid: 'WriteJobState',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.secrets}*`)],
+    },
+    { Sid: 'RemoveProcessedQueueItems', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [state(`${STATE_PREFIXES.queue}*`)] },
+    {
+      Sid: 'WriteAthenaResults',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Resource: [state(`${STATE_PREFIXES.athenaResults}*`)],
+    },
+    { Sid: 'SendWork', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: [s.deletionQueueArn] },
+    {
+      Sid: 'TallyFailedWork',
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      Resource: [s.deadLetterQueueArn],
+    },
+    {
+      Sid: 'ScaleForgetService',
+      Effect: 'Allow',
+      Action: ['ecs:UpdateService', 'ecs:DescribeServices'],
+      Resource: [`arn:${p}:ecs:${s.region}:${s.accountId}:service/${s.cluster}/${s.forgetService}`],
+    },
+    kmsStatement(s),
+  ]);
+}
+
+/**
+ * The forget worker: read and rewrite only the mapped lake prefixes (including deleting old
+ * versions and restoring tags and ACLs), read job state and write its results, and consume its queue.
+ */
+export function forgetTaskPolicy(s: TaskPolicyScope): PolicyDocument {
+  const p = s.partition;
+  const state = (key: string) => s3Arn(p, s.stateBucket, key);
+  return policyDocument([
+    {
+      Sid: 'RewriteMappedObjects',
+      Effect: 'Allow',
+      Action: [
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:GetObjectTagging',
+        's3:GetObjectVersionTagging',
+        's3:GetObjectAcl',
+        's3:GetObjectVersionAcl',
+        's3:PutObject',
+        's3:PutObjectTagging',
+        's3:PutObjectAcl',
+        's3:DeleteObjectVersion',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      ],
+      Resource: objectArns(p, s.lake.locations),
+    },
+    ...bucketListStatements('ListMappedVersions', p, ['s3:ListBucket', 's3:ListBucketVersions'], s.lake.locations),
+    {
+      Sid: 'ReadJobState',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(CONFIG_KEY), state(`${STATE_PREFIXES.secrets}*`), state(`${STATE_PREFIXES.tmp}*`)],
+    },
+    ...bucketListStatements('ListJobState', p, ['s3:ListBucket'], [
+      { bucket: s.stateBucket, prefix: STATE_PREFIXES.jobs },
+      { bucket: s.stateBucket, prefix: STATE_PREFIXES.tmp },
+    ]),
+    {
+      // Results and events are per object under the job; temp files are rewrite scratch space.
+      Sid: 'WriteResultsAndTemp',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: [state(`${STATE_PREFIXES.jobs}*/objects/*`), state(`${STATE_PREFIXES.jobs}*/events/*`), state(`${STATE_PREFIXES.tmp}*`)],
+    },
+    { Sid: 'RemoveTemp', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:AbortMultipartUpload'], Resource: [state(`${STATE_PREFIXES.tmp}*`)] },
+    {
+      Sid: 'ConsumeWork',
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      Resource: [s.deletionQueueArn],
+    },
+    kmsStatement(s),
+  ]);
+}
+
+export interface ExecutionPolicyScope extends AwsScope {
+  repository: string;
+  logGroups: string[];
+}
+
+/** Pulls the image and writes the task logs; nothing else. */
+export function executionPolicy(s: ExecutionPolicyScope): PolicyDocument {
+  const base = `${s.region}:${s.accountId}`;
+  return policyDocument([
+    {
+      // GetAuthorizationToken is account-wide: IAM accepts no resource but "*" for it.
+      Sid: 'RegistryLogin',
+      Effect: 'Allow',
+      Action: ['ecr:GetAuthorizationToken'],
+      Resource: ['*'],
+    },
+    {
+      Sid: 'PullImage',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Resource: [`arn:${s.partition}:ecr:${base}:repository/${s.repository}`],
+    },
+    {
+      Sid: 'WriteLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: s.logGroups.map((g) => `arn:${s.partition}:logs:${base}:log-group:${g}:log-stream:*`),
+    },
+  ]);
+}
+
+/** Only ECS tasks of this account may assume the task roles (confused-deputy guard). */
+export function ecsTasksTrustPolicy(s: AwsScope): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: 'EcsTasksOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: ['sts:AssumeRole'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': s.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:${s.partition}:ecs:${s.region}:${s.accountId}:*` },
+      },
+    },
+  ]);
+}
+
+/** Actions that IAM only grants on Resource "*"; the infra tests allow "*" for these alone. */
+export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];

@@ -1,0 +1,24 @@
+import { createLethe } from './lethe';
+import { readStackConfig } from './readStackConfig';
+
+const lethe = createLethe(readStackConfig());
+
+export const region = lethe.region;
+export const stateBucket = lethe.stateBucket;
+export const configKey = lethe.configKey;
+export const kmsKeyArn = lethe.kmsKeyArn;
+export const deletionQueueUrl = lethe.deletionQueueUrl;
+export const deadLetterQueueUrl = lethe.deadLetterQueueUrl;
+export const athenaWorkgroup = lethe.athenaWorkgroup;
+export const glueDatabase = lethe.glueDatabase;
+export const clusterName = lethe.clusterName;
+export const forgetServiceName = lethe.forgetServiceName;
+export const findTaskDefinition = lethe.findTaskDefinition;
+export const findTaskDefinitionArn = lethe.findTaskDefinitionArn;
+export const subnetIds = lethe.subnetIds;
+export const securityGroupId = lethe.securityGroupId;
+export const imageUri = lethe.imageUri;
+export const notificationTopicArn = lethe.notificationTopicArn;
+export const letheEnvironment = lethe.letheEnvironment;
+export const letheCommand = lethe.letheCommand;
+export const runTaskCommand = lethe.runTaskCommand;

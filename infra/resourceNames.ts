@@ -1,0 +1,59 @@
+/**
+ * Physical names of the resources the tasks address by name. They are fixed here, once, so that IAM
+ * policies, task environments and outputs can name a resource before it exists (a task definition
+ * cannot carry its own ARN, and the find role must name the forget service it scales).
+ */
+export interface ResourceNames {
+  /** lethe-<stack>: cluster, workgroup, queue and family prefix. */
+  prefix: string;
+  cluster: string;
+  findFamily: string;
+  forgetFamily: string;
+  forgetService: string;
+  deletionQueue: string;
+  deadLetterQueue: string;
+  workgroup: string;
+  /** Glue database for the manifests table (Glue and Athena want [a-z0-9_]). */
+  glueDatabase: string;
+  repository: string;
+  findLogGroup: string;
+  forgetLogGroup: string;
+  jobOutcomeRule: string;
+}
+
+export function resourceNamesFor(stack: string): ResourceNames {
+  const slug = stack.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'default';
+  const prefix = `lethe-${slug}`;
+  return {
+    prefix,
+    cluster: prefix,
+    findFamily: `${prefix}-find`,
+    forgetFamily: `${prefix}-forget`,
+    forgetService: `${prefix}-forget`,
+    deletionQueue: `${prefix}-deletion`,
+    deadLetterQueue: `${prefix}-deletion-dlq`,
+    workgroup: prefix,
+    glueDatabase: `lethe_${slug.replace(/-/g, '_')}`,
+    repository: prefix,
+    findLogGroup: `/lethe/${slug}/find`,
+    forgetLogGroup: `/lethe/${slug}/forget`,
+    jobOutcomeRule: `${prefix}-job-outcome`,
+  };
+}
+
+/** State bucket prefixes, shared by lifecycle rules, IAM scopes and the Athena result location. */
+export const STATE_PREFIXES = {
+  queue: 'queue/',
+  jobs: 'jobs/',
+  config: 'config/',
+  secrets: 'secrets/',
+  athenaResults: 'athena-results/',
+  tmp: 'tmp/',
+} as const;
+
+/** The mapper config the tasks read (LETHE_CONFIG_KEY); the shape parseLetheConfig accepts. */
+export const CONFIG_KEY = 'config/lethe.json';
+/** The state store's lock object (DESIGN.md: lock.json). */
+export const LOCK_KEY = 'lock.json';
+/** Tag the find task puts on manifests, so a lifecycle rule can expire match IDs a job left behind. */
+export const MATCH_ID_TAG = { key: 'lethe-content', value: 'match-ids' } as const;

@@ -1,0 +1,271 @@
+import { DATA_FORMATS, DataFormat, DataMapper, parseDataMappers } from '../shared/model/dataMapper';
+import { InputError } from '../shared/model/errors';
+import {
+  collectProblems,
+  expectArray,
+  expectBoolean,
+  expectInteger,
+  expectNonEmptyString,
+  expectOneOf,
+  expectRecord,
+  isRecord,
+  rejectUnknownKeys,
+} from '../shared/model/fields';
+import { Settings, parseSettings } from '../shared/model/settings';
+import { ResourceNames, resourceNamesFor } from './resourceNames';
+
+/** A lake bucket: an existing one lethe is granted access to, or a fresh one lethe creates. */
+export interface LakeBucket {
+  name: string;
+  create: boolean;
+  /** The bucket's SSE-KMS key when it is not lethe's own; the task roles may use it. */
+  kmsKeyArn?: string;
+}
+
+export interface GlueColumn {
+  name: string;
+  /** Glue/Hive type text: bigint, string, decimal(10,2), struct<email:string>. */
+  type: string;
+}
+
+/** A lake table lethe declares in Glue (location, format, columns, partition keys). */
+export interface LakeTable {
+  database: string;
+  name: string;
+  /** s3://bucket/prefix/ inside one of the lake buckets. */
+  location: string;
+  format: DataFormat;
+  columns: GlueColumn[];
+  partitionKeys: GlueColumn[];
+}
+
+export type NetworkConfig =
+  | { kind: 'existing'; vpcId: string; subnetIds: string[] }
+  | { kind: 'create'; cidrBlock: string; availabilityZones: number };
+
+export interface LetheStackConfig {
+  stack: string;
+  names: ResourceNames;
+  lakeBuckets: LakeBucket[];
+  lakeTables: LakeTable[];
+  dataMappers: DataMapper[];
+  settings: Settings;
+  network: NetworkConfig;
+  /** Athena cost guard: a query scanning more than this is cancelled. */
+  bytesScannedCutoffPerQuery: number;
+  logRetentionDays: number;
+  notificationEmail?: string;
+  /** Let `pulumi destroy` delete non-empty buckets (dev stacks). */
+  forceDestroy: boolean;
+  /** Ephemeral disk per forget task: rewrites stream objects through it. */
+  forgetEphemeralStorageGiB: number;
+}
+
+/** Stack config keys, in the `lethe:` namespace. */
+export const STACK_CONFIG_KEYS = [
+  'lake',
+  'dataMappers',
+  'settings',
+  'network',
+  'athena',
+  'logRetentionDays',
+  'notificationEmail',
+  'forceDestroy',
+  'forgetEphemeralStorageGiB',
+] as const;
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const GLUE_NAME = /^[a-z0-9_]{1,255}$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const GLUE_TYPE = /^[a-z][a-z0-9_<>,:() ]*$/i;
+const ATHENA_MIN_CUTOFF = 10 * 1024 * 1024;
+const TEN_GIB = 10 * 1024 ** 3;
+
+/**
+ * Parses and cross-checks a stack's `lethe:*` config. Every problem is collected and thrown once,
+ * one line each, naming the key: `Pulumi.dev.yaml: lethe:dataMappers[1] (mapper "orders").location: ...`.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, stack: string, where = `Pulumi.${stack}.yaml`): LetheStackConfig {
+  const at = (key: string) => `${where}: lethe:${key}`;
+  let lakeBuckets: LakeBucket[] = [];
+  let lakeTables: LakeTable[] = [];
+  let dataMappers: DataMapper[] = [];
+  let settings: Settings | undefined;
+  let network: NetworkConfig = { kind: 'create', cidrBlock: '10.80.0.0/16', availabilityZones: 2 };
+  let bytesScannedCutoffPerQuery = TEN_GIB;
+  let logRetentionDays = 90;
+  let notificationEmail: string | undefined;
+  let forceDestroy = false;
+  let forgetEphemeralStorageGiB = 50;
+  collectProblems(
+    [
+      () => {
+        const lake = expectRecord(raw.lake, at('lake'));
+        rejectUnknownKeys(lake, ['buckets', 'tables'], at('lake'));
+        collectProblems(
+          [
+            () => (lakeBuckets = expectArray(lake.buckets, `${at('lake')}.buckets`).map((b, i) => parseLakeBucket(b, `${at('lake')}.buckets[${i}]`))),
+            () => (lakeTables = expectArray(lake.tables ?? [], `${at('lake')}.tables`).map((t, i) => parseLakeTable(t, `${at('lake')}.tables[${i}]`))),
+          ],
+          `${at('lake')}: several problems`,
+        );
+      },
+      () => (dataMappers = parseDataMappers(raw.dataMappers ?? [], at('dataMappers'))),
+      () => {
+        settings = parseSettings(raw.settings, at('settings'));
+        // Stack config is stored in clear in Pulumi.<stack>.yaml; the key would be readable by anyone
+        // with the repository. The find task generates one in the state bucket (secrets/) instead.
+        if (settings.hmacKey !== undefined) throw new InputError(`${at('settings')}.hmacKey: do not put the HMAC key in stack config; lethe generates one in the state bucket`);
+      },
+      () => raw.network !== undefined && (network = parseNetwork(raw.network, at('network'))),
+      () => {
+        if (raw.athena === undefined) return;
+        const athena = expectRecord(raw.athena, at('athena'));
+        rejectUnknownKeys(athena, ['bytesScannedCutoffPerQuery'], at('athena'));
+        if (athena.bytesScannedCutoffPerQuery !== undefined) {
+          bytesScannedCutoffPerQuery = expectInteger(athena.bytesScannedCutoffPerQuery, `${at('athena')}.bytesScannedCutoffPerQuery`, ATHENA_MIN_CUTOFF, Number.MAX_SAFE_INTEGER);
+        }
+      },
+      () => {
+        if (raw.logRetentionDays === undefined) return;
+        logRetentionDays = expectInteger(raw.logRetentionDays, at('logRetentionDays'), 1, 3653);
+        if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) throw new InputError(`${at('logRetentionDays')}: CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(', ')}, got ${logRetentionDays}`);
+      },
+      () => {
+        if (raw.notificationEmail === undefined) return;
+        const email = expectNonEmptyString(raw.notificationEmail, at('notificationEmail'));
+        if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new InputError(`${at('notificationEmail')}: "${email}" is not an e-mail address`);
+        notificationEmail = email;
+      },
+      () => raw.forceDestroy !== undefined && (forceDestroy = expectBoolean(raw.forceDestroy, at('forceDestroy'))),
+      () => raw.forgetEphemeralStorageGiB !== undefined && (forgetEphemeralStorageGiB = expectInteger(raw.forgetEphemeralStorageGiB, at('forgetEphemeralStorageGiB'), 21, 200)),
+    ],
+    `${where}: the stack config has problems`,
+  );
+  collectProblems(crossChecks(lakeBuckets, lakeTables, dataMappers, where), `${where}: the stack config has problems`);
+  return {
+    stack,
+    names: resourceNamesFor(stack),
+    lakeBuckets,
+    lakeTables,
+    dataMappers,
+    settings: settings!,
+    network,
+    bytesScannedCutoffPerQuery,
+    logRetentionDays,
+    ...(notificationEmail ? { notificationEmail } : {}),
+    forceDestroy,
+    forgetEphemeralStorageGiB,
+  };
+}
+
+function parseLakeBucket(input: unknown, where: string): LakeBucket {
+  const r = expectRecord(input, where);
+  rejectUnknownKeys(r, ['name', 'create', 'kmsKeyArn'], where);
+  const name = expectNonEmptyString(r.name, `${where}.name`);
+  if (!BUCKET_NAME.test(name)) throw new InputError(`${where}.name: "${name}" is not an S3 bucket name`);
+  const kmsKeyArn = r.kmsKeyArn === undefined ? undefined : expectNonEmptyString(r.kmsKeyArn, `${where}.kmsKeyArn`);
+  if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/.test(kmsKeyArn)) {
+    throw new InputError(`${where}.kmsKeyArn: expected a KMS key ARN, got "${kmsKeyArn}"`);
+  }
+  return { name, create: r.create === undefined ? false : expectBoolean(r.create, `${where}.create`), ...(kmsKeyArn ? { kmsKeyArn } : {}) };
+}
+
+function parseLakeTable(input: unknown, where: string): LakeTable {
+  const r = expectRecord(input, where);
+  rejectUnknownKeys(r, ['database', 'name', 'location', 'format', 'columns', 'partitionKeys'], where);
+  const database = expectNonEmptyString(r.database, `${where}.database`);
+  const name = expectNonEmptyString(r.name, `${where}.name`);
+  const here = `${where} (table "${database}.${name}")`;
+  if (!GLUE_NAME.test(database)) throw new InputError(`${here}.database: Glue names are lowercase letters, digits and _`);
+  if (!GLUE_NAME.test(name)) throw new InputError(`${here}.name: Glue names are lowercase letters, digits and _`);
+  const location = expectNonEmptyString(r.location, `${here}.location`);
+  if (!/^s3:\/\/[^/]+\/(.+\/)?$/.test(location)) throw new InputError(`${here}.location: expected s3://bucket/prefix/ ending in /, got "${location}"`);
+  const columns = parseColumns(r.columns, `${here}.columns`);
+  if (columns.length === 0) throw new InputError(`${here}.columns: a table needs at least one column`);
+  return {
+    database,
+    name,
+    location,
+    format: expectOneOf(r.format, DATA_FORMATS, `${here}.format`),
+    columns,
+    partitionKeys: r.partitionKeys === undefined ? [] : parseColumns(r.partitionKeys, `${here}.partitionKeys`),
+  };
+}
+
+function parseColumns(input: unknown, where: string): GlueColumn[] {
+  return expectArray(input, where).map((item, i) => {
+    const r = expectRecord(item, `${where}[${i}]`);
+    rejectUnknownKeys(r, ['name', 'type'], `${where}[${i}]`);
+    const name = expectNonEmptyString(r.name, `${where}[${i}].name`);
+    const type = expectNonEmptyString(r.type, `${where}[${i}].type`);
+    if (!GLUE_TYPE.test(type)) throw new InputError(`${where}[${i}].type: "${type}" is not a Glue type`);
+    return { name, type };
+  });
+}
+
+function parseNetwork(input: unknown, where: string): NetworkConfig {
+  const r = expectRecord(input, where);
+  if (isRecord(r.create)) {
+    rejectUnknownKeys(r, ['create'], where);
+    rejectUnknownKeys(r.create, ['cidrBlock', 'availabilityZones'], `${where}.create`);
+    const cidrBlock = r.create.cidrBlock === undefined ? '10.80.0.0/16' : expectNonEmptyString(r.create.cidrBlock, `${where}.create.cidrBlock`);
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(cidrBlock)) throw new InputError(`${where}.create.cidrBlock: expected an IPv4 CIDR from /16 to /24, got "${cidrBlock}"`);
+    const availabilityZones = r.create.availabilityZones === undefined ? 2 : expectInteger(r.create.availabilityZones, `${where}.create.availabilityZones`, 1, 4);
+    return { kind: 'create', cidrBlock, availabilityZones };
+  }
+  rejectUnknownKeys(r, ['vpcId', 'subnetIds'], where);
+  const vpcId = expectNonEmptyString(r.vpcId, `${where}.vpcId`);
+  const subnetIds = expectArray(r.subnetIds, `${where}.subnetIds`).map((s, i) => expectNonEmptyString(s, `${where}.subnetIds[${i}]`));
+  if (subnetIds.length === 0) throw new InputError(`${where}.subnetIds: name at least one private subnet (or use create: {})`);
+  return { kind: 'existing', vpcId, subnetIds };
+}
+
+/** Checks across keys: every table in a lake bucket, every mapper on a declared table and its columns. */
+function crossChecks(buckets: LakeBucket[], tables: LakeTable[], mappers: DataMapper[], where: string): Array<() => void> {
+  const bucketNames = new Set(buckets.map((b) => b.name));
+  const checks: Array<() => void> = [];
+  const seenTables = new Set<string>();
+  tables.forEach((table, i) => {
+    const here = `${where}: lethe:lake.tables[${i}] (table "${table.database}.${table.name}")`;
+    checks.push(() => {
+      const bucket = bucketOf(table.location);
+      if (!bucketNames.has(bucket)) throw new InputError(`${here}.location: bucket "${bucket}" is not in lethe:lake.buckets`);
+    });
+    checks.push(() => {
+      const key = `${table.database}.${table.name}`;
+      if (seenTables.has(key)) throw new InputError(`${here}: declared twice`);
+      seenTables.add(key);
+    });
+  });
+  mappers.forEach((mapper, i) => {
+    const here = `${where}: lethe:dataMappers[${i}] (mapper "${mapper.id}")`;
+    checks.push(() => {
+      const location = mapper.location;
+      if (location.kind !== 'glue') throw new InputError(`${here}.location: on AWS a mapper names a Glue table: {glue: {database, table}}`);
+      const table = tables.find((t) => t.database === location.database && t.name === location.table);
+      if (!table) throw new InputError(`${here}.location: Glue table "${location.database}.${location.table}" is not declared in lethe:lake.tables`);
+      if (mapper.format !== undefined && mapper.format !== table.format) {
+        throw new InputError(`${here}.format: "${mapper.format}" but table "${table.database}.${table.name}" is ${table.format}`);
+      }
+      const columnNames = new Set(table.columns.map((c) => c.name.toLowerCase()));
+      const missing = mapper.columns.filter((c) => !columnNames.has(c.split('.')[0]!.toLowerCase()));
+      if (missing.length > 0) throw new InputError(`${here}.columns: ${missing.map((c) => `"${c}"`).join(', ')} not in table "${table.database}.${table.name}"`);
+      const keys = new Set(table.partitionKeys.map((k) => k.name));
+      const badKeys = mapper.partitionKeys.filter((k) => !keys.has(k));
+      if (badKeys.length > 0) throw new InputError(`${here}.partitionKeys: ${badKeys.map((k) => `"${k}"`).join(', ')} not a partition key of "${table.database}.${table.name}"`);
+    });
+  });
+  return checks;
+}
+
+/** s3://bucket/prefix/ -> bucket. */
+export function bucketOf(s3Uri: string): string {
+  return s3Uri.slice('s3://'.length).split('/')[0]!;
+}
+
+/** s3://bucket/prefix/ -> prefix/ ('' for a whole bucket). */
+export function keyPrefixOf(s3Uri: string): string {
+  return s3Uri.slice('s3://'.length).split('/').slice(1).join('/');
+}
