@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { copyFile, readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildMatchPredicate } from '../../../shared/duckdb/matchTables';
+import { parseDuckDbType } from '../../../shared/duckdb/parseDuckDbType';
+import { columnReference, quoteLiteral } from '../../../shared/duckdb/sqlText';
+import { ColumnType, isMatchableType } from '../../../shared/model/columnType';
+import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
+import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
+import { loadMatches, matchColumnSet, PARQUET_TESTING, readWithHyparquet, RewriteWorkspace, sha256File, withRewriteWorkspace } from '../../support/rewriteFixtures';
+
+const DATA = path.join(PARQUET_TESTING, 'data');
+const BAD_DATA = path.join(PARQUET_TESTING, 'bad_data');
+
+/** data/ files DuckDB 1.5.6 cannot read in full: LZ4 with Hadoop framing, BYTE_STREAM_SPLIT on ints, a MAP without values. */
+const UNREADABLE_BY_DUCKDB = new Map<string, RegExp>([
+  ['byte_stream_split_extended.gzip.parquet', /BYTE_STREAM_SPLIT/],
+  ['hadoop_lz4_compressed.parquet', /compression codec/i],
+  ['non_hadoop_lz4_compressed.parquet', /compression codec/i],
+  ['map_no_value.parquet', /MAP_KEY_VALUE/],
+]);
+
+/**
+ * data/ files no match can hit: only BLOB or list columns, or their first matchable column is NULL in
+ * every row (or there are no rows).
+ */
+const NOTHING_MATCHABLE = new Set([
+  'binary.parquet',
+  'fixed_length_byte_array.parquet',
+  'null_list.parquet',
+  'column_chunk_key_value_metadata.parquet',
+  'datapage_v2_empty_datapage.snappy.parquet',
+  'nulls.snappy.parquet',
+  'page_v2_empty_compressed.parquet',
+  'single_nan.parquet',
+]);
+
+/** Source files hyparquet cannot decode (a dictionary page longer than its data): the source side is read by DuckDB. */
+const HYPARQUET_CANNOT_READ = new Set(['nation.dict-malformed.parquet']);
+
+/** DuckDB's writer has no LZ4 (Hadoop framing) and writes LZ4_RAW instead. */
+const CODEC_WRITTEN = (codec: string) => (codec === 'LZ4' ? 'LZ4_RAW' : codec);
+
+describe('rewriteObject on every file of parquet-testing/data', function () {
+  this.timeout(300_000);
+  // mocha needs the cases when it collects them, so the folder is listed synchronously.
+  const names = readdirSync(DATA).filter((name) => name.endsWith('.parquet')).sort();
+
+  it('has the corpus', () => {
+    assert.ok(names.length >= 40, 'parquet-testing/data should hold the corpus');
+  });
+
+  for (const name of names) {
+    const file = path.join(DATA, name);
+    if (UNREADABLE_BY_DUCKDB.has(name)) {
+      it(`${name}: one clear error naming the object, source unchanged`, () => expectUnreadable(file, UNREADABLE_BY_DUCKDB.get(name)!));
+    } else if (NOTHING_MATCHABLE.has(name)) {
+      it(`${name}: no matchable column, so a rewrite deletes nothing and writes nothing`, () => expectNothingDeleted(file));
+    } else {
+      it(`${name}: deletes the matching rows, every other row identical (hyparquet), metadata and codec carried`, () => expectRewritten(file));
+    }
+  }
+});
+
+describe('rewriteObject on parquet-testing/bad_data', function () {
+  this.timeout(120_000);
+  for (const name of ['ARROW-GH-41317.parquet', 'ARROW-GH-41321.parquet', 'PARQUET-1481.parquet']) {
+    it(`${name}: one clear error naming the object, source unchanged`, () => expectUnreadable(path.join(BAD_DATA, name), /./));
+  }
+
+  // The dictionary index pages use bit width 0; DuckDB (like arrow-rs) reads that as all indices 0,
+  // so every value is 0. The rewrite works on those values; the source stays untouched.
+  it('ARROW-GH-43605.parquet: DuckDB reads it as all zeros; deleting 0 removes every row, source unchanged', async () => {
+    const file = path.join(BAD_DATA, 'ARROW-GH-43605.parquet');
+    const before = await sha256File(file);
+    await withRewriteWorkspace(async (workspace) => {
+      const set = matchColumnSet([{ path: 'min_fl', type: 'USMALLINT' }]);
+      await loadMatches(workspace.connection, [set], [[['0']]]);
+      const result = await rewriteObject(workspace.connection, request(workspace, file, [set]));
+      assert.deepEqual({ before: result.rowsBefore, after: result.rowsAfter }, { before: 21186, after: 0 });
+    });
+    assert.equal(await sha256File(file), before);
+  });
+
+  it('lists every bad_data file in a case above', async () => {
+    assert.deepEqual(await readdir(BAD_DATA).then((names) => names.sort()), ['ARROW-GH-41317.parquet', 'ARROW-GH-41321.parquet', 'ARROW-GH-43605.parquet', 'PARQUET-1481.parquet']);
+  });
+});
+
+function request(workspace: RewriteWorkspace, inputFile: string, matchSets: MatchColumnSet[]) {
+  return {
+    format: 'parquet' as const,
+    inputFile,
+    outputFile: path.join(workspace.directory, 'out.parquet'),
+    matchSets,
+    tempDirectory: workspace.directory,
+    context: { mapperId: 'corpus', object: `lake://corpus/${path.basename(inputFile)}` },
+  };
+}
+
+async function expectUnreadable(file: string, reason: RegExp): Promise<void> {
+  const before = await sha256File(file);
+  await withRewriteWorkspace(async (workspace) => {
+    // A column and value from the file, when DuckDB can list them, so the rewrite gets past counting.
+    const chosen = await chooseMatches(workspace, file).catch(() => undefined);
+    const set = chosen?.set ?? matchColumnSet([{ path: 'anything', type: 'VARCHAR' }]);
+    await loadMatches(workspace.connection, [set], [chosen?.values ?? [['x']]]);
+    const object = `lake://corpus/${path.basename(file)}`;
+    await assert.rejects(rewriteObject(workspace.connection, request(workspace, file, [set])), (error: Error) => {
+      assert.equal(error.name, 'UnreadableObjectError');
+      assert.ok(error.message.includes(object), error.message);
+      assert.match(error.message, reason);
+      assert.doesNotMatch(error.message, /LINE 1:/);
+      return true;
+    });
+    await assert.rejects(stat(path.join(workspace.directory, 'out.parquet')), { code: 'ENOENT' });
+  });
+  assert.equal(await sha256File(file), before);
+}
+
+async function expectNothingDeleted(file: string): Promise<void> {
+  await withRewriteWorkspace(async (workspace) => {
+    const result = await rewriteObject(workspace.connection, request(workspace, file, []));
+    assert.equal(result.rowsDeleted, 0);
+    assert.equal(result.outputBytes, 0);
+    await assert.rejects(stat(path.join(workspace.directory, 'out.parquet')), { code: 'ENOENT' });
+  });
+}
+
+async function expectRewritten(file: string): Promise<void> {
+  const before = await sha256File(file);
+  await withRewriteWorkspace(async (workspace) => {
+    const { connection } = workspace;
+    // Work on a copy, as the worker does with its download.
+    const input = path.join(workspace.directory, 'in.parquet');
+    await copyFile(file, input);
+    const { set, values } = await chooseMatches(workspace, input);
+    assert.ok(values.length > 0, 'the first matchable column has values');
+    await loadMatches(connection, [set], [values]);
+    const deleted = new Set(
+      (await connection.runAndReadAll(`SELECT file_row_number AS n FROM read_parquet(${quoteLiteral(input)}, file_row_number = true) t WHERE ${buildMatchPredicate([set], 't')}`))
+        .getRowObjectsJS()
+        .map((row) => Number(row.n)),
+    );
+
+    const result = await rewriteObject(connection, request(workspace, input, [set]));
+    assert.ok(result.rowsDeleted > 0, 'some rows match');
+    assert.equal(result.rowsDeleted, deleted.size);
+    assert.equal(result.rowsAfter, result.rowsBefore - result.rowsDeleted);
+
+    const output = path.join(workspace.directory, 'out.parquet');
+    const rewritten = await readWithHyparquet(output);
+    if (HYPARQUET_CANNOT_READ.has(path.basename(file))) {
+      assert.equal(rewritten.rows.length, result.rowsAfter);
+      assert.deepStrictEqual(await readWithDuckDb(workspace, output), (await readWithDuckDb(workspace, input)).filter((_, i) => !deleted.has(i)));
+      return;
+    }
+    const original = await readWithHyparquet(input);
+    assert.deepStrictEqual(
+      rewritten.rows,
+      original.rows.filter((_, i) => !deleted.has(i)),
+    );
+    for (const entry of original.keyValue) assert.deepEqual(rewritten.keyValue.find((e) => e.key === entry.key), entry, `key/value "${entry.key}" carried`);
+    const codec = CODEC_WRITTEN(original.codecs[0]!);
+    if (rewritten.codecs.length > 0) assert.deepEqual([...new Set(rewritten.codecs)], [codec]);
+    assert.equal(await sha256File(input), await sha256File(file), 'input untouched');
+    if (process.env.LETHE_PRINT_CHANGES) console.log(`      ${path.basename(file)}: ${JSON.stringify(result.physicalChanges)}`);
+  });
+  assert.equal(await sha256File(file), before);
+}
+
+/** The first matchable column of a file and every third of its distinct non-null values (as text). */
+async function chooseMatches(workspace: RewriteWorkspace, file: string): Promise<{ set: MatchColumnSet; values: string[][] }> {
+  const source = `read_parquet(${quoteLiteral(file)})`;
+  const described = (await workspace.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS();
+  const column = firstMatchableColumn(described.map((row) => ({ name: String(row.column_name), type: parseDuckDbType(String(row.column_type)) })));
+  if (!column) throw new Error(`no matchable column in ${file}`);
+  const set = matchColumnSet([{ path: column.path.join('.'), type: column.type }]);
+  const reference = columnReference('t', column.path);
+  const distinct = await workspace.connection
+    .runAndReadAll(`SELECT DISTINCT CAST(${reference} AS VARCHAR) AS v FROM ${source} t WHERE ${reference} IS NOT NULL ORDER BY v LIMIT 300`)
+    .then((reader) => reader.getRowObjectsJS())
+    // A file whose pages DuckDB cannot decode still has a schema: match a plausible value.
+    .catch(() => [{ v: '1' }]);
+  return { set, values: distinct.filter((_, i) => i % 3 === 0).map((row) => [String(row.v)]) };
+}
+
+async function readWithDuckDb(workspace: RewriteWorkspace, file: string): Promise<unknown[]> {
+  return (await workspace.connection.runAndReadAll(`SELECT * FROM read_parquet(${quoteLiteral(file)})`)).getRowObjectsJson();
+}
+
+/** The first column (or struct field, depth first) whose type can hold a match. */
+function firstMatchableColumn(columns: { name: string; type: ColumnType }[], parent: string[] = []): { path: string[]; type: ColumnType } | undefined {
+  for (const column of columns) {
+    const here = [...parent, column.name];
+    if (isMatchableType(column.type)) return { path: here, type: column.type };
+    if (column.type.kind === 'struct') {
+      const nested = firstMatchableColumn(column.type.fields, here);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
+}
