@@ -1,5 +1,7 @@
 import { currentUser } from './currentUser';
-import { ConflictError, InputError } from '../model/errors';
+import { ConflictError, InputError, NotFoundError } from '../model/errors';
+
+const ABANDONED_LOCK_MS = 60_000;
 import { Job, ZERO_COUNTERS, isTerminal } from '../model/job';
 import { LetheConfig } from '../model/config';
 import { snapshotQueue } from '../queue/deletionQueue';
@@ -46,12 +48,17 @@ async function takeLock(state: StateStore, jobId: string): Promise<void> {
     if (!(error instanceof ConflictError)) throw error;
     const holder = await readJobLock(state);
     if (!holder) return takeLock(state, jobId);
-    const active = await readJob(state, holder.lock.jobId).catch(() => undefined);
-    // A lock left by a job that has ended (a crash after its terminal write) is stale.
-    if (!active || isTerminal(active.job.status)) {
+    const active = await readJob(state, holder.lock.jobId).catch((e: unknown) => {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    });
+    // Stale: the job has ended (a crash after its terminal write), or its starter died before
+    // writing it. A fresh lock without a job is a starter still at work: not stale.
+    const abandoned = !active && Date.now() - Date.parse(holder.lock.acquiredAt) > ABANDONED_LOCK_MS;
+    if (abandoned || (active && isTerminal(active.job.status))) {
       await state.delete('lock.json', holder.etag);
       return takeLock(state, jobId);
     }
-    throw new ConflictError(`job ${holder.lock.jobId} is ${active.job.status}: one job at a time (lethe job status ${holder.lock.jobId})`, { jobId: holder.lock.jobId });
+    throw new ConflictError(`job ${holder.lock.jobId} is ${active?.job.status ?? 'starting'}: one job at a time (lethe job status ${holder.lock.jobId})`, { jobId: holder.lock.jobId });
   }
 }

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { adoptJob, findOrphanedJob } from '../../shared/job/jobCommands';
+import { runJob } from '../../shared/job/runJob';
+import { readJobLock } from '../../shared/job/jobLock';
+import { enqueueMatches } from '../../shared/queue/deletionQueue';
+import { TestLake, hashTree, openTestLake, readTable } from '../support/localLake';
+
+describe('a crash between rewrite and replace', function () {
+  let lake: TestLake;
+  before(async () => {
+    lake = await openTestLake();
+  });
+  after(async () => {
+    await lake.cleanup();
+  });
+
+  it('leaves every source object intact, and the next start resumes the job to COMPLETED', async () => {
+    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
+    const lakeDir = path.join(lake.dir, 'lake');
+    const before = await hashTree(lakeDir);
+    const crashed = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/crashAtReplace.ts'), lake.config.configPath], { encoding: 'utf8' });
+    assert.equal(crashed.signal, 'SIGKILL', `the job process should die at replace: ${crashed.stderr}`);
+
+    assert.deepEqual(await hashTree(lakeDir), before, 'no object was touched: each still holds its source bytes');
+    const orphan = await findOrphanedJob(lake.local.ports);
+    assert.ok(orphan, 'the dead process left a job to resume');
+    assert.equal(orphan.status, 'FORGETTING');
+
+    await adoptJob(lake.local.ports, orphan.id);
+    const resumed = await runJob(lake.local.ports, orphan.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    assert.equal(resumed.status, 'COMPLETED', resumed.failure);
+    assert.equal((await readTable(path.join(lakeDir, 'customers'), 'parquet')).filter((r) => r.customer_id === '12').length, 0);
+    assert.equal((await readTable(path.join(lakeDir, 'orders'), 'csv')).filter((r) => r.customer_id === '12').length, 0);
+    assert.equal(await readJobLock(lake.local.ports.state), undefined, 'the lock is released');
+  });
+});

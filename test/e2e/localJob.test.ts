@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { approveJob, cancelJob, rejectJob } from '../../shared/job/jobCommands';
+import { jobKey, listJobEvents, readJob } from '../../shared/job/jobStore';
+import { readJobPlan } from '../../shared/job/jobPlan';
+import { runJob } from '../../shared/job/runJob';
+import { startJob } from '../../shared/job/startJob';
+import { Match } from '../../shared/model/match';
+import { hmacMatch } from '../../shared/privacy/hmacMatch';
+import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
+import { DeletionReport } from '../../shared/report/deletionReport';
+import { Row, TestLake, filesContaining, hashTree, openTestLake, readTable } from '../support/localLake';
+
+const simple = (value: string): { match: Match } => ({ match: { kind: 'simple', value } });
+
+async function runToEnd(lake: TestLake) {
+  const job = await startJob(lake.local.ports.state, lake.config, 'test');
+  return runJob(lake.local.ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+}
+
+async function readReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
+  return JSON.parse(await readFile(lake.local.ports.state.describe(jobKey(jobId, 'report.json')), 'utf8')) as DeletionReport;
+}
+
+async function tables(lake: TestLake): Promise<Record<string, Row[]>> {
+  return {
+    customers: await readTable(path.join(lake.dir, 'lake/customers'), 'parquet'),
+    events: await readTable(path.join(lake.dir, 'lake/events'), 'json'),
+    orders: await readTable(path.join(lake.dir, 'lake/orders'), 'csv'),
+  };
+}
+
+describe('a local deletion job', function () {
+  let lake: TestLake;
+  beforeEach(async () => {
+    lake = await openTestLake();
+  });
+  afterEach(async () => {
+    await lake.cleanup();
+  });
+
+  it('deletes matching rows from Parquet, gzip JSON Lines and CSV, and leaves every other row identical', async () => {
+    const before = await tables(lake);
+    await enqueueMatches(lake.local.ports.state, [
+      simple('12'),
+      simple('customer31@example.org'),
+      { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } } },
+    ]);
+    const job = await runToEnd(lake);
+    assert.equal(job.status, 'COMPLETED', job.failure);
+
+    const isCustomerMatch = (r: Row) => r.customer_id === '12' || r.customer_id === '7' || (r.user as { email: string }).email === 'customer31@example.org';
+    const after = await tables(lake);
+    assert.deepEqual(after.customers, before.customers.filter((r) => !isCustomerMatch(r)));
+    assert.deepEqual(after.events, before.events.filter((r) => r.customer_id !== '12' && r.email !== 'customer31@example.org'));
+    assert.deepEqual(after.orders, before.orders.filter((r) => r.customer_id !== '12'));
+    const deleted = before.customers.length - after.customers.length + before.events.length - after.events.length + before.orders.length - after.orders.length;
+    assert.equal(before.customers.length - after.customers.length, 3);
+
+    const report = await readReport(lake, job.id);
+    assert.equal(report.job.status, 'COMPLETED');
+    assert.equal(report.totals.rowsDeleted, deleted);
+    assert.equal(report.matchIds.count, 3);
+    assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
+    assert.ok(report.objects.every((o) => o.outcome === 'updated' && o.rowsBefore! - o.rowsDeleted! === o.rowsAfter));
+    assert.equal((await listQueue(lake.local.ports.state)).total, 0, 'processed items leave the queue');
+    assert.match(await readFile(lake.local.ports.state.describe(jobKey(job.id, 'report.html')), 'utf8'), /COMPLETED: \d+ rows deleted/);
+  });
+
+  it('skips an ID that fits no column of a mapper, names it by HMAC, and keeps no clear ID in its state', async () => {
+    await enqueueMatches(lake.local.ports.state, [simple('customer5@example.org'), simple('12')]);
+    const job = await runToEnd(lake);
+    assert.equal(job.status, 'COMPLETED');
+    const report = await readReport(lake, job.id);
+    const hash = hmacMatch(lake.hmacKey, { kind: 'simple', value: 'customer5@example.org' });
+    assert.deepEqual(
+      report.matchIds.skipped.map((s) => [s.matchHash, s.mapperId]),
+      [[hash, 'orders']],
+    );
+    assert.match(report.matchIds.skipped[0]!.reason, /customer_id/);
+    assert.deepEqual(await filesContaining(lake.config.stateDir, 'customer5@example.org'), [], 'the state keeps no clear match ID after the job');
+  });
+
+  it('finds nothing the second time over the same IDs', async () => {
+    await enqueueMatches(lake.local.ports.state, [simple('3')]);
+    assert.equal((await runToEnd(lake)).status, 'COMPLETED');
+    const untouched = await hashTree(path.join(lake.dir, 'lake'));
+    await enqueueMatches(lake.local.ports.state, [simple('3')]);
+    const second = await runToEnd(lake);
+    assert.equal(second.status, 'COMPLETED');
+    assert.equal(second.counters.objectsFound, 0);
+    assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), untouched);
+  });
+
+  it('allows one active job at a time: of two starters exactly one wins', async () => {
+    await enqueueMatches(lake.local.ports.state, [simple('3')]);
+    const results = await Promise.allSettled([startJob(lake.local.ports.state, lake.config), startJob(lake.local.ports.state, lake.config)]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(loser.reason.name, 'ConflictError');
+    assert.match(loser.reason.message, /one job at a time/);
+  });
+});
+
+describe('approval, rejection and cancel', function () {
+  let lake: TestLake;
+  beforeEach(async () => {
+    lake = await openTestLake({ requireApproval: true });
+    await enqueueMatches(lake.local.ports.state, [simple('21')]);
+  });
+  afterEach(async () => {
+    await lake.cleanup();
+  });
+
+  it('waits with a purge plan, then forgets once approved', async () => {
+    const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
+    const waiting = await runToEnd(lake);
+    assert.equal(waiting.status, 'AWAITING_APPROVAL');
+    assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore, 'nothing changes before approval');
+    const plan = await readJobPlan(lake.local.ports.state, waiting.id);
+    assert.ok(plan && plan.objects.length >= 3, 'the plan lists the objects to rewrite');
+    await approveJob(lake.local.ports, waiting.id, 'approver');
+    const done = await runJob(lake.local.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    assert.equal(done.status, 'COMPLETED');
+    assert.equal((await readTable(path.join(lake.dir, 'lake/customers'), 'parquet')).filter((r) => r.customer_id === '21').length, 0);
+    assert.ok((await listJobEvents(lake.local.ports.state, waiting.id)).some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
+  });
+
+  it('rejects: the lake and the queue stay as they were', async () => {
+    const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
+    const waiting = await runToEnd(lake);
+    const rejected = await rejectJob(lake.local.ports, waiting.id, 'approver');
+    assert.equal(rejected.status, 'REJECTED');
+    assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore);
+    assert.equal((await listQueue(lake.local.ports.state)).total, 1);
+    await assert.rejects(approveJob(lake.local.ports, waiting.id, 'x'), { name: 'InputError', message: /has ended \(REJECTED\)/ });
+  });
+
+  it('cancels a job awaiting approval at once, and frees the lock for the next', async () => {
+    const waiting = await runToEnd(lake);
+    const cancelled = await cancelJob(lake.local.ports, waiting.id, 'operator');
+    assert.equal(cancelled.status, 'CANCELLED');
+    assert.equal((await readJob(lake.local.ports.state, waiting.id)).job.status, 'CANCELLED');
+    const next = await startJob(lake.local.ports.state, lake.config);
+    assert.equal(next.status, 'QUEUED');
+  });
+});

@@ -1,0 +1,125 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { createLocalPorts, LocalPorts } from '../../shared/adapters/local/createLocalPorts';
+import { loadConfigFile, LoadedConfig } from '../../tasks/loadConfigFile';
+import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * A small lake with every format lethe rewrites: customers (Parquet, partitioned by year, a struct,
+ * a decimal, a timestamp), events (gzip JSON Lines, partitioned by day), orders (CSV). Customer n
+ * has email customer<n>@example.org; customer 7 is Ann Lee.
+ */
+export async function buildTestLake(dir: string, settings: Record<string, unknown> = {}): Promise<string> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const lake = path.join(dir, 'lake');
+    await mkdir(path.join(lake, 'orders'), { recursive: true });
+    await connection.run(`
+      CREATE TABLE customers AS SELECT i::BIGINT AS customer_id,
+        {'email': 'customer' || i || '@example.org', 'tier': i % 3}::STRUCT(email VARCHAR, tier INTEGER) AS "user",
+        CASE WHEN i = 7 THEN 'Ann' ELSE 'F' || i END AS first_name,
+        CASE WHEN i = 7 THEN 'Lee' ELSE 'L' || i END AS last_name,
+        (i * 1.25)::DECIMAL(10,2) AS balance,
+        TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i * 61) AS signed_up,
+        CASE WHEN i % 10 = 0 THEN NULL ELSE 'note ' || i END AS note,
+        (2023 + i % 2)::VARCHAR AS year
+      FROM range(1, 401) r(i)`);
+    await connection.run(`COPY customers TO '${path.join(lake, 'customers')}' (FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)`);
+    for (const day of ['2024-03-01', '2024-03-02']) {
+      await mkdir(path.join(lake, 'events', `day=${day}`), { recursive: true });
+      await connection.run(`COPY (SELECT (i % 50 + 1)::BIGINT AS customer_id, 'customer' || (i % 50 + 1) || '@example.org' AS email, 'e' || i AS action
+        FROM range(0, 200) r(i) ORDER BY i) TO '${path.join(lake, 'events', `day=${day}`, 'part-0.jsonl.gz')}' (FORMAT json, COMPRESSION gzip)`);
+    }
+    await connection.run(`COPY (SELECT i AS order_id, (i % 40 + 1)::BIGINT AS customer_id, 'item, "' || i || '"' AS item FROM range(1, 121) r(i))
+      TO '${path.join(lake, 'orders', 'part-0.csv')}' (FORMAT csv, HEADER true)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const config = {
+    stateDir: './state',
+    dataMappers: [
+      { id: 'customers', location: './lake/customers', format: 'parquet', columns: ['customer_id', 'user.email', 'first_name', 'last_name'], partitionKeys: ['year'] },
+      { id: 'events', location: './lake/events', format: 'json', columns: ['customer_id', 'email'], partitionKeys: ['day'] },
+      { id: 'orders', location: './lake/orders', format: 'csv', columns: ['customer_id'] },
+    ],
+    settings: { queryConcurrency: 2, forgetConcurrency: 2, duckdbMemoryLimit: '512MB', ...settings },
+  };
+  const configPath = path.join(dir, 'lethe.yaml');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  return configPath;
+}
+
+export interface TestLake {
+  dir: string;
+  config: LoadedConfig;
+  local: LocalPorts;
+  hmacKey: Buffer;
+  cleanup(): Promise<void>;
+}
+
+export async function openTestLake(settings: Record<string, unknown> = {}): Promise<TestLake> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'lethe-test-'));
+  const config = await loadConfigFile(await buildTestLake(dir, settings));
+  const local = await createLocalPorts(config.stateDir, config.settings);
+  const hmacKey = await loadHmacKey(local.ports.state, config.settings);
+  return {
+    dir,
+    config,
+    local,
+    hmacKey,
+    cleanup: async () => {
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every row of a table, read by a DuckDB of the test's own (not lethe's), in a stable order. */
+export async function readTable(location: string, format: 'parquet' | 'json' | 'csv'): Promise<Row[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const glob = path.join(location, '**', format === 'parquet' ? '*.parquet' : format === 'json' ? '*.jsonl.gz' : '*.csv');
+    const reader = format === 'parquet' ? `read_parquet('${glob}', hive_partitioning = true)` : format === 'json' ? `read_json('${glob}', hive_partitioning = true)` : `read_csv('${glob}', header = true)`;
+    const result = await connection.runAndReadAll(`SELECT * FROM ${reader}`);
+    return result.getRowObjectsJson().map((row) => row as Row).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** sha256 of every file under a folder, by relative path: proves a lake was left untouched. */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  const walk = async (relative: string) => {
+    for (const entry of await readdir(path.join(dir, relative), { withFileTypes: true })) {
+      const key = path.join(relative, entry.name);
+      if (entry.isDirectory()) await walk(key);
+      else hashes[key] = createHash('sha256').update(await readFile(path.join(dir, key))).digest('hex');
+    }
+  };
+  await walk('');
+  return hashes;
+}
+
+/** Every file under a folder whose bytes contain `needle`. */
+export async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string) => {
+    for (const entry of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if ((await readFile(full)).includes(needle)) found.push(full);
+    }
+  };
+  await walk(dir);
+  return found;
+}
