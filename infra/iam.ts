@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { ecsTasksTrustPolicy, executionPolicy, findTaskPolicy, forgetTaskPolicy } from './iamPolicies';
+import { ecsTasksTrustPolicy, executionPolicy, findTaskPolicy, forgetTaskPolicy, operatorPolicy } from './iamPolicies';
 import { LakeScope } from './lakeScope';
 import { AwsScope, PolicyDocument } from './policyDocument';
 import { ResourceNames } from './resourceNames';
@@ -16,11 +16,16 @@ export interface IamArgs {
   deadLetterQueueArn: pulumi.Input<string>;
 }
 
-/** One role per task, each with one inline policy from iamPolicies.ts, plus the ECS execution role. */
+/**
+ * One role per task, each with one inline policy from iamPolicies.ts, the ECS execution role, and a
+ * managed policy for operators of the CLI.
+ */
 export class Iam extends pulumi.ComponentResource {
   readonly executionRoleArn: pulumi.Output<string>;
   readonly findRoleArn: pulumi.Output<string>;
   readonly forgetRoleArn: pulumi.Output<string>;
+  /** Managed policy for whoever runs the `lethe` CLI against this stack. */
+  readonly operatorPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lethe:iam:Iam', name, {}, opts);
@@ -56,9 +61,25 @@ export class Iam extends pulumi.ComponentResource {
     );
     const find = role('find', 'lethe find task: Athena queries, job state, scale the forget service', taskScope.apply(findTaskPolicy));
     const forget = role('forget', 'lethe forget worker: rewrite mapped lake objects, consume the deletion queue', taskScope.apply(forgetTaskPolicy));
+    const operator = new aws.iam.Policy(
+      `${name}-operator`,
+      {
+        description: `lethe ${n.prefix}: drive jobs with the lethe CLI`,
+        policy: pulumi
+          .all([taskScope, find.arn, execution.arn])
+          .apply(([scope, findArn, executionArn]) => JSON.stringify(operatorPolicy({ ...scope, findFamily: n.findFamily, passRoleArns: [findArn, executionArn] }))),
+      },
+      { parent: this },
+    );
     this.executionRoleArn = execution.arn;
     this.findRoleArn = find.arn;
     this.forgetRoleArn = forget.arn;
-    this.registerOutputs({ executionRoleArn: this.executionRoleArn, findRoleArn: this.findRoleArn, forgetRoleArn: this.forgetRoleArn });
+    this.operatorPolicyArn = operator.arn;
+    this.registerOutputs({
+      executionRoleArn: this.executionRoleArn,
+      findRoleArn: this.findRoleArn,
+      forgetRoleArn: this.forgetRoleArn,
+      operatorPolicyArn: this.operatorPolicyArn,
+    });
   }
 }

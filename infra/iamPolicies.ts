@@ -83,7 +83,7 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Sid: 'WriteJobState',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
-      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.secrets}*`)],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
     },
     { Sid: 'RemoveProcessedQueueItems', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [state(`${STATE_PREFIXES.queue}*`)] },
     {
@@ -141,7 +141,7 @@ export function forgetTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Sid: 'ReadJobState',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(CONFIG_KEY), state(`${STATE_PREFIXES.secrets}*`), state(`${STATE_PREFIXES.tmp}*`)],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(CONFIG_KEY), state(`${STATE_PREFIXES.keys}*`), state(`${STATE_PREFIXES.tmp}*`)],
     },
     ...bucketListStatements('ListJobState', p, ['s3:ListBucket'], [
       { bucket: s.stateBucket, prefix: STATE_PREFIXES.jobs },
@@ -213,4 +213,55 @@ export function ecsTasksTrustPolicy(s: AwsScope): PolicyDocument {
 }
 
 /** Actions that IAM only grants on Resource "*"; the infra tests allow "*" for these alone. */
-export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
+export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition'];
+
+export interface OperatorPolicyScope extends TaskPolicyScope {
+  findFamily: string;
+  /** Roles `run-task` hands to the find task. */
+  passRoleArns: string[];
+}
+
+/**
+ * For people and pipelines that drive the stack with the `lethe` CLI: enqueue, start (run the find
+ * task), follow, approve or cancel jobs and read reports. Attach it to their role; it is not a task role.
+ */
+export function operatorPolicy(s: OperatorPolicyScope): PolicyDocument {
+  const p = s.partition;
+  const state = (key: string) => s3Arn(p, s.stateBucket, key);
+  const ecs = `arn:${p}:ecs:${s.region}:${s.accountId}`;
+  return policyDocument([
+    { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [state('*')] },
+    ...bucketListStatements('ListState', p, ['s3:ListBucket'], [{ bucket: s.stateBucket, prefix: '' }]),
+    {
+      Sid: 'EnqueueAndStartJobs',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:DeleteObject'],
+      Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
+    },
+    {
+      Sid: 'RunFindTask',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: [`${ecs}:task-definition/${s.findFamily}:*`],
+      Condition: { ArnEquals: { 'ecs:cluster': `${ecs}:cluster/${s.cluster}` } },
+    },
+    { Sid: 'FollowTasks', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: [`${ecs}:task/${s.cluster}/*`] },
+    { Sid: 'ReadForgetService', Effect: 'Allow', Action: ['ecs:DescribeServices', 'ecs:UpdateService'], Resource: [`${ecs}:service/${s.cluster}/${s.forgetService}`] },
+    {
+      // DescribeTaskDefinition has no resource-level permissions: IAM only accepts "*".
+      Sid: 'ReadTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTaskDefinition'],
+      Resource: ['*'],
+    },
+    {
+      Sid: 'PassTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: s.passRoleArns,
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+    { Sid: 'QueueDepth', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [s.deletionQueueArn, s.deadLetterQueueArn] },
+    kmsStatement(s),
+  ]);
+}

@@ -19,6 +19,7 @@ export const subnetIds = lethe.subnetIds;
 export const securityGroupId = lethe.securityGroupId;
 export const imageUri = lethe.imageUri;
 export const notificationTopicArn = lethe.notificationTopicArn;
+export const operatorPolicyArn = lethe.operatorPolicyArn;
 export const letheEnvironment = lethe.letheEnvironment;
 export const letheCommand = lethe.letheCommand;
 export const runTaskCommand = lethe.runTaskCommand;

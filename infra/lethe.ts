@@ -32,6 +32,8 @@ export interface LetheOutputs {
   securityGroupId: pulumi.Output<string>;
   imageUri: pulumi.Output<string>;
   notificationTopicArn: pulumi.Output<string>;
+  /** Attach to the roles of people and pipelines that run `lethe` against this stack. */
+  operatorPolicyArn: pulumi.Output<string>;
   /** The task environment as `VAR=value ...`: prefix any `lethe` command with it. */
   letheEnvironment: pulumi.Output<string>;
   /** Starts a job against this stack from a shell with the lethe CLI. */
@@ -90,8 +92,8 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     deadLetterQueueArn: queues.deadLetterQueueArn,
   });
   const environment = pulumi
-    .all([region, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, network.subnetIds, network.securityGroupId])
-    .apply(([r, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, subnetIds, securityGroupId]) =>
+    .all([region, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, catalog.manifestsTable])
+    .apply(([r, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, manifestsTable]) =>
       taskEnvironment({
         region: r,
         stateBucket,
@@ -102,8 +104,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
         cluster: n.cluster,
         forgetService: n.forgetService,
         findTaskDefinition: n.findFamily,
-        subnetIds,
-        securityGroupIds: [securityGroupId],
+        manifestsTable,
       }),
     );
   const fleet = new Fleet(`${n.prefix}-fleet`, {
@@ -153,6 +154,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     securityGroupId: network.securityGroupId,
     imageUri: fleet.imageUri,
     notificationTopicArn: notifications.topicArn,
+    operatorPolicyArn: iam.operatorPolicyArn,
     letheEnvironment,
     letheCommand: pulumi.interpolate`env ${letheEnvironment} lethe job start --wait`,
     runTaskCommand: pulumi

@@ -46,7 +46,8 @@ export const STATE_PREFIXES = {
   queue: 'queue/',
   jobs: 'jobs/',
   config: 'config/',
-  secrets: 'secrets/',
+  /** The generated HMAC key (shared/privacy/loadHmacKey.ts: keys/hmac.key). */
+  keys: 'keys/',
   athenaResults: 'athena-results/',
   tmp: 'tmp/',
 } as const;

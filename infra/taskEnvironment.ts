@@ -12,8 +12,7 @@ export interface TaskWiring {
   forgetService: string;
   /** The family: run-task starts its latest revision, and a task definition cannot name its own ARN. */
   findTaskDefinition: string;
-  subnetIds: string[];
-  securityGroupIds: string[];
+  manifestsTable: string;
 }
 
 export interface EnvironmentVariable {
@@ -34,9 +33,9 @@ export function taskEnvironment(w: TaskWiring): EnvironmentVariable[] {
     { name: 'LETHE_CLUSTER', value: w.cluster },
     { name: 'LETHE_FORGET_SERVICE', value: w.forgetService },
     { name: 'LETHE_FIND_TASK_DEFINITION', value: w.findTaskDefinition },
-    // run-task for a Fargate task needs a network: the CLI's `job start` passes these on.
-    { name: 'LETHE_SUBNET_IDS', value: w.subnetIds.join(',') },
-    { name: 'LETHE_SECURITY_GROUP_IDS', value: w.securityGroupIds.join(',') },
+    { name: 'LETHE_MANIFEST_TABLE', value: w.manifestsTable },
+    // The root filesystem is read-only; /tmp is the task's ephemeral volume (containerDefinition.ts).
+    { name: 'LETHE_TEMP_DIR', value: '/tmp' },
   ];
 }
 

@@ -7,6 +7,7 @@ import { isRecord } from '../../shared/model/fields';
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 export const ROOT = path.resolve(__dirname, '../..');
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 /** One resource the program registered, with the inputs it sent (mocks pass inputs as plain values). */
 export interface Registration {
@@ -32,7 +33,7 @@ function stateFor(type: string, name: string, inputs: Record<string, unknown>): 
       return { id: url, state: { ...inputs, name: physical, url, arn: regional(physical) } };
     }
     case 'aws:kms/key:Key':
-      return { id: 'k-1', state: { ...inputs, keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', arn: regional('key/1234abcd-12ab-34cd-56ef-1234567890ab') } };
+      return { id: 'k-1', state: { ...inputs, keyId: KEY_ARN.split('/')[1], arn: KEY_ARN } };
     case 'aws:ecr/repository:Repository':
       return { id: physical, state: { ...inputs, name: physical, arn: regional(`repository/${physical}`), repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}` } };
     case 'awsx:ecr:Image':
