@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DirectoryStateStore } from '../../../shared/adapters/local/DirectoryStateStore';
+
+describe('DirectoryStateStore', () => {
+  let root: string;
+  let store: DirectoryStateStore;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'lethe-state-'));
+    store = new DirectoryStateStore(root);
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('creates a key once: of 20 concurrent creates exactly one wins, and its body is whole', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.create('lock.json', `writer ${i}`.repeat(1000))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(results.every((r) => r.status === 'fulfilled' || (r.reason as Error).name === 'ConflictError'));
+    assert.match((await store.read('lock.json'))!.body.toString(), /^(writer \d+)+$/);
+  });
+
+  it('replaces only the version read: concurrent read-modify-writes lose no update', async () => {
+    await store.create('counter', '0');
+    const increment = async () => {
+      for (;;) {
+        const current = (await store.read('counter'))!;
+        try {
+          await store.replace('counter', String(Number(current.body) + 1), current.etag);
+          return;
+        } catch (error) {
+          if ((error as Error).name !== 'ConflictError') throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 25 }, increment));
+    assert.equal((await store.read('counter'))!.body.toString(), '25');
+  });
+
+  it('refuses a delete of a changed key, lists keys in order, and leaves no empty folder', async () => {
+    await store.create('jobs/b/x.json', '1');
+    await store.create('jobs/a/y.json', '1');
+    const stale = (await store.read('jobs/a/y.json'))!.etag;
+    await store.replace('jobs/a/y.json', '2', stale);
+    await assert.rejects(store.delete('jobs/a/y.json', stale), { name: 'ConflictError' });
+    const keys: string[] = [];
+    for await (const key of store.list('jobs/')) keys.push(key);
+    assert.deepEqual(keys, ['jobs/a/y.json', 'jobs/b/x.json']);
+    await store.delete('jobs/b/x.json');
+    const left: string[] = [];
+    for await (const key of store.list('jobs/b/')) left.push(key);
+    assert.deepEqual(left, []);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { InProcessWorkQueue } from '../../../shared/adapters/local/InProcessWorkQueue';
+
+const message = { jobId: 'j', mapperId: 'm', object: '/lake/a.parquet' };
+const receiveNow = (queue: InProcessWorkQueue, visibilitySeconds = 30) => queue.receive({ max: 10, visibilitySeconds, waitSeconds: 0 });
+
+describe('InProcessWorkQueue', () => {
+  it('hides a received message until its visibility ends, then delivers it again', async () => {
+    const queue = new InProcessWorkQueue(5);
+    await queue.send([message]);
+    const [first] = await receiveNow(queue, 0.1);
+    assert.equal(first!.receiveCount, 1);
+    assert.deepEqual(await receiveNow(queue), []);
+    assert.deepEqual(await queue.depth(), { visible: 0, inFlight: 1, deadLettered: 0 });
+    await new Promise((r) => setTimeout(r, 150));
+    const [second] = await receiveNow(queue);
+    assert.equal(second!.receiveCount, 2);
+    await queue.ack(second!.receipt);
+    assert.deepEqual(await queue.depth(), { visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+
+  it('keeps a message hidden while its visibility is extended (the heartbeat)', async () => {
+    const queue = new InProcessWorkQueue(5);
+    await queue.send([message]);
+    const [delivery] = await receiveNow(queue, 0.1);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 60));
+      await queue.setVisibility(delivery!.receipt, 0.1);
+      assert.deepEqual(await receiveNow(queue), [], 'not redelivered while the heartbeat runs');
+    }
+  });
+
+  it('dead-letters a message received maxReceiveCount times', async () => {
+    const queue = new InProcessWorkQueue(2);
+    await queue.send([message]);
+    for (let i = 0; i < 2; i++) {
+      const [d] = await receiveNow(queue);
+      await queue.setVisibility(d!.receipt, 0);
+    }
+    assert.deepEqual(await receiveNow(queue), []);
+    assert.deepEqual(await queue.drainDeadLetters(), [message]);
+    assert.deepEqual(await queue.depth(), { visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+});
