@@ -46,7 +46,7 @@ describe('SqsWorkQueue on moto_server', function () {
     const counted = new SQSClient({});
     counted.middlewareStack.add(
       (next, context) => (args) => {
-        calls.push(context.commandName);
+        calls.push(context.commandName ?? '');
         return next(args);
       },
       { step: 'initialize', name: 'countCalls' },
