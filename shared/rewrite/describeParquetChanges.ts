@@ -89,12 +89,16 @@ function convertedAnnotation(converted: string | null): string | null {
   }
 }
 
+/**
+ * DuckDB writes one row group per source row group (less its deleted rows) while it keeps insertion
+ * order, so only merged or split groups are a change.
+ */
 function describeRowGroupChange(source: ParquetLayout, output: ParquetLayout): string[] {
-  const wanted = source.rowGroupRows[0];
-  const got = output.rowGroupRows[0];
-  if (wanted === undefined || got === undefined || output.rowGroupRows.length < 2 || got === wanted) return [];
-  const why = wanted < DUCKDB_MIN_ROW_GROUP_ROWS ? ` (DuckDB writes at least ${DUCKDB_MIN_ROW_GROUP_ROWS} rows per row group)` : '';
-  return [`row groups of ${wanted} rows written as row groups of ${got} rows${why}`];
+  const largestSource = Math.max(0, ...source.rowGroupRows);
+  const largestOutput = Math.max(0, ...output.rowGroupRows);
+  if (output.rowGroupRows.length <= source.rowGroupRows.length && largestOutput <= largestSource) return [];
+  const why = largestSource < DUCKDB_MIN_ROW_GROUP_ROWS ? ` (DuckDB writes at least ${DUCKDB_MIN_ROW_GROUP_ROWS} rows per row group)` : '';
+  return [`${source.rowGroupRows.length} row groups of up to ${largestSource} rows written as ${output.rowGroupRows.length} of up to ${largestOutput} rows${why}`];
 }
 
 function describeKeyValueChanges(source: ParquetLayout, output: ParquetLayout): string[] {

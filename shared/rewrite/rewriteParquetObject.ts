@@ -1,6 +1,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
+import { errorMessage } from '../model/errors';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
 import { buildParquetCopyOptions } from './buildParquetCopyOptions';
 import { describeParquetChanges } from './describeParquetChanges';
@@ -17,23 +18,21 @@ import { verifyRewrite } from './verifyRewrite';
  */
 export async function rewriteParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest): Promise<RewriteResult> {
   const { context, matchSets } = request;
-  const input = `read_parquet(${quoteLiteral(request.inputFile)}, hive_partitioning = false)`;
   const predicate = buildMatchPredicate(matchSets, 't');
   const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(connection, request.inputFile));
-  const [counts] = await readDuckDbFile(context, 'count the matching rows of', () =>
-    queryRows(connection, `SELECT count(*) AS row_count, count(*) FILTER (WHERE ${predicate}) AS match_count FROM ${input} t`),
+  const numbered = `read_parquet(${quoteLiteral(request.inputFile)}, hive_partitioning = false, file_row_number = true)`;
+  const deleted = await readDuckDbFile(context, 'find the matching rows of', async () =>
+    (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numbered} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
   );
-  const rowsBefore = Number(counts?.row_count);
-  const rowsDeleted = Number(counts?.match_count);
+  // The footer's row count: the rows a reader of the source sees.
+  const rowsBefore = source.rowCount;
+  const rowsDeleted = deleted.length;
   if (rowsDeleted === 0) return { rowsBefore, rowsAfter: rowsBefore, rowsDeleted: 0, outputBytes: 0, physicalChanges: [] };
 
   const options = buildParquetCopyOptions(source);
-  // Row order is part of what a reader sees. The match predicate is a join, and DuckDB's joins do not
-  // keep scan order even with preserve_insertion_order, so the rows are put back in file order.
-  const ordered = `read_parquet(${quoteLiteral(request.inputFile)}, hive_partitioning = false, file_row_number = true)`;
-  const query = `SELECT ${selectList(source)} FROM ${ordered} t WHERE NOT (${predicate}) ORDER BY t.file_row_number`;
+  const query = `SELECT ${selectList(source)} FROM ${numbered} t ${keepRowsClause(deleted, predicate)}`;
   await readDuckDbFile(context, 'rewrite', () =>
-    withInsertionOrder(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
+    withInsertionOrder(connection, () => retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`))),
   );
   const rowsAfter = rowsBefore - rowsDeleted;
   await verifyRewrite(connection, {
@@ -70,6 +69,50 @@ function selectList(source: ParquetLayout): string {
   if (casts.length === 0) return exclude;
   const replaced = casts.map((column) => `CAST(t.${quoteIdentifier(column.name)} AS TIMESTAMP_MS) AS ${quoteIdentifier(column.name)}`);
   return `${exclude} REPLACE (${replaced.join(', ')})`;
+}
+
+/** Above this many runs of deleted rows, the filter would be slower than sorting the survivors. */
+const MAX_DELETED_RUNS = 1000;
+
+/**
+ * Row order is part of what a reader sees. DuckDB keeps scan order through a filter, but not through
+ * the join the match predicate becomes (it may build its hash table on the file's side), so the
+ * COPY filters by row number instead: row numbers are positions, not match IDs, and may be in SQL.
+ * Many scattered deletions fall back to sorting by row number, which spills to disk.
+ */
+function keepRowsClause(deleted: readonly number[], predicate: string): string {
+  const runs: [number, number][] = [];
+  for (const n of deleted) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === n - 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  if (runs.length > MAX_DELETED_RUNS) return `WHERE NOT (${predicate}) ORDER BY t.file_row_number`;
+  const ranges = runs.map(([from, to]) => (from === to ? `t.file_row_number = ${from}` : `t.file_row_number BETWEEN ${from} AND ${to}`));
+  return `WHERE NOT (${ranges.join(' OR ')})`;
+}
+
+/**
+ * Keeping insertion order, every thread holds a whole row group until its turn to be written: with
+ * large row groups that alone can pass a small memory_limit ("Out of Memory Error"), while one thread
+ * streams the same file through a few row groups. threads is instance-wide in DuckDB, so it is only
+ * lowered for the retry and then restored.
+ */
+async function retryOnOneThread<T>(connection: DuckDBConnection, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!/Out of Memory Error/i.test(errorMessage(error))) throw error;
+    const [setting] = await queryRows(connection, `SELECT current_setting('threads') AS value`);
+    const previous = Number(setting?.value);
+    if (previous <= 1) throw error;
+    await connection.run('SET threads = 1');
+    try {
+      return await run();
+    } finally {
+      await connection.run(`SET threads = ${Math.floor(previous)}`);
+    }
+  }
 }
 
 /** COPY writes an ORDER BY in order only with preserve_insertion_order on; the caller's value is restored. */

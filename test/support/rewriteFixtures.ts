@@ -65,6 +65,8 @@ export interface HyparquetFile {
   keyValue: { key: string; value: string | undefined }[];
   codecs: string[];
   rowGroupRows: number[];
+  /** Field id of each schema element by name (the root excluded), for elements that have one. */
+  fieldIds: Record<string, number>;
 }
 
 /**
@@ -93,5 +95,11 @@ export async function readWithHyparquet(file: string): Promise<HyparquetFile> {
     keyValue: (metadata.key_value_metadata ?? []).map((entry) => ({ key: entry.key, value: entry.value })),
     codecs: metadata.row_groups.flatMap((group) => group.columns.map((column) => String(column.meta_data?.codec))),
     rowGroupRows: metadata.row_groups.map((group) => Number(group.num_rows)),
+    fieldIds: Object.fromEntries(metadata.schema.slice(1).filter((element) => element.field_id !== undefined).map((element) => [element.name, Number(element.field_id)])),
   };
+}
+
+/** The records of `text` split after each "\n", terminators kept: the unit a byte-preserving rewrite keeps. */
+export function splitLinesKeepingEnds(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
