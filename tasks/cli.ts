@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { InputError, errorMessage } from '../shared/model/errors';
 import { isTerminal } from '../shared/model/job';
 import { CliContext } from './cliContext';
+import { consoleCommand } from './commands/consoleCommand';
 import { demoCommand } from './commands/demoCommand';
 import { initCommand } from './commands/initCommand';
 import {
@@ -73,6 +74,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'job':
         return await runJobCommand(context, sub, rest[0], values);
+      case 'console':
+        await consoleCommand(context, values.port);
+        return 0;
       default:
         throw new InputError(`unknown command "${command}"\n${USAGE}`);
     }

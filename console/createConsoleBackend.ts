@@ -1,0 +1,59 @@
+import { parse } from 'yaml';
+import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
+import { InputError, errorMessage } from '../shared/model/errors';
+import { parseLetheConfig } from '../shared/model/config';
+import { loadHmacKey } from '../shared/privacy/loadHmacKey';
+import { CliContext } from '../tasks/cliContext';
+import { ConsoleBackend, StateUnreachableError, checkStateFolder } from './consoleBackend';
+
+/** Local mode: the CLI's own context (lethe.yaml, the state folder, in-process workers). */
+export async function createLocalConsoleBackend(context: CliContext): Promise<ConsoleBackend> {
+  const config = await context.loadConfig();
+  const local = await context.ports();
+  return {
+    mode: 'local',
+    ports: local.ports,
+    config,
+    hmacKey: () => context.hmacKey(),
+    checkState: () => checkStateFolder(config.stateDir),
+    // The context that opened the ports closes them (cli.ts closes it after every command).
+    close: async () => {},
+  };
+}
+
+/**
+ * aws mode: the stack's outputs in the environment (LETHE_MODE=aws, LETHE_STATE_BUCKET, ...), the
+ * operator's own AWS credentials, and the data mappers and settings the Pulumi program wrote to the
+ * state bucket.
+ */
+export async function createAwsConsoleBackend(env: Readonly<Record<string, string | undefined>>): Promise<ConsoleBackend> {
+  const ports = createAwsPorts(env);
+  const key = ports.config.configKey;
+  const stored = await ports.state.read(key);
+  if (!stored) throw new InputError(`${ports.state.describe(key)}: no lethe config in the state bucket (was the stack deployed?)`);
+  let input: unknown;
+  try {
+    input = parse(stored.body.toString('utf8'));
+  } catch (error) {
+    throw new InputError(`${ports.state.describe(key)}: not valid JSON or YAML: ${errorMessage(error)}`);
+  }
+  const config = parseLetheConfig(input, ports.state.describe(key));
+  return {
+    mode: 'aws',
+    ports,
+    config,
+    hmacKey: () => loadHmacKey(ports.state, config.settings),
+    checkState: async () => {
+      try {
+        for await (const first of ports.state.list('jobs/')) {
+          void first;
+          break;
+        }
+      } catch (error) {
+        throw new StateUnreachableError(ports.state.describe(''), errorMessage(error));
+      }
+    },
+    // The fleet is left as it is: a job another process drives may be using it.
+    close: () => ports.queries.close(),
+  };
+}
