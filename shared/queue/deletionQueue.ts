@@ -70,7 +70,7 @@ export async function snapshotQueue(state: StateStore): Promise<{ entries: Queue
     const batch = await readBatch(state, key);
     if (!batch || batch.items.length === 0) continue;
     entries.push({ key, etag: batch.etag, items: batch.items.length });
-    items.push(...batch.items);
+    for (const item of batch.items) items.push(item);
   }
   return { entries, items };
 }
@@ -84,7 +84,7 @@ export async function readQueueSnapshot(state: StateStore, snapshot: readonly Qu
   for (const entry of snapshot) {
     const batch = await readBatch(state, entry.key);
     if (!batch) continue;
-    items.push(...batch.items);
+    for (const item of batch.items) items.push(item);
   }
   return items;
 }

@@ -31,7 +31,8 @@ export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Pr
     const text = await readFile(args.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`--file ${args.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     });
-    items.push(...parseMatchFile(text, matchFileFormat(args.file), path.basename(args.file), mappers));
+    // A loop, not push(...spread): a file may hold millions of IDs, more than a call's arguments.
+    for (const item of parseMatchFile(text, matchFileFormat(args.file), path.basename(args.file), mappers)) items.push(item);
   }
   const { ports } = await context.ports();
   const batch = await enqueueMatches(ports.state, items);
