@@ -48,7 +48,8 @@ export async function readParquetLayout(connection: DuckDBConnection, file: stri
     connection,
     `SELECT name, type, converted_type, logical_type, repetition_type, field_id, type_length, scale, precision, num_children FROM parquet_schema(${source})`,
   );
-  const columns = await queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${source})`);
+  // A path with key=value folders would otherwise add those keys as columns the file does not hold.
+  const columns = await queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${source}, hive_partitioning = false)`);
   const rowCount = [...rowGroups.values()].reduce((sum, rows) => sum + rows, 0);
   return {
     rowCount,

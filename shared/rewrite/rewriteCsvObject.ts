@@ -40,6 +40,7 @@ async function openCsvFormat(connection: DuckDBConnection, plainFile: string): P
       const types = [`${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT'`, ...columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`)];
       const options = [
         'auto_detect = false',
+        'hive_partitioning = false',
         `delim = ${quoteLiteral(dialect.delimiter)}`,
         `quote = ${quoteLiteral(dialect.quote)}`,
         `escape = ${quoteLiteral(dialect.escape)}`,

@@ -21,7 +21,7 @@ const jsonLinesFormat: TextRecordFormat = {
     const typed = columns
       ? `, columns = {${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT', 'r': ${quoteLiteral(structType(columns))}}`
       : ', sample_size = -1';
-    return `(SELECT ${ORDINAL_COLUMN}, r.* FROM read_json(${quoteLiteral(numberedFile)}, format = 'newline_delimited'${typed}))`;
+    return `(SELECT ${ORDINAL_COLUMN}, r.* FROM read_json(${quoteLiteral(numberedFile)}, format = 'newline_delimited', hive_partitioning = false${typed}))`;
   },
 };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
@@ -138,5 +138,33 @@ describe('rewriteObject on Parquet', function () {
       ).getRowObjectsJS();
       assert.deepEqual(check, { n: 1_999_997n, lo: 1n, hi: 1_999_998n, intact: true });
     }, '64MB');
+  });
+});
+
+describe('rewriteObject on a Parquet object inside hive-style folders', function () {
+  this.timeout(60_000);
+
+  it('does not add the folder keys as columns (year=2024/ stays out of the file)', async () => {
+    await withRewriteWorkspace(async (workspace) => {
+      const folder = path.join(workspace.directory, 'year=2024');
+      await mkdir(folder);
+      const input = path.join(folder, 'part-0.parquet');
+      await workspace.connection.run(`COPY (SELECT i AS id FROM range(10) r(i)) TO ${quoteLiteral(input)} (FORMAT parquet)`);
+      const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
+      await loadMatches(workspace.connection, [set], [[['3']]]);
+      const output = path.join(folder, 'out.parquet');
+      const result = await rewriteObject(workspace.connection, {
+        format: 'parquet',
+        inputFile: input,
+        outputFile: output,
+        matchSets: [set],
+        tempDirectory: workspace.directory,
+        context: { mapperId: 'm', object: 'lake://t/year=2024/part-0.parquet' },
+      });
+      assert.equal(result.rowsAfter, 9);
+      const rows = (await readWithHyparquet(output)).rows;
+      assert.deepEqual(Object.keys(rows[0]!), ['id']);
+      assert.deepEqual(rows.map((row) => row.id), [0n, 1n, 2n, 4n, 5n, 6n, 7n, 8n, 9n]);
+    });
   });
 });

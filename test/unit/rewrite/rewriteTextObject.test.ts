@@ -101,6 +101,16 @@ describe('rewriteObject on CSV', function () {
     });
   }
 
+  it('CRLF line ends and a tab delimiter are kept as they are', async () => {
+    await withRewriteWorkspace(async (workspace) => {
+      const text = 'id\temail\r\n1\tann@x.org\r\n2\t"bob@x.org"\r\n3\tann@x.org\r\n';
+      const set = matchColumnSet([{ path: 'email', type: 'VARCHAR' }]);
+      const { result, output } = await rewrite(workspace, 'csv', text, false, [set], [[['ann@x.org']]]);
+      assert.equal(result.rowsDeleted, 2);
+      assert.equal(output, 'id\temail\r\n2\t"bob@x.org"\r\n');
+    });
+  });
+
   it('a match inside a record with a quoted newline removes the whole record', async () => {
     await withRewriteWorkspace(async (workspace) => {
       const set = matchColumnSet([{ path: 'first_name', type: 'VARCHAR' }]);
