@@ -10,7 +10,8 @@ import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statemen
 
 const STATE = 'lethe-dev-state-0a1b2c3';
 
-describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', () => {
+describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
+  this.timeout(60_000);
   const mocks = new RecordingMocks();
   let config: LetheStackConfig;
   let outputs: LetheOutputs;
