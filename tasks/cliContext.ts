@@ -1,28 +1,50 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfigFile, LoadedConfig } from './loadConfigFile';
-import { createLocalPorts, LocalPorts } from '../shared/adapters/local/createLocalPorts';
+import { createLocalPorts } from '../shared/adapters/local/createLocalPorts';
+import { AwsPorts, createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
+import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
+import { InputError } from '../shared/model/errors';
+import { parseLetheConfig } from '../shared/model/config';
+import { Ports } from '../shared/ports/Ports';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 
-/** What every command gets: the global flags, and the config and ports opened on first use. */
+export interface OpenPorts {
+  ports: Ports;
+  /** DuckDB connections for find and rewrite, from one memory-bounded instance. */
+  connect: () => Promise<DuckDBConnection>;
+  close(): Promise<void>;
+  /** Set in aws mode: jobs run in the ECS find task, not in this process. */
+  aws?: AwsPorts;
+}
+
+/**
+ * What every command gets: the global flags, and the config and ports opened on first use. With
+ * LETHE_MODE=aws the ports are the stack's (from the environment) and the config is the one the
+ * Pulumi program wrote to the state bucket; otherwise lethe.yaml and the local adapters.
+ */
 export class CliContext {
   private config?: LoadedConfig;
-  private local?: LocalPorts;
+  private opened?: OpenPorts;
+  readonly mode: 'local' | 'aws';
 
   constructor(
     readonly configPath: string,
     readonly json: boolean,
-  ) {}
+    private readonly env: Readonly<Record<string, string | undefined>> = process.env,
+  ) {
+    this.mode = env.LETHE_MODE === 'aws' ? 'aws' : 'local';
+  }
 
   async loadConfig(): Promise<LoadedConfig> {
-    this.config ??= await loadConfigFile(this.configPath);
+    if (!this.config) this.config = this.mode === 'aws' ? await this.loadStackConfig() : await loadConfigFile(this.configPath);
     return this.config;
   }
 
-  async ports(): Promise<LocalPorts> {
-    if (!this.local) {
-      const config = await this.loadConfig();
-      this.local = await createLocalPorts(config.stateDir, config.settings);
-    }
-    return this.local;
+  async ports(): Promise<OpenPorts> {
+    if (!this.opened) this.opened = this.mode === 'aws' ? await this.openAwsPorts() : await this.openLocalPorts();
+    return this.opened;
   }
 
   async hmacKey(): Promise<Buffer> {
@@ -35,6 +57,39 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
-    await this.local?.close();
+    await this.opened?.close();
+  }
+
+  private async openLocalPorts(): Promise<OpenPorts> {
+    const config = await this.loadConfig();
+    return createLocalPorts(config.stateDir, config.settings);
+  }
+
+  private async openAwsPorts(): Promise<OpenPorts> {
+    const aws = createAwsPorts(this.env);
+    let duckdb: Awaited<ReturnType<typeof openDuckDb>> | undefined;
+    const settings = () => this.loadConfig().then((c) => c.settings);
+    return {
+      ports: aws,
+      aws,
+      connect: async () => {
+        const { duckdbMemoryLimit, duckdbThreads } = await settings();
+        duckdb ??= await openDuckDb({ memoryLimit: duckdbMemoryLimit, threads: duckdbThreads, tempDirectory: path.join(aws.tempDirectory ?? tmpdir(), 'lethe-duckdb') });
+        return duckdb.instance.connect();
+      },
+      close: async () => {
+        if (duckdb) closeDuckDb(duckdb);
+      },
+    };
+  }
+
+  private async loadStackConfig(): Promise<LoadedConfig> {
+    const { ports, aws } = await this.ports();
+    const key = aws!.config.configKey;
+    const stored = await ports.state.read(key);
+    if (!stored) throw new InputError(`${ports.state.describe(key)}: no lethe config in the state bucket (is the stack deployed with pulumi up?)`);
+    const where = ports.state.describe(key);
+    const config = parseLetheConfig(JSON.parse(stored.body.toString('utf8')), where);
+    return { ...config, stateDir: ports.state.describe(''), configPath: where };
   }
 }

@@ -1,6 +1,7 @@
 import { currentUser } from '../../shared/job/currentUser';
 import { InputError, NotFoundError } from '../../shared/model/errors';
-import { Job, checkJobId } from '../../shared/model/job';
+import { Job, checkJobId, isTerminal } from '../../shared/model/job';
+import { followJob } from '../../shared/job/followJob';
 import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
 import { jobKey, listJobEvents, listJobIds, readJob } from '../../shared/job/jobStore';
 import { runJob } from '../../shared/job/runJob';
@@ -17,8 +18,9 @@ import { createProgressLine } from '../progressLine';
  */
 export async function jobStartCommand(context: CliContext, wait: boolean): Promise<Job> {
   const config = await context.loadConfig();
-  const { ports } = await context.ports();
-  const orphan = await findOrphanedJob(ports);
+  const { ports, aws } = await context.ports();
+  // On AWS the find task resumes its own job (LETHE_JOB_ID); a dead CLI process orphans nothing.
+  const orphan = aws ? undefined : await findOrphanedJob(ports);
   let job: Job;
   if (orphan) {
     await adoptJob(ports, orphan.id);
@@ -31,13 +33,26 @@ export async function jobStartCommand(context: CliContext, wait: boolean): Promi
   return driveJob(context, job.id, wait);
 }
 
+/**
+ * Runs the job to its end or to approval: here, where the local queue and workers live; or, on AWS,
+ * in the ECS find task, which this process then follows when asked to wait.
+ */
 export async function driveJob(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
-  const { ports } = await context.ports();
+  const { ports, aws } = await context.ports();
   const progress = wait && !context.json ? createProgressLine() : undefined;
-  const ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
+  let ended: Job;
+  if (aws) {
+    const task = await aws.fleet.startFindTask(jobId);
+    if (!context.json) process.stderr.write(`job ${jobId} runs in find task ${task}\n`);
+    ended = wait ? await followJob(ports.state, jobId, (job) => progress?.update({ job })) : (await readJob(ports.state, jobId)).job;
+  } else {
+    ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
+  }
   progress?.done();
   const reportPath = ports.state.describe(jobKey(jobId, 'report.html'));
-  const text = ended.status === 'AWAITING_APPROVAL'
+  const text = !isTerminal(ended.status) && ended.status !== 'AWAITING_APPROVAL'
+    ? `job ${jobId} is ${ended.status} (lethe job status ${jobId})`
+    : ended.status === 'AWAITING_APPROVAL'
     ? `job ${jobId} found ${ended.counters.objectsFound} objects and awaits approval: lethe job approve ${jobId} (or reject)`
     : `job ${jobId} ended ${ended.status}: ${ended.counters.rowsDeleted} rows deleted from ${ended.counters.objectsUpdated} objects\nreport: ${reportPath}`;
   context.print({ job: ended, report: reportPath }, text);
