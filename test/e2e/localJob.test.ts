@@ -5,6 +5,8 @@ import { approveJob, cancelJob, rejectJob } from '../../shared/job/jobCommands';
 import { jobKey, listJobEvents, readJob } from '../../shared/job/jobStore';
 import { readJobPlan } from '../../shared/job/jobPlan';
 import { runJob } from '../../shared/job/runJob';
+import { forgetObject } from '../../shared/forget/forgetObject';
+import { openMatchSession } from '../../shared/forget/matchSession';
 import { startJob } from '../../shared/job/startJob';
 import { Match } from '../../shared/model/match';
 import { hmacMatch } from '../../shared/privacy/hmacMatch';
@@ -125,6 +127,26 @@ describe('approval, rejection and cancel', function () {
     assert.equal(done.status, 'COMPLETED');
     assert.equal((await readTable(path.join(lake.dir, 'lake/customers'), 'parquet')).filter((r) => r.customer_id === '21').length, 0);
     assert.ok((await listJobEvents(lake.local.ports.state, waiting.id)).some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
+  });
+
+  it('treats a redelivered message for an object already done as a no-op', async () => {
+    const waiting = await runToEnd(lake);
+    await approveJob(lake.local.ports, waiting.id, 'approver');
+    const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
+    const target = plan.objects.find((o) => o.mapperId === 'orders')!;
+    const mapper = lake.config.dataMappers.find((m) => m.id === 'orders')!;
+    const session = await openMatchSession(lake.local.ports.state, lake.local.connect, waiting.id, 'orders');
+    try {
+      const message = { jobId: waiting.id, mapperId: 'orders', object: target.object };
+      const first = await forgetObject(lake.local.ports, message, mapper, session, 1);
+      assert.equal(first.outcome, 'updated');
+      const rewritten = await hashTree(path.dirname(target.object));
+      const again = await forgetObject(lake.local.ports, message, mapper, session, 2);
+      assert.deepEqual(again, first, 'the first result stands');
+      assert.deepEqual(await hashTree(path.dirname(target.object)), rewritten, 'the object is not rewritten twice');
+    } finally {
+      session.connection.closeSync();
+    }
   });
 
   it('rejects: the lake and the queue stay as they were', async () => {
