@@ -85,7 +85,13 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Action: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
       Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
     },
-    { Sid: 'RemoveProcessedQueueItems', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [state(`${STATE_PREFIXES.queue}*`)] },
+    {
+      // Cleanup drops served items: a batch is deleted, or rewritten without them (If-Match).
+      Sid: 'RemoveServedQueueItems',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:DeleteObject'],
+      Resource: [state(`${STATE_PREFIXES.queue}*`)],
+    },
     {
       Sid: 'WriteAthenaResults',
       Effect: 'Allow',
