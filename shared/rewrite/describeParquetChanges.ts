@@ -57,15 +57,20 @@ function describeAnnotation(node: ParquetSchemaNode): string | null {
   let annotation: string | null;
   if (logical.startsWith('TimestampType')) annotation = `TIMESTAMP(${unit}${utc})`;
   else if (logical.startsWith('TimeType')) annotation = `TIME(${unit}${utc})`;
-  else if (logical.startsWith('IntType')) {
-    const bits = /bitWidth=(\d+)/.exec(logical)?.[1];
-    annotation = `${/isSigned=0/.test(logical) ? 'UINT' : 'INT'}_${bits}`;
-  } else if (logical.startsWith('DecimalType') || node.convertedType === 'DECIMAL') annotation = `DECIMAL(${node.precision},${node.scale})`;
+  else if (logical.startsWith('IntType')) annotation = node.convertedType ?? `${/isSigned=0/.test(logical) ? 'UINT' : 'INT'}_${intTypeBits(logical)}`;
+  else if (logical.startsWith('DecimalType') || node.convertedType === 'DECIMAL') annotation = `DECIMAL(${node.precision},${node.scale})`;
   else if (logical.startsWith('StringType')) annotation = 'STRING';
   else if (logical.length > 0) annotation = (/^(\w+?)Type\b/.exec(logical)?.[1] ?? logical).toUpperCase();
   else annotation = convertedAnnotation(node.convertedType);
   if ((annotation === 'INT_32' && node.physicalType === 'INT32') || (annotation === 'INT_64' && node.physicalType === 'INT64')) return null;
   return annotation;
+}
+
+/** DuckDB prints IntType's bitWidth as the raw byte (bitWidth=\b for 8), not as digits. */
+function intTypeBits(logical: string): number | undefined {
+  const raw = /bitWidth=([^,]+),/.exec(logical)?.[1];
+  if (raw === undefined) return undefined;
+  return /^\d+$/.test(raw) ? Number(raw) : raw.charCodeAt(0);
 }
 
 function convertedAnnotation(converted: string | null): string | null {

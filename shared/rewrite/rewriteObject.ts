@@ -2,7 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DataFormat } from '../model/dataMapper';
-import { unreachable } from '../model/errors';
+import { LetheError, unreachable } from '../model/errors';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { rewriteCsvObject } from './rewriteCsvObject';
 import { rewriteJsonLinesObject } from './rewriteJsonLinesObject';
@@ -47,6 +47,10 @@ export interface FormatRewriteRequest extends RewriteRequest {
  * happened. A file DuckDB cannot read throws UnreadableObjectError; a failed check throws LetheError.
  */
 export async function rewriteObject(connection: DuckDBConnection, request: RewriteRequest): Promise<RewriteResult> {
+  if (path.resolve(request.outputFile) === path.resolve(request.inputFile)) {
+    // The source copy is what a failed or refused rewrite falls back to; it is never written.
+    throw new LetheError(`mapper "${request.context.mapperId}": the rewrite of ${request.context.object} would overwrite its input`, request.context);
+  }
   const scratchDirectory = await mkdtemp(path.join(request.tempDirectory, 'rewrite-'));
   const formatRequest: FormatRewriteRequest = { ...request, scratchDirectory };
   try {

@@ -81,6 +81,25 @@ describe('rewriteObject on JSON Lines', function () {
   });
 });
 
+describe('rewriteObject errors', function () {
+  this.timeout(60_000);
+
+  it('a column that holds text in this object but numbers in the catalog: the error names the object, never a value', async () => {
+    await withRewriteWorkspace(async (workspace) => {
+      const input = path.join(workspace.directory, 'drift.json');
+      await writeFile(input, '{"id":"ann@x.org"}\n{"id":"bob@x.org"}\n');
+      const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
+      await loadMatches(workspace.connection, [set], [[['17']]]);
+      await assert.rejects(rewriteObject(workspace.connection, request(workspace, 'json', input, [set])), (error: Error) => {
+        assert.equal(error.name, 'UnreadableObjectError');
+        assert.match(error.message, /^mapper "m1": cannot read lake:\/\/bucket\/drift\.json: Conversion Error/);
+        assert.doesNotMatch(error.message, /ann@x\.org|bob@x\.org|\/tmp\//);
+        return true;
+      });
+    });
+  });
+});
+
 describe('rewriteObject on CSV', function () {
   this.timeout(60_000);
 
