@@ -25,7 +25,7 @@ async function readReport(lake: TestLake, jobId: string): Promise<DeletionReport
   return JSON.parse(await readFile(lake.local.ports.state.describe(jobKey(jobId, 'report.json')), 'utf8')) as DeletionReport;
 }
 
-async function tables(lake: TestLake): Promise<Record<string, Row[]>> {
+async function tables(lake: TestLake): Promise<{ customers: Row[]; events: Row[]; orders: Row[] }> {
   return {
     customers: await readTable(path.join(lake.dir, 'lake/customers'), 'parquet'),
     events: await readTable(path.join(lake.dir, 'lake/events'), 'json'),
