@@ -12,7 +12,8 @@ import { Queues } from './queues';
 import { CONFIG_KEY } from './resourceNames';
 import { LetheStackConfig } from './stackConfig';
 import { Storage } from './storage';
-import { shellEnvironment, taskEnvironment } from './taskEnvironment';
+import { runTaskCommand } from './runTaskCommand';
+import { EnvironmentVariable, shellEnvironment, taskEnvironment } from './taskEnvironment';
 
 /** What a stack exports: everything the CLI and the console need to drive it. */
 export interface LetheOutputs {
@@ -136,34 +137,48 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     deadLetterQueueName: queues.deadLetterQueueName,
     failedJobRuleName: notifications.failedJobRuleName,
   });
-  const letheEnvironment = environment.apply(shellEnvironment);
+  return stackOutputs({ config, region, storage, queues, athena, catalog, fleet, network, iam, notifications, environment });
+}
+
+interface StackParts {
+  config: LetheStackConfig;
+  region: pulumi.Output<string>;
+  storage: Storage;
+  queues: Queues;
+  athena: Athena;
+  catalog: Catalog;
+  fleet: Fleet;
+  network: Network;
+  iam: Iam;
+  notifications: Notifications;
+  environment: pulumi.Output<EnvironmentVariable[]>;
+}
+
+function stackOutputs(p: StackParts): LetheOutputs {
+  const family = p.config.names.findFamily;
+  const letheEnvironment = p.environment.apply(shellEnvironment);
   return {
-    region,
-    stateBucket: storage.stateBucketName,
+    region: p.region,
+    stateBucket: p.storage.stateBucketName,
     configKey: pulumi.output(CONFIG_KEY),
-    kmsKeyArn: storage.keyArn,
-    deletionQueueUrl: queues.deletionQueueUrl,
-    deadLetterQueueUrl: queues.deadLetterQueueUrl,
-    athenaWorkgroup: athena.workgroupName,
-    glueDatabase: catalog.databaseName,
-    clusterName: fleet.clusterName,
-    forgetServiceName: fleet.forgetServiceName,
-    findTaskDefinition: pulumi.output(n.findFamily),
-    findTaskDefinitionArn: fleet.findTaskDefinitionArn,
-    subnetIds: network.subnetIds,
-    securityGroupId: network.securityGroupId,
-    imageUri: fleet.imageUri,
-    notificationTopicArn: notifications.topicArn,
-    operatorPolicyArn: iam.operatorPolicyArn,
+    kmsKeyArn: p.storage.keyArn,
+    deletionQueueUrl: p.queues.deletionQueueUrl,
+    deadLetterQueueUrl: p.queues.deadLetterQueueUrl,
+    athenaWorkgroup: p.athena.workgroupName,
+    glueDatabase: p.catalog.databaseName,
+    clusterName: p.fleet.clusterName,
+    forgetServiceName: p.fleet.forgetServiceName,
+    findTaskDefinition: pulumi.output(family),
+    findTaskDefinitionArn: p.fleet.findTaskDefinitionArn,
+    subnetIds: p.network.subnetIds,
+    securityGroupId: p.network.securityGroupId,
+    imageUri: p.fleet.imageUri,
+    notificationTopicArn: p.notifications.topicArn,
+    operatorPolicyArn: p.iam.operatorPolicyArn,
     letheEnvironment,
     letheCommand: pulumi.interpolate`env ${letheEnvironment} lethe job start --wait`,
     runTaskCommand: pulumi
-      .all([fleet.clusterName, network.subnetIds, network.securityGroupId, region])
-      .apply(([cluster, subnets, sg, r]) =>
-        [
-          `aws ecs run-task --region ${r} --cluster ${cluster} --task-definition ${n.findFamily} --launch-type FARGATE`,
-          `--network-configuration 'awsvpcConfiguration={subnets=[${subnets.join(',')}],securityGroups=[${sg}],assignPublicIp=DISABLED}'`,
-        ].join(' '),
-      ),
+      .all([p.region, p.fleet.clusterName, p.network.subnetIds, p.network.securityGroupId])
+      .apply(([region, cluster, subnetIds, securityGroupId]) => runTaskCommand({ region, cluster, family, subnetIds, securityGroupId })),
   };
 }
