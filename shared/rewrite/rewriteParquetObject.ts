@@ -1,8 +1,9 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
-import { errorMessage } from '../model/errors';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
+import { errorMessage } from '../model/errors';
+import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { buildParquetCopyOptions } from './buildParquetCopyOptions';
 import { describeParquetChanges } from './describeParquetChanges';
 import { queryRows } from './queryRows';
@@ -10,6 +11,7 @@ import { readDuckDbFile } from './readDuckDbFile';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
 import { verifyRewrite } from './verifyRewrite';
+import { withDuckDbSetting } from './withDuckDbSetting';
 
 /**
  * COPY (SELECT * FROM read_parquet(in) WHERE NOT match) TO out, with the source's codec, row-group
@@ -30,9 +32,12 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   if (rowsDeleted === 0) return { rowsBefore, rowsAfter: rowsBefore, rowsDeleted: 0, outputBytes: 0, physicalChanges: [] };
 
   const options = buildParquetCopyOptions(source);
-  const query = `SELECT ${selectList(source)} FROM ${numbered} t ${keepRowsClause(deleted, predicate)}`;
+  const query = `SELECT ${selectList(source)} FROM ${numbered} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(context, 'rewrite', () =>
-    withInsertionOrder(connection, () => retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`))),
+    // COPY writes rows in query order only while preserve_insertion_order is on.
+    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
+      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
+    ),
   );
   const rowsAfter = rowsBefore - rowsDeleted;
   await verifyRewrite(connection, {
@@ -71,59 +76,16 @@ function selectList(source: ParquetLayout): string {
   return `${exclude} REPLACE (${replaced.join(', ')})`;
 }
 
-/** Above this many runs of deleted rows, the filter would be slower than sorting the survivors. */
-const MAX_DELETED_RUNS = 1000;
-
-/**
- * Row order is part of what a reader sees. DuckDB keeps scan order through a filter, but not through
- * the join the match predicate becomes (it may build its hash table on the file's side), so the
- * COPY filters by row number instead: row numbers are positions, not match IDs, and may be in SQL.
- * Many scattered deletions fall back to sorting by row number, which spills to disk.
- */
-function keepRowsClause(deleted: readonly number[], predicate: string): string {
-  const runs: [number, number][] = [];
-  for (const n of deleted) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] === n - 1) last[1] = n;
-    else runs.push([n, n]);
-  }
-  if (runs.length > MAX_DELETED_RUNS) return `WHERE NOT (${predicate}) ORDER BY t.file_row_number`;
-  const ranges = runs.map(([from, to]) => (from === to ? `t.file_row_number = ${from}` : `t.file_row_number BETWEEN ${from} AND ${to}`));
-  return `WHERE NOT (${ranges.join(' OR ')})`;
-}
-
 /**
  * Keeping insertion order, every thread holds a whole row group until its turn to be written: with
  * large row groups that alone can pass a small memory_limit ("Out of Memory Error"), while one thread
- * streams the same file through a few row groups. threads is instance-wide in DuckDB, so it is only
- * lowered for the retry and then restored.
+ * streams the same file through a few row groups. So an out-of-memory COPY is retried on one thread.
  */
 async function retryOnOneThread<T>(connection: DuckDBConnection, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (!/Out of Memory Error/i.test(errorMessage(error))) throw error;
-    const [setting] = await queryRows(connection, `SELECT current_setting('threads') AS value`);
-    const previous = Number(setting?.value);
-    if (previous <= 1) throw error;
-    await connection.run('SET threads = 1');
-    try {
-      return await run();
-    } finally {
-      await connection.run(`SET threads = ${Math.floor(previous)}`);
-    }
-  }
-}
-
-/** COPY writes an ORDER BY in order only with preserve_insertion_order on; the caller's value is restored. */
-async function withInsertionOrder<T>(connection: DuckDBConnection, run: () => Promise<T>): Promise<T> {
-  const [setting] = await queryRows(connection, `SELECT current_setting('preserve_insertion_order') AS value`);
-  const previous = setting?.value === true;
-  if (previous) return run();
-  await connection.run('SET preserve_insertion_order = true');
-  try {
-    return await run();
-  } finally {
-    await connection.run('SET preserve_insertion_order = false');
+    return withDuckDbSetting(connection, 'threads', 1, run);
   }
 }

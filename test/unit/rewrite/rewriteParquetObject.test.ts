@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
@@ -104,6 +104,29 @@ describe('rewriteObject on Parquet', function () {
     ]);
   });
 
+  it('keeps row order when thousands of scattered rows go (the sorted path)', async () => {
+    await withRewriteWorkspace(async (workspace) => {
+      const input = path.join(workspace.directory, 'scattered.parquet');
+      // Rows in descending id order, so any reordering by id would show.
+      await workspace.connection.run(`COPY (SELECT 9999 - i AS id, 'v' || i AS v FROM range(10000) r(i)) TO ${quoteLiteral(input)} (FORMAT parquet)`);
+      const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
+      const even = Array.from({ length: 5000 }, (_, i) => [String(i * 2)]);
+      await loadMatches(workspace.connection, [set], [even]);
+      const output = path.join(workspace.directory, 'out.parquet');
+      const result = await rewriteObject(workspace.connection, {
+        format: 'parquet',
+        inputFile: input,
+        outputFile: output,
+        matchSets: [set],
+        tempDirectory: workspace.directory,
+        context: { mapperId: 'm', object: 'lake://t/scattered.parquet' },
+      });
+      assert.equal(result.rowsDeleted, 5000);
+      const original = await readWithHyparquet(input);
+      assert.deepStrictEqual((await readWithHyparquet(output)).rows, original.rows.filter((row) => (row.id as bigint) % 2n === 1n));
+    });
+  });
+
   it('rewrites a file several times larger than DuckDB memory_limit (64MB)', async function () {
     this.timeout(600_000);
     await withRewriteWorkspace(async (workspace) => {
@@ -129,6 +152,9 @@ describe('rewriteObject on Parquet', function () {
         context: { mapperId: 'big', object: 'lake://big/large.parquet' },
       });
       assert.deepEqual({ before: result.rowsBefore, deleted: result.rowsDeleted }, { before: 2_000_000, deleted: 3 });
+      const settings = await workspace.connection.runAndReadAll(`SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`);
+      assert.deepEqual(settings.getRowObjectsJS(), [{ threads: 2n, memory: '61.0 MiB' }], 'the instance is left as the rewrite found it');
+      assert.deepEqual((await readdir(workspace.directory)).filter((name) => name.startsWith('rewrite-')), [], 'scratch removed');
       // The limit was the rewrite's; checking the output may use more.
       await workspace.connection.run(`SET memory_limit = '1GB'`);
       const [check] = (

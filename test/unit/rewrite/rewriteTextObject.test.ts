@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataFormat } from '../../../shared/model/dataMapper';
@@ -179,6 +179,7 @@ async function rewrite(workspace: RewriteWorkspace, format: DataFormat, text: st
   await loadMatches(workspace.connection, sets, values);
   const result = await rewriteObject(workspace.connection, request(workspace, format, input, sets));
   assert.equal(await sha256File(input), before, 'the input is never modified');
+  assert.deepEqual((await readdir(workspace.directory)).filter((name) => name.startsWith('rewrite-')), [], 'scratch removed');
   const outputFile = path.join(workspace.directory, 'out');
   const outputExists = await stat(outputFile).then(() => true, () => false);
   if (!outputExists) return { result, output: undefined, outputExists };
