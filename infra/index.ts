@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { createLethe } from './lethe';
 import { readStackConfig } from './readStackConfig';
 
-const lethe = createLethe(readStackConfig());
+// The image builds from the repository root whatever directory `pulumi` runs the program in.
+const lethe = createLethe(readStackConfig(), { imageContext: path.resolve(__dirname, '..') });
 
 export const region = lethe.region;
 export const stateBucket = lethe.stateBucket;

@@ -11,7 +11,7 @@ import {
   isRecord,
   rejectUnknownKeys,
 } from '../shared/model/fields';
-import { Settings, parseSettings } from '../shared/model/settings';
+import { DEFAULT_SETTINGS, Settings, parseSettings } from '../shared/model/settings';
 import { ResourceNames, resourceNamesFor } from './resourceNames';
 
 /** A lake bucket: an existing one lethe is granted access to, or a fresh one lethe creates. */
@@ -91,7 +91,7 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
   let lakeBuckets: LakeBucket[] = [];
   let lakeTables: LakeTable[] = [];
   let dataMappers: DataMapper[] = [];
-  let settings: Settings | undefined;
+  let settings: Settings = { ...DEFAULT_SETTINGS };
   let network: NetworkConfig = { kind: 'create', cidrBlock: '10.80.0.0/16', availabilityZones: 2 };
   let bytesScannedCutoffPerQuery = TEN_GIB;
   let logRetentionDays = 90;
@@ -150,7 +150,7 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
     lakeBuckets,
     lakeTables,
     dataMappers,
-    settings: settings!,
+    settings,
     network,
     bytesScannedCutoffPerQuery,
     logRetentionDays,

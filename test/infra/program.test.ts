@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackConfig } from '../../infra/readStackConfig';
-import { RecordingMocks, engineConfigFromFile, settled, valueOf } from './pulumiHarness';
+import { ROOT, RecordingMocks, engineConfigFromFile, settled, valueOf } from './pulumiHarness';
 
 /** The entry point as `pulumi up` runs it: stack config from the engine, outputs exported. */
 describe('infra: infra/index.ts with the dev stack config from the engine', function () {
@@ -55,6 +55,8 @@ describe('infra: infra/index.ts with the dev stack config from the engine', func
     assert.equal(mocks.ofType('aws:glue/catalogTable:CatalogTable').length, 3);
     assert.equal(mocks.ofType('aws:ecs/taskDefinition:TaskDefinition').length, 2);
     assert.equal(mocks.ofType('awsx:ecs:FargateService').length, 1);
+    const image = mocks.one('awsx:ecr:Image');
+    assert.deepEqual([image.inputs.context, image.inputs.dockerfile], [ROOT, `${ROOT}/Dockerfile`]);
   });
 
   it('reports a broken stack config as one InputError naming each key', () => {
