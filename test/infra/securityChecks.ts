@@ -37,12 +37,25 @@ function assertScopedResource(resource: string, where: string): void {
   else assert.ok(parts.slice(5).join(':').replace(/\*$/, '').length > 0 && parts[5] !== '*', `${where}: "${resource}" wildcards the resource`);
 }
 
-/** The policies that must hold for every resource of a type, whatever the program grows. */
-export function assertSecurityPolicies(mocks: RecordingMocks, expect: { logRetentionDays: number; maxReceiveCount: number }): void {
-  const count = (type: string) => mocks.ofType(type).length;
-  assert.equal(count('aws:kms/key:Key'), 1);
-  const keyArns = new Set([KEY_ARN]);
+export interface PolicyExpectations {
+  logRetentionDays: number;
+  maxReceiveCount: number;
+}
 
+/** The policies that must hold for every resource of a type, whatever the program grows. */
+export function assertSecurityPolicies(mocks: RecordingMocks, expect: PolicyExpectations): void {
+  assert.equal(mocks.ofType('aws:kms/key:Key').length, 1);
+  assertBuckets(mocks);
+  assertQueues(mocks, expect);
+  assertLogGroups(mocks, expect);
+  assertEncryptedTopicsAndRepositories(mocks);
+  assertPolicyDocuments(mocks);
+}
+
+const keyArns = new Set([KEY_ARN]);
+const count = (mocks: RecordingMocks, type: string) => mocks.ofType(type).length;
+
+export function assertBuckets(mocks: RecordingMocks): void {
   // Every bucket: versioned, SSE-KMS under lethe's key with bucket keys, public access blocked,
   // ACLs off, TLS only and no other encryption.
   const buckets = mocks.ofType('aws:s3/bucket:Bucket');
@@ -74,9 +87,11 @@ export function assertSecurityPolicies(mocks: RecordingMocks, expect: { logReten
     assert.deepEqual(statement(doc, 'DenyOtherEncryption').Condition, { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } });
   }
   for (const type of ['aws:s3/bucketVersioning:BucketVersioning', 'aws:s3/bucketPolicy:BucketPolicy', 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock']) {
-    assert.equal(count(type), buckets.length, `one ${type} per bucket`);
+    assert.equal(count(mocks, type), buckets.length, `one ${type} per bucket`);
   }
+}
 
+export function assertQueues(mocks: RecordingMocks, expect: PolicyExpectations): void {
   // Every queue: SSE-KMS, TLS only, and either redrives to a dead-letter queue in the program or is one.
   const queues = mocks.ofType('aws:sqs/queue:Queue');
   const queueArn = (q: Registration) => `arn:aws:sqs:eu-west-1:123456789012:${String(q.inputs.name)}`;
@@ -104,7 +119,9 @@ export function assertSecurityPolicies(mocks: RecordingMocks, expect: { logReten
     const allow = mocks.ofType('aws:sqs/redriveAllowPolicy:RedriveAllowPolicy').filter((p) => p.inputs.queueUrl === queueUrl(q));
     assert.equal(allow.length, 1, `${q.name}: redrive allow policy`);
   }
+}
 
+export function assertLogGroups(mocks: RecordingMocks, expect: PolicyExpectations): void {
   // Every log group: retention as configured and encrypted.
   const logGroups = mocks.ofType('aws:cloudwatch/logGroup:LogGroup');
   assert.ok(logGroups.length >= 2);
@@ -112,14 +129,18 @@ export function assertSecurityPolicies(mocks: RecordingMocks, expect: { logReten
     assert.equal(g.inputs.retentionInDays, expect.logRetentionDays, `${g.name}: retention`);
     assert.ok(keyArns.has(String(g.inputs.kmsKeyId)), `${g.name}: encrypted`);
   }
+}
 
+export function assertEncryptedTopicsAndRepositories(mocks: RecordingMocks): void {
   // Every topic encrypted; every repository encrypted and scanned.
   for (const t of mocks.ofType('aws:sns/topic:Topic')) assert.ok(keyArns.has(String(t.inputs.kmsMasterKeyId)), `${t.name}: SSE`);
   for (const r of mocks.ofType('aws:ecr/repository:Repository')) {
     assert.deepEqual(r.inputs.imageScanningConfiguration, { scanOnPush: true });
     assert.deepEqual(r.inputs.encryptionConfigurations, [{ encryptionType: 'KMS', kmsKey: [...keyArns][0] }]);
   }
+}
 
+export function assertPolicyDocuments(mocks: RecordingMocks): void {
   // Every policy document: no "*" in any action; identity policies scoped; no public Allow.
   let documents = 0;
   for (const { type, field, kind } of POLICY_FIELDS) {
@@ -154,7 +175,7 @@ export function assertSecurityPolicies(mocks: RecordingMocks, expect: { logReten
   for (const role of mocks.ofType('aws:iam/role:Role')) {
     assert.equal(mocks.ofType('aws:iam/rolePolicy:RolePolicy').filter((p) => p.name === role.name).length, 1, `${role.name}: inline policy`);
   }
-  assert.equal(count('aws:iam/rolePolicyAttachment:RolePolicyAttachment'), 0);
+  assert.equal(count(mocks, 'aws:iam/rolePolicyAttachment:RolePolicyAttachment'), 0);
 }
 
 export interface ContainerDefinitionJson {
