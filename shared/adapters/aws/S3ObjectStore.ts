@@ -137,10 +137,7 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       const translated = translateAwsError(error, `GetObject ${at.uri}${at.versionId ? ` version ${at.versionId}` : ''}`, context);
       if (translated instanceof NotFoundError) throw new ConflictError(`${translated.message} (the version read earlier is gone)`, context);
-      if (awsErrorCode(error).code === 'InvalidObjectState') {
-        throw new UnreadableObjectError(`${at.uri}: archived (${awsErrorCode(error).message || 'InvalidObjectState'}); restore it before erasing`, context);
-      }
-      throw translated;
+      throw archivedOr(error, at.uri, translated);
     }
     if (!(response.Body instanceof Readable)) throw new LetheError(`GetObject ${at.uri}: expected a stream body`, context);
     try {
@@ -380,9 +377,16 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await send();
     } catch (error) {
-      throw translateAwsError(error, what, context);
+      throw archivedOr(error, context.object, translateAwsError(error, what, context));
     }
   }
+}
+
+/** S3 answers InvalidObjectState for an object in a Glacier class that is not restored: that object cannot be erased now. */
+function archivedOr(error: unknown, uri: string, translated: LetheError): LetheError {
+  const { code, message } = awsErrorCode(error);
+  if (code !== 'InvalidObjectState') return translated;
+  return new UnreadableObjectError(`${uri}: archived (${message || code}); restore it before erasing`, { object: uri });
 }
 
 /** `id=<canonical id>`, `uri=<group>` or `emailAddress=<address>`: the x-amz-grant-* grantee forms. */

@@ -1,0 +1,17 @@
+import { LetheConfig, parseLetheConfig } from '../../model/config';
+import { InputError } from '../../model/errors';
+import { StateStore } from '../../ports/StateStore';
+
+/** The config the Pulumi program writes to the state bucket (LETHE_CONFIG_KEY), parsed like lethe.yaml. */
+export async function readStoredConfig(state: StateStore, key: string): Promise<LetheConfig> {
+  const where = state.describe(key);
+  const stored = await state.read(key);
+  if (!stored) throw new InputError(`${where}: no config found (the stack writes it; check LETHE_CONFIG_KEY)`, { field: 'LETHE_CONFIG_KEY' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored.body.toString('utf8'));
+  } catch (error) {
+    throw new InputError(`${where}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return parseLetheConfig(parsed, where);
+}
