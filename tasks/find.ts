@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
+import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
+import { resolveMapperFormats } from '../shared/adapters/aws/resolveMapperFormats';
+import { runJob } from '../shared/job/runJob';
+import { startJob } from '../shared/job/startJob';
+import { InputError, errorMessage } from '../shared/model/errors';
+import { checkJobId } from '../shared/model/job';
+import { loadHmacKey } from '../shared/privacy/loadHmacKey';
+
+/**
+ * The job coordinator (the find task on ECS). With LETHE_JOB_ID it drives that job, as `lethe job
+ * start` runs it; without, it creates a job from the queue, so the AWS console's "run task" starts one.
+ * Exit 0 when the job ends COMPLETED or waits for approval, 2 for any other end, 1 for bad input.
+ */
+export async function main(env: NodeJS.ProcessEnv): Promise<number> {
+  const ports = createAwsPorts(env);
+  const config = await readStoredConfig(ports.state, ports.config.configKey);
+  const hmacKey = await loadHmacKey(ports.state, config.settings);
+  const jobId = env.LETHE_JOB_ID
+    ? checkJobId(env.LETHE_JOB_ID.trim())
+    : (await startJob(ports.state, { ...config, dataMappers: await resolveMapperFormats(ports.catalog, config.dataMappers) }, env.LETHE_STARTED_BY ?? 'find task')).id;
+  log({ message: 'job running', jobId });
+  const job = await runJob(ports, jobId, {
+    hmacKey,
+    pollIntervalMs: 5000,
+    onProgress: (progress) => {
+      if (progress.forget) log({ message: 'forgetting', jobId, remaining: progress.forget.remaining, total: progress.forget.total });
+    },
+  });
+  log({ message: 'job ended', jobId, status: job.status, counters: job.counters, ...(job.failure ? { failure: job.failure } : {}) });
+  return job.status === 'COMPLETED' || job.status === 'AWAITING_APPROVAL' ? 0 : 2;
+}
+
+/** One JSON line per event, for CloudWatch Logs; never a match ID. */
+function log(record: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), task: 'find', ...record })}\n`);
+}
+
+if (require.main === module) {
+  main(process.env).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`lethe find: ${errorMessage(error)}\n`);
+      process.exitCode = error instanceof InputError ? 1 : 2;
+    },
+  );
+}

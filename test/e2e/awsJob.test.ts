@@ -1,0 +1,339 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateDatabaseCommand, CreateTableCommand, BatchCreatePartitionCommand, GlueClient } from '@aws-sdk/client-glue';
+import { CreateWorkGroupCommand, AthenaClient } from '@aws-sdk/client-athena';
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
+import { jobKey, listJobIds, readJob } from '../../shared/job/jobStore';
+import { enqueueMatches } from '../../shared/queue/deletionQueue';
+import { DeletionReport } from '../../shared/report/deletionReport';
+import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
+import { MotoServer, startMotoServer } from '../support/motoServer';
+
+const root = path.resolve(__dirname, '../..');
+const LAKE = 'lake-bucket';
+const STATE = 'lethe-state';
+const PARQUET = {
+  InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+};
+
+/** The lake: two partitions, two objects each. Customer 17 bought in both years; customer 88 is matched by email. */
+const OBJECTS: Record<string, { year: string; ids: number[] }> = {
+  'customers/year=2023/part-0.parquet': { year: '2023', ids: [1, 2, 17, 3] },
+  'customers/year=2023/part-1.parquet': { year: '2023', ids: [4, 5, 6] },
+  'customers/year=2024/part-0.parquet': { year: '2024', ids: [17, 7, 8] },
+  'customers/year=2024/part-1.parquet': { year: '2024', ids: [9, 88, 10, 11] },
+};
+const MATCHED = (id: number) => id === 17 || id === 88;
+
+type Row = { customer_id: string; user: { email: string; name: string }; amount: string };
+
+interface Running {
+  child: ChildProcess;
+  exit: Promise<number | null>;
+  output: () => string;
+}
+
+function runTask(script: string, env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tasks', script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exit, output: () => output };
+}
+
+describe('an aws-mode deletion job on moto_server', function () {
+  this.timeout(240_000);
+  let moto: MotoServer;
+  let proxy: AthenaDuckDbProxy;
+  let s3: S3Client;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  const workers: Running[] = [];
+  /** What the next find query's answer should set off (the poison case archives an object there). */
+  let onAnswer: ((answer: { sql: string; objects: string[] }) => Promise<void>) | undefined;
+
+  before(async () => {
+    moto = await startMotoServer();
+    s3 = new S3Client({ forcePathStyle: true });
+    work = await mkdtemp(path.join(tmpdir(), 'lethe-aws-e2e-'));
+    proxy = await startAthenaDuckDbProxy({
+      moto,
+      s3,
+      stateBucket: STATE,
+      tables: [{ database: 'lake', table: 'customers', location: `s3://${LAKE}/customers/` }],
+      onAnswer: async (answer) => onAnswer?.(answer),
+    });
+    env = await provision(moto, s3, work);
+    env.AWS_ENDPOINT_URL_ATHENA = proxy.endpoint;
+  });
+
+  after(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    await proxy?.stop();
+    s3?.destroy();
+    await moto?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** Runs the find task with two forget workers beside it, stops the workers with SIGTERM, returns the job. */
+  async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: string; details: string }> {
+    const running = [runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' }), runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' })];
+    workers.push(...running);
+    const find = runTask('find.ts', env);
+    const code = await find.exit;
+    for (const worker of running) worker.child.kill('SIGTERM');
+    const workerCodes = await Promise.all(running.map((w) => w.exit));
+    const details = `${find.output()}\n${await objectErrors(state)}\n${running.map((w) => w.output()).join('\n')}`;
+    assert.deepEqual(workerCodes, [0, 0], details);
+    for (const worker of running) assert.match(worker.output(), /worker stopped \(SIGTERM\)/, details);
+    const jobIds = await listJobIds(state);
+    assert.equal(jobIds.length, earlierJobs + 1, details);
+    return { code, jobId: jobIds.sort()[earlierJobs]!, details };
+  }
+
+  it('finds with Athena, forgets with Fargate-style workers, verifies and reports: COMPLETED', async () => {
+    const state = new S3StateStore({ client: s3, bucket: STATE });
+    const before = await readLake(s3, work);
+    const versionsBefore = await versionCounts(s3);
+    await enqueueMatches(state, [{ match: { kind: 'simple', value: '17' } }, { match: { kind: 'simple', value: 'customer88@example.org' } }]);
+
+    const { code, jobId, details } = await runJobWithWorkers(state, 0);
+    assert.equal(code, 0, details);
+    const { job } = await readJob(state, jobId);
+    assert.equal(job.status, 'COMPLETED', job.failure);
+    assert.equal(job.counters.objectsFound, 3);
+    assert.equal(job.counters.objectsUpdated, 3);
+    assert.equal(job.counters.rowsDeleted, 3);
+
+    // The queries Athena got: one per partition per phase, found by DuckDB on the same objects.
+    assert.equal(proxy.answered.length, 4);
+    assert.deepEqual(proxy.answered.slice(0, 2).flatMap((a) => a.objects).sort(), [
+      `s3://${LAKE}/customers/year=2023/part-0.parquet`,
+      `s3://${LAKE}/customers/year=2024/part-0.parquet`,
+      `s3://${LAKE}/customers/year=2024/part-1.parquet`,
+    ]);
+    assert.deepEqual(proxy.answered.slice(2).flatMap((a) => a.objects), [], 'verification found no match left');
+    for (const { sql } of proxy.answered) {
+      assert.doesNotMatch(sql, /customer88@example\.org|'17'/, 'no match ID in SQL text');
+      assert.match(sql, new RegExp(`m\\.job_id = '${jobId}' AND m\\.mapper_id = 'customers'`));
+    }
+
+    // The matched rows are gone, every other row is identical and in order.
+    const after = await readLake(s3, work);
+    for (const key of Object.keys(OBJECTS)) {
+      assert.deepEqual(after[key], before[key]!.filter((row) => !MATCHED(Number(row.customer_id))), key);
+    }
+    // Old versions of rewritten objects are gone (two each: the older upload and the source); untouched objects keep theirs.
+    const versionsAfter = await versionCounts(s3);
+    for (const [key, { ids }] of Object.entries(OBJECTS)) {
+      assert.equal(versionsAfter[key], ids.some(MATCHED) ? 1 : versionsBefore[key], key);
+    }
+    // Metadata and content type carried over by the rewrite.
+    const head = await s3.send(new HeadObjectCommand({ Bucket: LAKE, Key: 'customers/year=2024/part-0.parquet' }));
+    assert.deepEqual(head.Metadata, { writer: 'spark' });
+    assert.equal(head.ContentType, 'application/vnd.apache.parquet');
+
+    const report = await readReport(state, jobId);
+    assert.equal(report.job.status, 'COMPLETED');
+    assert.deepEqual(report.totals, { objectsFound: 3, objectsUpdated: 3, objectsUnchanged: 0, objectsMissing: 0, objectsFailed: 0, rowsDeleted: 3, versionsDeleted: 6 });
+    assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
+    assert.equal(report.mappers[0]?.format, 'parquet', 'format from the Glue SerDe');
+    assert.doesNotMatch(JSON.stringify(report), /customer88@example\.org/, 'the report holds no clear match ID');
+    assert.equal(await state.read(`jobs/${jobId}/manifests/customers/matches.jsonl`), undefined, 'manifest deleted at cleanup');
+    assert.equal(await state.read('lock.json'), undefined, 'lock released');
+    assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+
+  it('a poison object ends in the dead-letter queue and the job ends FORGET_PARTIALLY_FAILED naming it', async () => {
+    const state = new S3StateStore({ client: s3, bucket: STATE });
+    const poisoned = 'customers/year=2023/part-1.parquet';
+    // Once the find has found it, the object goes to Glacier: every worker's download then fails.
+    onAnswer = async ({ objects }) => {
+      if (!objects.includes(`s3://${LAKE}/${poisoned}`)) return;
+      onAnswer = undefined;
+      await s3.send(new CopyObjectCommand({ Bucket: LAKE, Key: poisoned, CopySource: `${LAKE}/${poisoned}`, StorageClass: 'GLACIER', MetadataDirective: 'COPY' }));
+    };
+    await enqueueMatches(state, [{ match: { kind: 'simple', value: '5' } }, { match: { kind: 'simple', value: '9' } }]);
+    const { code, jobId, details } = await runJobWithWorkers(state, 1);
+    assert.equal(code, 2, `a job that did not complete exits 2\n${details}`);
+    const { job } = await readJob(state, jobId);
+    assert.equal(job.status, 'FORGET_PARTIALLY_FAILED');
+    assert.equal(job.counters.objectsFound, 2);
+    assert.equal(job.counters.objectsUpdated, 1);
+    assert.equal(job.counters.objectsFailed, 1);
+    const report = await readReport(state, jobId);
+    const failed = report.objects.filter((o) => o.outcome === 'failed');
+    assert.deepEqual(failed.map((o) => o.object), [`s3://${LAKE}/${poisoned}`]);
+    assert.match(failed[0]!.error ?? '', /archived/);
+    assert.equal(failed[0]!.attempts, 2, 'delivered maxReceiveCount times');
+    assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 }, 'the coordinator drained the dead-letter queue');
+    const after = await readLake(s3, work, ['customers/year=2024/part-1.parquet']);
+    assert.deepEqual(after['customers/year=2024/part-1.parquet']!.map((r) => r.customer_id), ['10', '11'], 'customer 9 gone from the other object');
+  });
+});
+
+/** The error of every failed object result, for a failure message. */
+async function objectErrors(state: S3StateStore): Promise<string> {
+  const lines: string[] = [];
+  for await (const key of state.list('jobs/')) {
+    if (!key.includes('/objects/')) continue;
+    const result = JSON.parse((await state.read(key))!.body.toString('utf8')) as { object: string; error?: string };
+    if (result.error) lines.push(`${result.object}: ${result.error}`);
+  }
+  return lines.join('\n');
+}
+
+async function readReport(state: S3StateStore, jobId: string): Promise<DeletionReport> {
+  const stored = await state.read(jobKey(jobId, 'report.json'));
+  assert.ok(stored, `job ${jobId} has a report`);
+  return JSON.parse(stored.body.toString('utf8')) as DeletionReport;
+}
+
+async function queueDepth(env: NodeJS.ProcessEnv): Promise<{ visible: number; inFlight: number; deadLettered: number }> {
+  const sqs = new SQSClient({});
+  try {
+    const count = async (url: string | undefined) => {
+      const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes ?? {};
+      return { visible: Number(a.ApproximateNumberOfMessages), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible) };
+    };
+    const main = await count(env.LETHE_QUEUE_URL);
+    const dead = await count(env.LETHE_DLQ_URL);
+    return { ...main, deadLettered: dead.visible + dead.inFlight };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** Buckets, queue and DLQ, Glue tables, Athena workgroup, ECS service, the lake objects (two versions each) and the config. */
+async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<NodeJS.ProcessEnv> {
+  for (const bucket of [LAKE, STATE]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const [key, { ids }] of Object.entries(OBJECTS)) {
+      const file = path.join(work, key.replace(/\//g, '_'));
+      const values = ids
+        .map((id) => `(${id}, {'email': 'customer${id}@example.org', 'name': 'Customer ${id}'}, ${id}.25::DECIMAL(10,2))`)
+        .join(', ');
+      await connection.run(`COPY (SELECT * FROM (VALUES ${values}) v(customer_id, "user", amount)) TO '${file}' (FORMAT parquet)`);
+      // An older version first, so the job has versions to remove.
+      await s3.send(new PutObjectCommand({ Bucket: LAKE, Key: key, Body: 'an older version', Metadata: { writer: 'spark' } }));
+      await s3.send(new PutObjectCommand({ Bucket: LAKE, Key: key, Body: await readFile(file), Metadata: { writer: 'spark' }, ContentType: 'application/vnd.apache.parquet' }));
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const glue = new GlueClient({});
+  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'lake' } }));
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: 'lake',
+      TableInput: {
+        Name: 'customers',
+        PartitionKeys: [{ Name: 'year', Type: 'string' }],
+        StorageDescriptor: {
+          Location: `s3://${LAKE}/customers/`,
+          Columns: [
+            { Name: 'customer_id', Type: 'bigint' },
+            { Name: 'user', Type: 'struct<email:string,name:string>' },
+            { Name: 'amount', Type: 'decimal(10,2)' },
+          ],
+          ...PARQUET,
+        },
+      },
+    }),
+  );
+  await glue.send(
+    new BatchCreatePartitionCommand({
+      DatabaseName: 'lake',
+      TableName: 'customers',
+      PartitionInputList: ['2023', '2024'].map((year) => ({ Values: [year], StorageDescriptor: { Location: `s3://${LAKE}/customers/year=${year}/`, ...PARQUET } })),
+    }),
+  );
+  glue.destroy();
+  const athena = new AthenaClient({});
+  await athena.send(new CreateWorkGroupCommand({ Name: 'lethe', Configuration: { ResultConfiguration: { OutputLocation: `s3://${STATE}/athena/` } } }));
+  athena.destroy();
+  const ecs = new ECSClient({});
+  await ecs.send(new CreateClusterCommand({ clusterName: 'lethe' }));
+  await ecs.send(new RegisterTaskDefinitionCommand({ family: 'lethe-forget', containerDefinitions: [{ name: 'forget', image: 'lethe:latest', memory: 1024 }] }));
+  await ecs.send(new CreateServiceCommand({ cluster: 'lethe', serviceName: 'lethe-forget', taskDefinition: 'lethe-forget', desiredCount: 0 }));
+  ecs.destroy();
+  const sqs = new SQSClient({});
+  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lethe-dlq' }))).QueueUrl!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lethe', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) } })))
+    .QueueUrl!;
+  sqs.destroy();
+  const config = {
+    dataMappers: [
+      { id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['customer_id', 'user.email'], partitionKeys: ['year'], deleteOldVersions: true },
+    ],
+    settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, hmacKey: 'ab'.repeat(32) },
+  };
+  await s3.send(new PutObjectCommand({ Bucket: STATE, Key: 'config/lethe.json', Body: JSON.stringify(config) }));
+  return {
+    ...process.env,
+    LETHE_MODE: 'aws',
+    LETHE_STATE_BUCKET: STATE,
+    LETHE_QUEUE_URL: queueUrl,
+    LETHE_DLQ_URL: dlqUrl,
+    LETHE_ATHENA_WORKGROUP: 'lethe',
+    LETHE_GLUE_DATABASE: 'lethe',
+    LETHE_CLUSTER: 'lethe',
+    LETHE_FORGET_SERVICE: 'lethe-forget',
+    LETHE_FIND_TASK_DEFINITION: 'lethe-find',
+    LETHE_TEMP_DIR: work,
+    AWS_ENDPOINT_URL: moto.endpoint,
+  };
+}
+
+/** Every lake object's rows, read back with DuckDB from its current version. */
+async function readLake(s3: S3Client, work: string, keys = Object.keys(OBJECTS)): Promise<Record<string, Row[]>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const rows: Record<string, Row[]> = {};
+  try {
+    for (const key of keys) {
+      const file = path.join(work, `read-${key.replace(/\//g, '_')}`);
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: LAKE, Key: key }))).Body!.transformToByteArray();
+      await writeFile(file, body);
+      const result = await connection.runAndReadAll(`SELECT customer_id::VARCHAR AS customer_id, "user", amount::VARCHAR AS amount FROM read_parquet('${file}')`);
+      rows[key] = result.getRowObjectsJson() as unknown as Row[];
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return rows;
+}
+
+async function versionCounts(s3: S3Client): Promise<Record<string, number>> {
+  const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: LAKE, Prefix: 'customers/' }));
+  const counts: Record<string, number> = {};
+  for (const version of [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])]) counts[version.Key!] = (counts[version.Key!] ?? 0) + 1;
+  return counts;
+}
