@@ -241,20 +241,33 @@ function crossChecks(buckets: LakeBucket[], tables: LakeTable[], mappers: DataMa
   });
   mappers.forEach((mapper, i) => {
     const here = `${where}: lethe:dataMappers[${i}] (mapper "${mapper.id}")`;
+    const location = mapper.location;
+    if (location.kind !== 'glue') {
+      checks.push(() => {
+        throw new InputError(`${here}.location: on AWS a mapper names a Glue table: {glue: {database, table}}`);
+      });
+      return;
+    }
+    const table = tables.find((t) => t.database === location.database && t.name === location.table);
+    if (!table) {
+      checks.push(() => {
+        throw new InputError(`${here}.location: Glue table "${location.database}.${location.table}" is not declared in lethe:lake.tables`);
+      });
+      return;
+    }
+    const tableName = `"${table.database}.${table.name}"`;
     checks.push(() => {
-      const location = mapper.location;
-      if (location.kind !== 'glue') throw new InputError(`${here}.location: on AWS a mapper names a Glue table: {glue: {database, table}}`);
-      const table = tables.find((t) => t.database === location.database && t.name === location.table);
-      if (!table) throw new InputError(`${here}.location: Glue table "${location.database}.${location.table}" is not declared in lethe:lake.tables`);
-      if (mapper.format !== undefined && mapper.format !== table.format) {
-        throw new InputError(`${here}.format: "${mapper.format}" but table "${table.database}.${table.name}" is ${table.format}`);
-      }
+      if (mapper.format !== undefined && mapper.format !== table.format) throw new InputError(`${here}.format: "${mapper.format}" but table ${tableName} is ${table.format}`);
+    });
+    checks.push(() => {
       const columnNames = new Set(table.columns.map((c) => c.name.toLowerCase()));
       const missing = mapper.columns.filter((c) => !columnNames.has(c.split('.')[0]!.toLowerCase()));
-      if (missing.length > 0) throw new InputError(`${here}.columns: ${missing.map((c) => `"${c}"`).join(', ')} not in table "${table.database}.${table.name}"`);
+      if (missing.length > 0) throw new InputError(`${here}.columns: ${missing.map((c) => `"${c}"`).join(', ')} not in table ${tableName}`);
+    });
+    checks.push(() => {
       const keys = new Set(table.partitionKeys.map((k) => k.name));
       const badKeys = mapper.partitionKeys.filter((k) => !keys.has(k));
-      if (badKeys.length > 0) throw new InputError(`${here}.partitionKeys: ${badKeys.map((k) => `"${k}"`).join(', ')} not a partition key of "${table.database}.${table.name}"`);
+      if (badKeys.length > 0) throw new InputError(`${here}.partitionKeys: ${badKeys.map((k) => `"${k}"`).join(', ')} not a partition key of table ${tableName}`);
     });
   });
   return checks;

@@ -66,6 +66,7 @@ describe('infra: parseStackConfig', () => {
     assert.throws(() => parseStackConfig(raw, 'dev'), (error: Error) => {
       assert.match(error.message, /lethe:dataMappers\[1\] \(mapper "orders"\)\.location: Glue table "lake\.orders" is not declared in lethe:lake\.tables/);
       assert.match(error.message, /lethe:dataMappers\[2\] \(mapper "typo"\)\.columns: "emial" not in table "lake\.customers"/);
+      assert.match(error.message, /lethe:dataMappers\[2\] \(mapper "typo"\)\.partitionKeys: "month" not a partition key of table "lake\.customers"/);
       return true;
     });
   });
