@@ -38,7 +38,9 @@ export const CONSOLE_HOST = '127.0.0.1';
 const BASE_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it Chromium sends `Origin: null` on same-origin form posts, which the
+  // origin check must refuse. same-origin keeps the URL from leaving while Origin stays truthful.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'cache-control': 'no-store',
 };

@@ -19,7 +19,6 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
   });
 
   const origin = () => fixture.server.origin;
-
   const enqueueBody = (csrf: string | undefined) => new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ids: 'refused-person@example.org' }).toString();
 
   it('listens on 127.0.0.1 only', function () {
@@ -59,6 +58,7 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
     const attempts: Array<[string, Record<string, string>, string]> = [
       ['no token', { 'content-type': FORM, origin: origin() }, enqueueBody(session.csrf)],
       ['another origin', { 'content-type': FORM, origin: 'http://evil.example', cookie: session.cookie }, enqueueBody(session.csrf)],
+      ['an opaque origin', { 'content-type': FORM, origin: 'null', cookie: session.cookie }, enqueueBody(session.csrf)],
       ['another port on this host', { 'content-type': FORM, origin: 'http://127.0.0.1:1', cookie: session.cookie }, enqueueBody(session.csrf)],
       ['another page as referer', { 'content-type': FORM, referer: 'http://evil.example/form.html', cookie: session.cookie }, enqueueBody(session.csrf)],
       ['no CSRF token', { 'content-type': FORM, origin: origin(), cookie: session.cookie }, enqueueBody(undefined)],
@@ -96,7 +96,6 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
     assert.doesNotMatch(page.body, /accepted-person/);
     assert.match(page.body, /<code class="hash">[0-9a-f]{16}<\/code>/);
     assert.ok(fixture.log.every((line) => !line.includes('accepted-person')), 'the server log holds no match ID');
-
   });
 
   it('asks before starting a job: the first POST shows a confirm step and starts nothing', async function () {
