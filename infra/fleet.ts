@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as awsx from '@pulumi/awsx';
 import * as pulumi from '@pulumi/pulumi';
 import { Settings } from '../shared/model/settings';
-import { containerDefinition } from './containerDefinition';
+import { ContainerSpec, containerDefinition } from './containerDefinition';
 import { ResourceNames } from './resourceNames';
 import { EnvironmentVariable } from './taskEnvironment';
 import { FIND_TASK_SIZE, TaskSize, forgetTaskSize } from './taskSize';
@@ -25,6 +25,15 @@ export interface FleetArgs {
   imageContext: string;
 }
 
+interface TaskSpec {
+  family: string;
+  logGroup: string;
+  size: TaskSize;
+  roleArn: pulumi.Input<string>;
+  container: Pick<ContainerSpec, 'name' | 'entryPoint' | 'command' | 'stopTimeout'>;
+  ephemeralStorageGiB?: number;
+}
+
 /**
  * The ECS side: one image for both tasks, the cluster, the find task definition (started per job
  * by run-task) and the forget service, which stays at 0 tasks until a job scales it.
@@ -39,74 +48,25 @@ export class Fleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lethe:fleet:Fleet', name, {}, opts);
-    const parent = { parent: this };
     const n = args.names;
-    const repository = new aws.ecr.Repository(
-      `${name}-repository`,
-      {
-        name: n.repository,
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: args.kmsKeyArn }],
-        forceDelete: args.forceDestroy,
-      },
-      parent,
-    );
-    new aws.ecr.LifecyclePolicy(
-      `${name}-repository-lifecycle`,
-      {
-        repository: repository.name,
-        policy: JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep the last 10 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }] }),
-      },
-      parent,
-    );
-    const image = new awsx.ecr.Image(
-      `${name}-image`,
-      { repositoryUrl: repository.repositoryUrl, context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile`, platform: 'linux/amd64' },
-      parent,
-    );
-    const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: n.cluster, settings: [{ name: 'containerInsights', value: 'enabled' }] }, parent);
-    const logGroup = (suffix: string, logName: string) =>
-      new aws.cloudwatch.LogGroup(`${name}-${suffix}-logs`, { name: logName, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, parent);
-    const findLogs = logGroup('find', n.findLogGroup);
-    const forgetLogs = logGroup('forget', n.forgetLogGroup);
-
-    const taskDefinition = (suffix: string, family: string, size: TaskSize, roleArn: pulumi.Input<string>, container: pulumi.Output<string>, storageGiB?: number) =>
-      new aws.ecs.TaskDefinition(
-        `${name}-${suffix}`,
-        {
-          family,
-          cpu: String(size.cpu),
-          memory: String(size.memory),
-          networkMode: 'awsvpc',
-          requiresCompatibilities: ['FARGATE'],
-          runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-          executionRoleArn: args.executionRoleArn,
-          taskRoleArn: roleArn,
-          volumes: [{ name: 'tmp' }],
-          ...(storageGiB ? { ephemeralStorage: { sizeInGib: storageGiB } } : {}),
-          containerDefinitions: container,
-        },
-        parent,
-      );
-    const containers = (spec: { name: string; entryPoint?: string[]; command: string[]; logGroup: pulumi.Output<string>; stopTimeout: number }) =>
-      pulumi.all([image.imageUri, args.environment, args.region, spec.logGroup]).apply(([uri, environment, region, group]) =>
-        JSON.stringify([containerDefinition({ ...spec, image: uri, environment, region, logGroup: group })]),
-      );
-    const find = taskDefinition(
-      'find',
-      n.findFamily,
-      FIND_TASK_SIZE,
-      args.findRoleArn,
-      containers({ name: 'find', entryPoint: ['node'], command: ['dist/tasks/find.js'], logGroup: findLogs.name, stopTimeout: 30 }),
-    );
-    const forget = taskDefinition(
-      'forget',
-      n.forgetFamily,
-      forgetTaskSize(args.settings),
-      args.forgetRoleArn,
-      containers({ name: 'forget', command: ['worker'], logGroup: forgetLogs.name, stopTimeout: 120 }),
-      args.forgetEphemeralStorageGiB,
-    );
+    const image = this.buildImage(name, args);
+    const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: n.cluster, settings: [{ name: 'containerInsights', value: 'enabled' }] }, { parent: this });
+    const task = (suffix: string, spec: TaskSpec) => this.taskDefinition(`${name}-${suffix}`, args, image.imageUri, spec);
+    const find = task('find', {
+      family: n.findFamily,
+      logGroup: n.findLogGroup,
+      size: FIND_TASK_SIZE,
+      roleArn: args.findRoleArn,
+      container: { name: 'find', entryPoint: ['node'], command: ['dist/tasks/find.js'], stopTimeout: 30 },
+    });
+    const forget = task('forget', {
+      family: n.forgetFamily,
+      logGroup: n.forgetLogGroup,
+      size: forgetTaskSize(args.settings),
+      roleArn: args.forgetRoleArn,
+      container: { name: 'forget', command: ['worker'], stopTimeout: 120 },
+      ephemeralStorageGiB: args.forgetEphemeralStorageGiB,
+    });
     // Starts at 0: the find task scales it to the work (at most settings.fleetMaxTasks) and back to 0.
     const service = new awsx.ecs.FargateService(
       `${name}-forget-service`,
@@ -121,7 +81,7 @@ export class Fleet extends pulumi.ComponentResource {
         enableExecuteCommand: false,
         continueBeforeSteadyState: true,
       },
-      parent,
+      { parent: this },
     );
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
@@ -137,5 +97,57 @@ export class Fleet extends pulumi.ComponentResource {
       forgetServiceName: this.forgetServiceName,
       imageUri: this.imageUri,
     });
+  }
+
+  /** The stack's ECR repository (KMS, scan on push, last 10 images) and the image built into it. */
+  private buildImage(name: string, args: FleetArgs): awsx.ecr.Image {
+    const repository = new aws.ecr.Repository(
+      `${name}-repository`,
+      {
+        name: args.names.repository,
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfigurations: [{ encryptionType: 'KMS', kmsKey: args.kmsKeyArn }],
+        forceDelete: args.forceDestroy,
+      },
+      { parent: this },
+    );
+    new aws.ecr.LifecyclePolicy(
+      `${name}-repository-lifecycle`,
+      {
+        repository: repository.name,
+        policy: JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep the last 10 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }] }),
+      },
+      { parent: this },
+    );
+    return new awsx.ecr.Image(
+      `${name}-image`,
+      { repositoryUrl: repository.repositoryUrl, context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile`, platform: 'linux/amd64' },
+      { parent: this },
+    );
+  }
+
+  /** A Fargate task definition with one container and its own log group. */
+  private taskDefinition(name: string, args: FleetArgs, imageUri: pulumi.Output<string>, spec: TaskSpec): aws.ecs.TaskDefinition {
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: spec.logGroup, retentionInDays: args.logRetentionDays, kmsKeyId: args.kmsKeyArn }, { parent: this });
+    const containers = pulumi
+      .all([imageUri, args.environment, args.region, logs.name])
+      .apply(([image, environment, region, logGroup]) => JSON.stringify([containerDefinition({ ...spec.container, image, environment, region, logGroup })]));
+    return new aws.ecs.TaskDefinition(
+      name,
+      {
+        family: spec.family,
+        cpu: String(spec.size.cpu),
+        memory: String(spec.size.memory),
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+        executionRoleArn: args.executionRoleArn,
+        taskRoleArn: spec.roleArn,
+        volumes: [{ name: 'tmp' }],
+        ...(spec.ephemeralStorageGiB ? { ephemeralStorage: { sizeInGib: spec.ephemeralStorageGiB } } : {}),
+        containerDefinitions: containers,
+      },
+      { parent: this },
+    );
   }
 }
