@@ -161,6 +161,24 @@ describe('AthenaQueryExecutor on moto_server', function () {
     await assert.rejects(failWith({ ErrorCategory: 1, Retryable: true }).findObjects(query), { name: 'TransientError' });
   });
 
+  it('records the bytes each query scanned', async () => {
+    const athena = new AthenaClient({});
+    // moto reports 0 bytes; the statistics are set the way Athena reports them for a finished query.
+    instrument(athena, (command) =>
+      command === 'GetQueryExecutionCommand'
+        ? (output) => {
+            const execution = output.QueryExecution as { Status?: { State?: string }; Statistics?: Record<string, unknown> };
+            if (execution.Status?.State === 'SUCCEEDED') execution.Statistics = { ...execution.Statistics, DataScannedInBytes: 5_242_880 };
+          }
+        : undefined,
+    );
+    await moto.queueAthenaResults([{ columns: ['path'], rows: [['path']] }]);
+    const executor = new AthenaQueryExecutor({ client: athena, glue, workGroup: 'lethe', manifestDatabase: 'lethe', ...fast });
+    assert.deepEqual(await executor.findObjects(query), { objects: [], bytesScanned: 5_242_880 });
+    assert.equal(executor.history[0]?.bytesScanned, 5_242_880);
+    athena.destroy();
+  });
+
   it('refuses a mapper that is not a Glue table', async () => {
     const executor = new AthenaQueryExecutor({ client: new AthenaClient({}), workGroup: 'lethe', manifestDatabase: 'lethe' });
     await assert.rejects(executor.findObjects({ ...query, mapper: { ...mapper, location: { kind: 'prefix', uri: 's3://lake-bucket/customers/' } } }), {

@@ -249,6 +249,32 @@ describe('S3ObjectStore on moto_server', function () {
     mfaClient.destroy();
   });
 
+  it('sends x-amz-request-payer on every call for a requester-pays lake', async () => {
+    const headers: Array<[string, string | undefined]> = [];
+    const client = new S3Client({ forcePathStyle: true });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        headers.push([context.commandName ?? '', request.headers?.['x-amz-request-payer']]);
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordRequestPayer' },
+    );
+    const payer = new S3ObjectStore({ client, requesterPays: true });
+    await put('people/rp.json', 'a\n');
+    const head = await payer.head(`s3://${bucket}/people/rp.json`);
+    const written = await payer.replace(head!, await file('rp.json', 'b\n'), head!.props);
+    await payer.download(written, join(work, 'rp-back.json'));
+    await payer.deleteOtherVersions(written);
+    for await (const _ of payer.list(`s3://${bucket}/people/rp`));
+    const commands = new Set(headers.map(([command]) => command));
+    for (const command of ['HeadObjectCommand', 'GetObjectTaggingCommand', 'GetObjectAclCommand', 'PutObjectCommand', 'GetObjectCommand', 'ListObjectVersionsCommand', 'DeleteObjectsCommand', 'ListObjectsV2Command']) {
+      assert.ok(commands.has(command), `${command} was called`);
+    }
+    assert.deepEqual(headers.filter(([command, value]) => value !== 'requester' && command !== 'GetBucketVersioningCommand'), []);
+    client.destroy();
+  });
+
   it('lists the objects under a prefix in key order', async () => {
     const listed: string[] = [];
     for await (const item of store.list(`s3://${bucket}/orders/`)) listed.push(item.uri);

@@ -405,7 +405,7 @@ function writeProps(props: ObjectProps) {
     ContentDisposition: props.contentDisposition,
     ContentLanguage: props.contentLanguage,
     CacheControl: props.cacheControl,
-    Expires: props.expires ? new Date(props.expires) : undefined,
+    Expires: expiresDate(props.expires),
     Metadata: props.metadata,
     Tagging: tags.length > 0 ? new URLSearchParams(tags).toString().replace(/\+/g, '%20') : undefined,
     StorageClass: props.storageClass as StorageClass | undefined,
@@ -414,6 +414,13 @@ function writeProps(props: ObjectProps) {
     BucketKeyEnabled: props.bucketKeyEnabled,
     ...grantHeaders(props.grants),
   };
+}
+
+/** An Expires header S3 kept as text may not be a date; such a header is not sent again rather than failing the rewrite. */
+function expiresDate(text: string | undefined): Date | undefined {
+  if (!text) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /**
