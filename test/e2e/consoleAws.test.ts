@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createAwsConsoleBackend } from '../../console/createConsoleBackend';
+import { ConsoleServer, startConsoleServer } from '../../console/server';
+import { MotoServer, startMotoServer } from '../support/motoServer';
+import { openSession, rawRequest } from '../support/consoleFixture';
+
+const BUCKET = 'lethe-console-state';
+
+/** `lethe console` with LETHE_MODE=aws: the stack's outputs as environment, state in an S3 bucket (moto). */
+describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', function () {
+  this.timeout(60_000);
+  let moto: MotoServer;
+  let s3: S3Client;
+  let server: ConsoleServer | undefined;
+  const stackEnv = () => ({
+    LETHE_MODE: 'aws',
+    LETHE_STATE_BUCKET: BUCKET,
+    LETHE_QUEUE_URL: `${moto.endpoint}/123456789012/lethe-deletion`,
+    LETHE_DLQ_URL: `${moto.endpoint}/123456789012/lethe-deletion-dlq`,
+    LETHE_ATHENA_WORKGROUP: 'lethe',
+    LETHE_GLUE_DATABASE: 'lethe',
+    LETHE_CLUSTER: 'lethe',
+    LETHE_FORGET_SERVICE: 'lethe-forget',
+    LETHE_FIND_TASK_DEFINITION: 'lethe-find',
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: moto.region,
+  });
+
+  before(async function () {
+    moto = await startMotoServer();
+    s3 = new S3Client({ forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  });
+  after(async function () {
+    await server?.close();
+    s3?.destroy();
+    await moto?.stop();
+  });
+
+  it('refuses to start without the config the Pulumi program writes', async function () {
+    await assert.rejects(createAwsConsoleBackend(stackEnv()), { name: 'InputError', message: /s3:\/\/lethe-console-state\/config\/lethe\.json: no lethe config in the state bucket/ });
+  });
+
+  it('shows the stack’s mappers and keeps the queue in the state bucket, as hashes', async function () {
+    const config = {
+      dataMappers: [{ id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['customer_id', 'email'], partitionKeys: ['year'] }],
+      settings: { requireApproval: true },
+    };
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/lethe.json', Body: JSON.stringify(config) }));
+    server = await startConsoleServer({ backend: await createAwsConsoleBackend(stackEnv()), port: 0 });
+    const session = await openSession(server);
+    const mappers = await rawRequest(server.origin, { path: '/mappers', headers: { cookie: session.cookie } });
+    assert.equal(mappers.status, 200);
+    assert.match(mappers.body, /<code>glue:lake\.customers<\/code>/);
+    assert.match(mappers.body, /aws · s3:\/\/lethe-console-state\//);
+    const enqueue = await rawRequest(server.origin, {
+      method: 'POST',
+      path: '/queue/enqueue',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin, cookie: session.cookie },
+      body: new URLSearchParams({ _csrf: session.csrf, ids: 'stack-person@example.org' }).toString(),
+    });
+    assert.equal(enqueue.status, 303);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'queue/' }));
+    assert.equal(listed.Contents?.length, 1);
+    const queue = await rawRequest(server.origin, { path: '/queue', headers: { cookie: session.cookie } });
+    assert.match(queue.body, /1 item in the queue/);
+    assert.doesNotMatch(queue.body, /stack-person/);
+  });
+
+  it('says the state bucket is unreachable when it is gone', async function () {
+    const session = await openSession(server!);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    for (const object of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: object.Key! }));
+    await s3.send(new DeleteBucketCommand({ Bucket: BUCKET }));
+    const page = await rawRequest(server!.origin, { path: '/queue', headers: { cookie: session.cookie } });
+    assert.equal(page.status, 503);
+    assert.match(page.body, /State store unreachable/);
+    assert.match(page.body, /NoSuchBucket/);
+  });
+});
