@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { LetheStackConfig, STACK_CONFIG_KEYS, parseStackConfig } from './stackConfig';
+import { LetheStackConfig, parseStackConfig } from './stackConfig';
 
 /**
  * Reads the `lethe:*` keys of the current stack and parses them (InputError lists every problem).
@@ -7,14 +7,15 @@ import { LetheStackConfig, STACK_CONFIG_KEYS, parseStackConfig } from './stackCo
  * (an e-mail address) as they are.
  */
 export function readStackConfig(): LetheStackConfig {
-  const config = new pulumi.Config('lethe');
   const raw: Record<string, unknown> = {};
-  for (const key of STACK_CONFIG_KEYS) {
-    const text = config.get(key);
-    if (text !== undefined) raw[key] = configValue(text);
+  // Every lethe: key, not just the known ones, so parseStackConfig rejects a misspelt key.
+  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(NAMESPACE)) raw[key.slice(NAMESPACE.length)] = configValue(text);
   }
   return parseStackConfig(raw, pulumi.getStack());
 }
+
+const NAMESPACE = 'lethe:';
 
 function configValue(text: string): unknown {
   try {

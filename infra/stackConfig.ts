@@ -101,6 +101,10 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
   collectProblems(
     [
       () => {
+        const unknown = Object.keys(raw).filter((key) => !(STACK_CONFIG_KEYS as readonly string[]).includes(key));
+        if (unknown.length > 0) throw new InputError(`${where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `lethe:${k}`).join(', ')} (allowed: ${STACK_CONFIG_KEYS.map((k) => `lethe:${k}`).join(', ')})`);
+      },
+      () => {
         const lake = expectRecord(raw.lake, at('lake'));
         rejectUnknownKeys(lake, ['buckets', 'tables'], at('lake'));
         collectProblems(

@@ -60,12 +60,14 @@ describe('infra: infra/index.ts with the dev stack config from the engine', func
   });
 
   it('reports a broken stack config as one InputError naming each key', () => {
-    pulumi.runtime.setAllConfig({ 'lethe:lake': JSON.stringify({ buckets: [] }), 'lethe:logRetentionDays': '8', 'lethe:forceDestroy': '"yes"' });
+    pulumi.runtime.setAllConfig({ 'aws:region': 'eu-west-1', 'lethe:lake': JSON.stringify({ buckets: [] }), 'lethe:logRetentionDays': '8', 'lethe:forceDestroy': '"yes"', 'lethe:notificationEmails': 'a@b.c' });
     assert.throws(() => readStackConfig(), (error: Error) => {
       assert.equal(error.name, 'InputError');
       assert.match(error.message, /^Pulumi\.dev\.yaml: the stack config has problems:\n/);
       assert.match(error.message, /lethe:logRetentionDays: CloudWatch Logs accepts/);
       assert.match(error.message, /lethe:forceDestroy: expected true or false, got "yes"/);
+      assert.match(error.message, /unknown key lethe:notificationEmails/);
+      assert.doesNotMatch(error.message, /aws:region/);
       return true;
     });
   });

@@ -86,6 +86,13 @@ describe('infra: parseStackConfig', () => {
     });
   });
 
+  it('rejects an unknown lethe: key', () => {
+    assert.throws(() => parseStackConfig({ ...minimal(), dataMapper: [] }, 'dev'), {
+      name: 'InputError',
+      message: /^Pulumi\.dev\.yaml: unknown key lethe:dataMapper \(allowed: lethe:lake, lethe:dataMappers, /,
+    });
+  });
+
   it('rejects unknown keys, so a typo never passes silently', () => {
     assert.throws(() => parseStackConfig({ ...minimal(), athena: { bytesScanned: 1 } }, 'dev'), {
       name: 'InputError',
