@@ -126,6 +126,30 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
     assert.match(page.body, /2 items in the queue/);
   });
 
+  it('starts a job on a confirmed POST, drives it in the background, and cancels it after a confirm step', async function () {
+    const post = (path: string, fields: Record<string, string>) =>
+      rawRequest(origin(), { method: 'POST', path, headers: { 'content-type': FORM, origin: origin(), cookie: session.cookie }, body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString() });
+    const started = await post('/jobs/start', { confirm: 'yes' });
+    assert.equal(started.status, 303);
+    const jobPath = String(started.headers.location);
+    assert.match(jobPath, /^\/jobs\/\d{8}T\d{6}Z-[a-z0-9]{6}$/);
+    let status = '';
+    for (let i = 0; i < 300 && status !== 'AWAITING_APPROVAL'; i++) {
+      status = (JSON.parse((await rawRequest(origin(), { path: `${jobPath}/status.json`, headers: { cookie: session.cookie } })).body) as { status: string }).status;
+      if (status !== 'AWAITING_APPROVAL') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(status, 'AWAITING_APPROVAL');
+    const ask = await post(`${jobPath}/cancel`, {});
+    assert.equal(ask.status, 200);
+    assert.match(ask.body, /Cancel job .*\?/);
+    assert.match((await rawRequest(origin(), { path: jobPath, headers: { cookie: session.cookie } })).body, /AWAITING_APPROVAL/);
+    assert.equal((await post(`${jobPath}/cancel`, { confirm: 'yes' })).status, 303);
+    const page = await rawRequest(origin(), { path: jobPath, headers: { cookie: session.cookie } });
+    assert.match(page.body, /Cancelled job/);
+    assert.match(page.body, /id="job-status" data-field="status">CANCELLED</);
+    assert.match((await rawRequest(origin(), { path: '/queue', headers: { cookie: session.cookie } })).body, /2 items in the queue/);
+  });
+
   it('says plainly when the state store is unreachable', async function () {
     await rm(fixture.stateDir, { recursive: true, force: true });
     for (const path of ['/', '/queue', '/jobs']) {
