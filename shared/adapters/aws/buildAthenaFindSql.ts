@@ -26,8 +26,10 @@ const HIVE_NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
  * `SELECT DISTINCT t."$path"` branch per match set, each an equi-join against that set's manifest
  * rows, combined with UNION. An equi-join lets Athena hash the small manifest and stream the table
  * once per branch reading only that branch's columns; OR'ed EXISTS would defeat the hash join.
- * Match values never appear in the text: they are joined from the manifest. The job id, mapper id,
- * match set keys and partition values are lethe's own and quoted as literals.
+ * The manifest side is a subquery whose WHERE names job_id and mapper_id by equality: the manifest
+ * table projects them as injected partitions, which Athena accepts only with static equalities
+ * there. Match values never appear in the text: they are joined from the manifest. The job id,
+ * mapper id, match set keys and partition values are lethe's own and quoted as literals.
  *
  * Usually one statement; when the text would pass `maxBytes`, the match sets are split across
  * several statements (their results are unioned by the caller).
@@ -56,14 +58,15 @@ function branch(query: FindQuery, set: MatchColumnSet, where: string, options: A
   const comparisons = set.columns.map((column, i) => {
     const value = `m.${quoteIdentifier('values')}[${i + 1}]`;
     const typed = column.type.kind === 'string' ? value : `TRY_CAST(${value} AS ${athenaTypeName(column.type)})`;
-    return `  AND ${columnReference('t', column.path)} = ${typed}`;
+    return `${columnReference('t', column.path)} = ${typed}`;
   });
+  const values = quoteIdentifier('values');
   return [
     `SELECT DISTINCT t.${quoteIdentifier('$path')} AS path`,
     `FROM ${quoteIdentifier(options.database)}.${quoteIdentifier(options.table)} t`,
-    `JOIN ${quoteIdentifier(options.manifestDatabase)}.${quoteIdentifier(options.manifestTable)} m`,
-    `  ON m.job_id = ${quoteLiteral(query.jobId)} AND m.mapper_id = ${quoteLiteral(query.mapper.id)} AND m.match_columns = ${quoteLiteral(set.key)}`,
-    ...comparisons,
+    `JOIN (SELECT DISTINCT ${values} FROM ${quoteIdentifier(options.manifestDatabase)}.${quoteIdentifier(options.manifestTable)}`,
+    `  WHERE job_id = ${quoteLiteral(query.jobId)} AND mapper_id = ${quoteLiteral(query.mapper.id)} AND match_columns = ${quoteLiteral(set.key)}) m`,
+    `  ON ${comparisons.join('\n  AND ')}`,
     ...(where ? [`WHERE ${where}`] : []),
   ].join('\n');
 }

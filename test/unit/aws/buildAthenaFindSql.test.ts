@@ -41,9 +41,9 @@ describe('buildAthenaFindSql', () => {
       [
         'SELECT DISTINCT t."$path" AS path',
         'FROM "lake"."customers" t',
-        'JOIN "lethe"."manifests" m',
-        `  ON m.job_id = '20261122T031500Z-a1b2c3' AND m.mapper_id = 'customers' AND m.match_columns = 'customer_id'`,
-        '  AND t."customer_id" = TRY_CAST(m."values"[1] AS bigint)',
+        'JOIN (SELECT DISTINCT "values" FROM "lethe"."manifests"',
+        `  WHERE job_id = '20261122T031500Z-a1b2c3' AND mapper_id = 'customers' AND match_columns = 'customer_id') m`,
+        '  ON t."customer_id" = TRY_CAST(m."values"[1] AS bigint)',
         `WHERE t."year" = '2024'`,
       ].join('\n'),
     ]);
@@ -54,8 +54,8 @@ describe('buildAthenaFindSql', () => {
     assert.equal(rest.length, 0);
     const branches = sql!.split('\nUNION\n');
     assert.equal(branches.length, 3);
-    assert.match(branches[1]!, /AND t\."user"\."email" = m\."values"\[1\]\n/);
-    assert.match(branches[2]!, /m\.match_columns = 'first_name,last_name'\n  AND t\."first_name" = m\."values"\[1\]\n  AND t\."last_name" = m\."values"\[2\]\n/);
+    assert.match(branches[1]!, /\n  ON t\."user"\."email" = m\."values"\[1\]\n/);
+    assert.match(branches[2]!, /match_columns = 'first_name,last_name'\) m\n  ON t\."first_name" = m\."values"\[1\]\n  AND t\."last_name" = m\."values"\[2\]\n/);
     for (const branch of branches) assert.match(branch, /WHERE t\."year" = '2024'$/);
   });
 
@@ -67,13 +67,14 @@ describe('buildAthenaFindSql', () => {
       partitionKeyTypes: { year: { kind: 'int', bits: 32, signed: true } },
     });
     assert.match(sql!, /FROM "lake"\."cust""omers" t/);
-    assert.match(sql!, /m\.match_columns = 'we"ird'\n  AND t\."we""ird" = TRY_CAST\(m\."values"\[1\] AS decimal\(12,2\)\)/);
+    assert.match(sql!, /match_columns = 'we"ird'\) m\n  ON t\."we""ird" = TRY_CAST\(m\."values"\[1\] AS decimal\(12,2\)\)/);
     assert.match(sql!, /WHERE t\."year" = CAST\('2024' AS integer\) AND t\."region'x" = 'o''neil' AND t\."month" IS NULL$/);
   });
 
-  it('has no WHERE for a mapper without partition keys', () => {
+  it('has no partition filter for a mapper without partition keys', () => {
     const [sql] = buildAthenaFindSql(query([emailSet], {}), names);
-    assert.doesNotMatch(sql!, /WHERE/);
+    assert.doesNotMatch(sql!, /^WHERE/m);
+    assert.match(sql!, /ON t\."user"\."email" = m\."values"\[1\]$/);
   });
 
   it('never puts a match value in the text: values come from the manifest join', () => {
@@ -94,7 +95,7 @@ describe('buildAthenaFindSql', () => {
     const split = buildAthenaFindSql(query(sets), { ...names, maxBytes: limit });
     assert.ok(split.length >= 3, `expected at least 3 statements, got ${split.length}`);
     for (const sql of split) assert.ok(Buffer.byteLength(sql, 'utf8') <= limit);
-    const covered = split.flatMap((sql) => [...sql.matchAll(/m\.match_columns = '(col_\d+)'/g)].map((m) => m[1]));
+    const covered = split.flatMap((sql) => [...sql.matchAll(/match_columns = '(col_\d+)'/g)].map((m) => m[1]));
     assert.deepEqual([...covered].sort(), sets.map((s) => s.key).sort());
     assert.equal(ATHENA_MAX_QUERY_BYTES, 262_144);
   });
