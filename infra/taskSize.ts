@@ -46,13 +46,13 @@ export const WORKER_OVERHEAD_MIB = 512;
 export const CPU_PER_REWRITE = 512;
 
 /**
- * A forget task runs `forgetConcurrency` rewrites, each bounded by the DuckDB memory limit, so its
- * memory is their sum plus overhead, and it gets half a vCPU per rewrite.
+ * A forget task runs `forgetConcurrency` rewrites on one DuckDB instance, whose memory limit bounds
+ * them all together: the task needs that limit plus overhead, and half a vCPU per rewrite.
  */
 export function forgetTaskSize(settings: { forgetConcurrency: number; duckdbMemoryLimit: string }): TaskSize {
   return fargateSizeFor({
     cpu: settings.forgetConcurrency * CPU_PER_REWRITE,
-    memory: settings.forgetConcurrency * memoryLimitMiB(settings.duckdbMemoryLimit) + WORKER_OVERHEAD_MIB,
+    memory: memoryLimitMiB(settings.duckdbMemoryLimit) + WORKER_OVERHEAD_MIB,
   });
 }
 

@@ -20,7 +20,10 @@ export interface Settings {
   verify: boolean;
   /** Days that job details and reports are kept (a lifecycle rule on AWS). */
   retentionDays: number;
-  /** DuckDB memory limit for one rewrite, e.g. "1GB". Objects larger than this stream through disk. */
+  /**
+   * DuckDB memory limit of one worker process, shared by all its concurrent rewrites, e.g. "1GB".
+   * Objects larger than this stream through disk.
+   */
   duckdbMemoryLimit: string;
   /** DuckDB threads per rewrite; 0 = DuckDB's default (all cores). */
   duckdbThreads: number;

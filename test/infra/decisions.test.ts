@@ -58,10 +58,10 @@ describe('infra decisions (pure, no Pulumi)', () => {
       assert.deepEqual(fargateSizeFor({ cpu: 8192, memory: 16385 }), { cpu: 8192, memory: 20480 });
     });
     it('gives each rewrite its DuckDB memory limit and half a vCPU, plus overhead', () => {
-      assert.deepEqual(forgetTaskSize(DEFAULT_SETTINGS), { cpu: 1024, memory: 3072 });
+      assert.deepEqual(forgetTaskSize(DEFAULT_SETTINGS), { cpu: 1024, memory: 2048 });
       assert.deepEqual(forgetTaskSize({ forgetConcurrency: 1, duckdbMemoryLimit: '512MB' }), { cpu: 512, memory: 1024 });
-      assert.deepEqual(forgetTaskSize({ forgetConcurrency: 6, duckdbMemoryLimit: '4GB' }), { cpu: 4096, memory: 25600 });
-      assert.deepEqual(forgetTaskSize({ forgetConcurrency: 8, duckdbMemoryLimit: '4GB' }), { cpu: 8192, memory: 36864 });
+      assert.deepEqual(forgetTaskSize({ forgetConcurrency: 6, duckdbMemoryLimit: '4GB' }), { cpu: 4096, memory: 8192 });
+      assert.deepEqual(forgetTaskSize({ forgetConcurrency: 8, duckdbMemoryLimit: '4GB' }), { cpu: 4096, memory: 8192 });
     });
     it('fails loudly when no Fargate size fits', () => {
       assert.throws(() => forgetTaskSize({ forgetConcurrency: 64, duckdbMemoryLimit: '4GB' }), { name: 'InputError', message: /no Fargate task size has 32768 CPU units/ });
