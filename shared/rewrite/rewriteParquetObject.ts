@@ -2,12 +2,12 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
-import { errorMessage } from '../model/errors';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { buildParquetCopyOptions } from './buildParquetCopyOptions';
 import { describeParquetChanges } from './describeParquetChanges';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
+import { retryOnOneThread } from './retryOnOneThread';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
 import { verifyRewrite } from './verifyRewrite';
@@ -23,8 +23,10 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const predicate = buildMatchPredicate(matchSets, 't');
   const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(connection, request.inputFile));
   const numbered = `read_parquet(${quoteLiteral(request.inputFile)}, hive_partitioning = false, file_row_number = true)`;
-  const deleted = await readDuckDbFile(context, 'find the matching rows of', async () =>
-    (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numbered} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
+  const deleted = await readDuckDbFile(context, 'find the matching rows of', () =>
+    retryOnOneThread(connection, async () =>
+      (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numbered} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
+    ),
   );
   // The footer's row count: the rows a reader of the source sees.
   const rowsBefore = source.rowCount;
@@ -74,18 +76,4 @@ function selectList(source: ParquetLayout): string {
   if (casts.length === 0) return exclude;
   const replaced = casts.map((column) => `CAST(t.${quoteIdentifier(column.name)} AS TIMESTAMP_MS) AS ${quoteIdentifier(column.name)}`);
   return `${exclude} REPLACE (${replaced.join(', ')})`;
-}
-
-/**
- * Keeping insertion order, every thread holds a whole row group until its turn to be written: with
- * large row groups that alone can pass a small memory_limit ("Out of Memory Error"), while one thread
- * streams the same file through a few row groups. So an out-of-memory COPY is retried on one thread.
- */
-async function retryOnOneThread<T>(connection: DuckDBConnection, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!/Out of Memory Error/i.test(errorMessage(error))) throw error;
-    return withDuckDbSetting(connection, 'threads', 1, run);
-  }
 }

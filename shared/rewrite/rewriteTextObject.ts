@@ -8,6 +8,7 @@ import { openByteSink } from './openByteSink';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { readRecords, RecordBoundary } from './readRecords';
+import { retryOnOneThread } from './retryOnOneThread';
 import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
 import { verifyRewrite } from './verifyRewrite';
 
@@ -51,16 +52,20 @@ export async function rewriteTextObject(
   const numbered = path.join(request.scratchDirectory, 'input.numbered');
   const rowsBefore = await writeNumberedCopy(plainInput, false, numbered, format);
   const relation = format.numberedRelation(numbered);
-  const { columns, rowsRead, ordinals } = await readDuckDbFile(context, 'read', async () => {
+  const { columns, rowsRead, ordinals } = await readDuckDbFile(context, 'read', () => retryOnOneThread(connection, async () => {
     const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${relation}`);
-    const [counted] = await queryRows(connection, `SELECT count(*) AS row_count FROM ${relation}`);
-    const matching = await queryRows(connection, `SELECT ${ORDINAL_COLUMN} AS ordinal FROM ${relation} t WHERE ${buildMatchPredicate(matchSets, 't')}`);
+    // One pass counts the records and collects the matching ordinals (few: the rows being erased).
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) AS row_count, coalesce(list(t.${ORDINAL_COLUMN}) FILTER (WHERE ${buildMatchPredicate(matchSets, 't')}), []) AS matching FROM ${relation} t`,
+    );
+    const [counted] = reader.getRowObjectsJS();
+    const matching = Array.isArray(counted?.matching) ? counted.matching : [];
     return {
       columns: described.slice(1).map((column) => ({ name: String(column.column_name), type: String(column.column_type) })),
       rowsRead: Number(counted?.row_count),
-      ordinals: new Set(matching.map((row) => Number(row.ordinal))),
+      ordinals: new Set(matching.map((ordinal) => Number(ordinal))),
     };
-  });
+  }));
   // If DuckDB saw a different number of records than we split, ordinals would point at the wrong lines.
   if (rowsRead !== rowsBefore) {
     throw new UnreadableObjectError(`mapper "${context.mapperId}": cannot rewrite ${context.object}: DuckDB read ${rowsRead} records where lethe split ${rowsBefore}`, context);

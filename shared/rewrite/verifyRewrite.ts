@@ -4,6 +4,7 @@ import { LetheError } from '../model/errors';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
+import { retryOnOneThread } from './retryOnOneThread';
 import { RewriteContext } from './rewriteObject';
 
 export interface RewriteCheck {
@@ -23,7 +24,7 @@ export interface RewriteCheck {
  */
 export async function verifyRewrite(connection: DuckDBConnection, check: RewriteCheck): Promise<void> {
   const { context } = check;
-  const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', async () => {
+  const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', () => retryOnOneThread(connection, async () => {
     const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`);
     const [counts] = await queryRows(
       connection,
@@ -34,7 +35,7 @@ export async function verifyRewrite(connection: DuckDBConnection, check: Rewrite
       rows: Number(counts?.row_count),
       matches: Number(counts?.match_count),
     };
-  });
+  }));
   const problems: string[] = [];
   if (rows !== check.expectedRows) problems.push(`it has ${rows} rows, expected ${check.expectedRows}`);
   if (matches !== 0) problems.push(`${matches} rows still match`);
