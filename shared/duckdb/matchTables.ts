@@ -36,16 +36,23 @@ export async function loadMatchTables(connection: DuckDBConnection, matchSets: r
 }
 
 /**
- * A predicate that is true for rows of `alias` matching any set. EXISTS is never NULL, so
- * `NOT <predicate>` keeps rows whose match columns are NULL (an IN over NULL would drop them).
+ * A predicate that is true for rows of `alias` matching any set. An uncorrelated IN over the small
+ * match table is a hash join built on that table, streaming the scanned rows; a correlated EXISTS
+ * became a DELIM_JOIN that holds every scanned row in memory and fails under a small memory_limit.
+ * coalesce(..., false) keeps it never NULL, so `NOT <predicate>` keeps rows whose match columns are
+ * NULL; match tables hold no NULLs (CAST of given text), so a NULL column can never match.
  */
 export function buildMatchPredicate(matchSets: readonly MatchColumnSet[], alias: string): string {
   if (matchSets.length === 0) return 'false';
   return matchSets
     .map((set, index) => {
-      const equalities = set.columns.map((column, i) => `m.c${i} = ${columnReference(alias, column.path)}`).join(' AND ');
-      return `EXISTS (SELECT 1 FROM ${matchTableName(index)} m WHERE ${equalities})`;
+      const table = matchTableName(index);
+      const [only] = set.columns;
+      if (set.columns.length === 1 && only) return `coalesce(${columnReference(alias, only.path)} IN (SELECT c0 FROM ${table}), false)`;
+      // A composite compares all its columns at once as one struct.
+      const row = set.columns.map((column, i) => `c${i} := ${columnReference(alias, column.path)}`).join(', ');
+      const stored = set.columns.map((_, i) => `c${i} := c${i}`).join(', ');
+      return `coalesce(struct_pack(${row}) IN (SELECT struct_pack(${stored}) FROM ${table}), false)`;
     })
     .join(' OR ');
 }
-
