@@ -25,7 +25,7 @@ ${options.question}
 <form method="post" action="${options.action}">${csrfField(options.csrfToken)}
 ${(options.hidden ?? []).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="confirm" value="yes">
-<button type="submit" class="danger" autofocus>${options.confirmLabel}</button>
+<button type="submit" class="danger">${options.confirmLabel}</button>
 <a href="${options.cancelHref}" class="button">Cancel</a>
 </form></section>`);
 }
