@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
 import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
-import { resolveMapperFormats } from '../shared/adapters/aws/resolveMapperFormats';
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
@@ -19,7 +18,7 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const hmacKey = await loadHmacKey(ports.state, config.settings);
   const jobId = env.LETHE_JOB_ID
     ? checkJobId(env.LETHE_JOB_ID.trim())
-    : (await startJob(ports.state, { ...config, dataMappers: await resolveMapperFormats(ports.catalog, config.dataMappers) }, env.LETHE_STARTED_BY ?? 'find task')).id;
+    : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;
   log({ message: 'job running', jobId });
   const job = await runJob(ports, jobId, {
     hmacKey,

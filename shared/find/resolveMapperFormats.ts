@@ -1,5 +1,5 @@
-import { DataMapper } from '../../model/dataMapper';
-import { Catalog } from '../../ports/Catalog';
+import { DataMapper } from '../model/dataMapper';
+import { Catalog } from '../ports/Catalog';
 
 /**
  * Fills in the format of every mapper that leaves it to its Glue table's SerDe. A job snapshots its

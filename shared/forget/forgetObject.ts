@@ -33,6 +33,8 @@ export async function forgetObject(
     if (!mapper.ignoreObjectNotFound) throw new NotFoundError(`${message.object} not found (set ignoreObjectNotFound to skip such objects)`, { mapperId: mapper.id, object: message.object });
     return writeObjectResult(ports.state, { ...base, outcome: 'missing', durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
   }
+  // Refuse before rewriting: after the replace it would be too late to keep the object as it was.
+  if (mapper.deleteOldVersions) await ports.lake.checkVersionsDeletable(message.object);
   const workDir = path.join(ports.tempDirectory, `forget-${randomBytes(6).toString('hex')}`);
   await mkdir(workDir, { recursive: true });
   try {

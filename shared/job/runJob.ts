@@ -2,6 +2,7 @@ import { errorMessage } from '../model/errors';
 import { Job, JobStatus, TerminalStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { readQueueSnapshot } from '../queue/deletionQueue';
+import { resolveMapperFormats } from '../find/resolveMapperFormats';
 import { runFindPhase } from './findPhase';
 import { finishJob } from './finishJob';
 import { ForgetProgress, runForgetPhase } from './forgetPhase';
@@ -42,12 +43,16 @@ export async function runJob(ports: Ports, jobId: string, options: RunJobOptions
   }
 }
 
-async function runStep(ports: Ports, job: Job, options: RunJobOptions, progress: (p: JobProgress) => void): Promise<void> {
+async function runStep(ports: Ports, current: Job, options: RunJobOptions, progress: (p: JobProgress) => void): Promise<void> {
+  let job = current;
   switch (job.status) {
     case 'QUEUED':
       return setStatus(ports, job, 'FINDING');
     case 'FINDING': {
       await appendEvent(ports.state, job.id, 'FindStarted', { mappers: job.mappers.length });
+      // Workers rewrite by the snapshot's format; a Glue mapper leaves it to its table's SerDe.
+      const mappers = await resolveMapperFormats(ports.catalog, job.mappers);
+      if (mappers.some((m, i) => m !== job.mappers[i])) job = await updateJob(ports.state, job.id, (j) => ({ ...j, mappers }));
       const items = await readQueueSnapshot(ports.state, job.queue);
       const plan = await runFindPhase(ports, job, items, options.hmacKey);
       await writeJobPlan(ports.state, job.id, plan);

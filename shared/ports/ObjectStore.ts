@@ -51,6 +51,11 @@ export interface ObjectStore {
    * Throws ConflictError and changes nothing when the object changed since it was read.
    */
   replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead>;
+  /**
+   * InputError naming the object when its old versions could not be deleted after a rewrite (an
+   * unversioned or MFA-delete bucket), so a mapper that asks for that fails before anything changes.
+   */
+  checkVersionsDeletable(uri: string): Promise<void>;
   /** Deletes every version and delete marker of exactly this key except `keep`; returns how many. */
   deleteOtherVersions(keep: ObjectVersion): Promise<number>;
 }

@@ -158,21 +158,29 @@ export class S3ObjectStore implements ObjectStore {
     return { uri: at.uri, etag: written.etag, ...(written.versionId ? { versionId: written.versionId } : {}), size, props };
   }
 
+  async checkVersionsDeletable(uri: string): Promise<void> {
+    const { bucket } = parseS3Uri(uri);
+    const versioning = await this.bucketVersioning(bucket, uri);
+    if (versioning === 'mfa-delete') {
+      throw new InputError(
+        `${uri}: bucket "${bucket}" has MFA delete enabled, so lethe cannot delete the object's old versions; disable MFA delete or set deleteOldVersions: false`,
+        { object: uri },
+      );
+    }
+    if (versioning === 'disabled') {
+      throw new InputError(
+        `${uri}: bucket "${bucket}" is not versioned, so lethe cannot tell which versions it removed; enable versioning or set deleteOldVersions: false`,
+        { object: uri },
+      );
+    }
+  }
+
   async deleteOtherVersions(keep: ObjectVersion): Promise<number> {
     const { bucket, key } = parseS3Uri(keep.uri);
     const context = { object: keep.uri };
-    const versioning = await this.bucketVersioning(bucket, keep.uri);
-    if (versioning === 'mfa-delete') {
-      throw new InputError(
-        `${keep.uri}: bucket "${bucket}" has MFA delete enabled, so lethe cannot delete the object's old versions; disable MFA delete or set deleteOldVersions: false`,
-        context,
-      );
-    }
-    if (versioning === 'disabled' || keep.versionId === undefined) {
-      throw new InputError(
-        `${keep.uri}: bucket "${bucket}" is not versioned, so lethe cannot tell which versions it removed; enable versioning or set deleteOldVersions: false`,
-        context,
-      );
+    await this.checkVersionsDeletable(keep.uri);
+    if (keep.versionId === undefined) {
+      throw new InputError(`${keep.uri}: the rewritten object has no version id, so its old versions cannot be told apart`, context);
     }
     const older = await this.olderVersions(bucket, key, keep);
     let deleted = 0;

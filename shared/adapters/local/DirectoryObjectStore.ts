@@ -53,6 +53,9 @@ export class DirectoryObjectStore implements ObjectStore {
     return head;
   }
 
+  /** A folder keeps no old versions, so there is never one left to delete. */
+  async checkVersionsDeletable(): Promise<void> {}
+
   async deleteOtherVersions(): Promise<number> {
     return 0;
   }
