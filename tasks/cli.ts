@@ -17,6 +17,7 @@ import {
   jobStatusCommand,
 } from './commands/jobCommands';
 import { enqueueCommand, queueListCommand, queueRemoveCommand } from './commands/queueCommands';
+import { main as runForgetTask } from './forget';
 
 const USAGE = `usage: lethe [--config PATH] [--json] COMMAND
   demo [--dir D] [--rows N]        sample lake, queue, one job, report
@@ -25,7 +26,8 @@ const USAGE = `usage: lethe [--config PATH] [--json] COMMAND
   queue list [--offset N] [--limit N] | queue remove ITEM...
   job start [--wait] | job list | job status JOB | job events JOB
   job report JOB [--format json|html|md] | job approve JOB [--wait] | job reject JOB | job cancel JOB
-  console [--port P]               the web console on 127.0.0.1`;
+  console [--port P]               the web console on 127.0.0.1
+  worker                           the forget worker loop (aws mode: what the Fargate service runs)`;
 
 /** Exit codes: 0 success, 1 bad usage/config/input, 2 a waited-for job ended other than COMPLETED. */
 export async function main(argv: string[]): Promise<number> {
@@ -74,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'job':
         return await runJobCommand(context, sub, rest[0], values);
+      case 'worker':
+        return await workerCommand(context);
       case 'console':
         await consoleCommand(context, values.port);
         return 0;
@@ -119,6 +123,14 @@ async function runJobCommand(context: CliContext, sub: string | undefined, jobId
     default:
       throw new InputError(`job ${sub ?? ''}: expected start, list, status, events, report, approve, reject or cancel`);
   }
+}
+
+/** The forget worker loop, as the Fargate service runs it; locally a job runs its workers in-process. */
+async function workerCommand(context: CliContext): Promise<number> {
+  if (context.mode !== 'aws') throw new InputError('worker: locally, "lethe job start" runs the workers in its own process; set LETHE_MODE=aws and the stack environment to run a Fargate-style worker');
+  const stop = new AbortController();
+  for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => stop.abort());
+  return runForgetTask(process.env, stop.signal);
 }
 
 function wholeNumber(text: string, flag: string, min: number): number {

@@ -5,8 +5,7 @@ import { loadConfigFile, LoadedConfig } from './loadConfigFile';
 import { createLocalPorts } from '../shared/adapters/local/createLocalPorts';
 import { AwsPorts, createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
 import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
-import { InputError } from '../shared/model/errors';
-import { parseLetheConfig } from '../shared/model/config';
+import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { Ports } from '../shared/ports/Ports';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 
@@ -86,10 +85,7 @@ export class CliContext {
   private async loadStackConfig(): Promise<LoadedConfig> {
     const { ports, aws } = await this.ports();
     const key = aws!.config.configKey;
-    const stored = await ports.state.read(key);
-    if (!stored) throw new InputError(`${ports.state.describe(key)}: no lethe config in the state bucket (is the stack deployed with pulumi up?)`);
-    const where = ports.state.describe(key);
-    const config = parseLetheConfig(JSON.parse(stored.body.toString('utf8')), where);
-    return { ...config, stateDir: ports.state.describe(''), configPath: where };
+    const config = await readStoredConfig(ports.state, key);
+    return { ...config, stateDir: ports.state.describe(''), configPath: ports.state.describe(key) };
   }
 }
