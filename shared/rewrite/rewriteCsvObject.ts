@@ -1,5 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
+import { quoteLiteral } from '../duckdb/sqlText';
 import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
 import { DataColumn, ORDINAL_COLUMN, rewriteTextObject, TextRecordFormat } from './rewriteTextObject';
 
