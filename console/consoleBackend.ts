@@ -13,6 +13,11 @@ export interface ConsoleBackend {
   ports: Ports;
   config: LetheConfig;
   hmacKey(): Promise<Buffer>;
+  /**
+   * aws mode: runs a job in the stack's find task, so it goes on when the console stops. Absent
+   * locally, where the queue and workers live in the process that drives the job.
+   */
+  launchJob?(jobId: string): Promise<string>;
   /** Throws StateUnreachableError when the state store cannot be read. */
   checkState(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,6 @@
-import { parse } from 'yaml';
 import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
-import { InputError, errorMessage } from '../shared/model/errors';
-import { parseLetheConfig } from '../shared/model/config';
+import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
+import { errorMessage } from '../shared/model/errors';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 import { CliContext } from '../tasks/cliContext';
 import { ConsoleBackend, StateUnreachableError, checkStateFolder } from './consoleBackend';
@@ -28,21 +27,13 @@ export async function createLocalConsoleBackend(context: CliContext): Promise<Co
  */
 export async function createAwsConsoleBackend(env: Readonly<Record<string, string | undefined>>): Promise<ConsoleBackend> {
   const ports = createAwsPorts(env);
-  const key = ports.config.configKey;
-  const stored = await ports.state.read(key);
-  if (!stored) throw new InputError(`${ports.state.describe(key)}: no lethe config in the state bucket (was the stack deployed?)`);
-  let input: unknown;
-  try {
-    input = parse(stored.body.toString('utf8'));
-  } catch (error) {
-    throw new InputError(`${ports.state.describe(key)}: not valid JSON or YAML: ${errorMessage(error)}`);
-  }
-  const config = parseLetheConfig(input, ports.state.describe(key));
+  const config = await readStoredConfig(ports.state, ports.config.configKey);
   return {
     mode: 'aws',
     ports,
     config,
     hmacKey: () => loadHmacKey(ports.state, config.settings),
+    launchJob: (jobId) => ports.fleet.startFindTask(jobId),
     checkState: async () => {
       try {
         for await (const first of ports.state.list('jobs/')) {

@@ -45,6 +45,10 @@ export class JobDriver {
 
   private async run(state: DriveState): Promise<void> {
     try {
+      if (this.backend.launchJob) {
+        this.log(`job ${state.jobId}: runs in find task ${await this.backend.launchJob(state.jobId)}`);
+        return;
+      }
       const ended: Job = await runJob(this.backend.ports, state.jobId, {
         hmacKey: await this.backend.hmacKey(),
         onProgress: (progress) => {

@@ -6,7 +6,7 @@ import { StateStore } from '../../ports/StateStore';
 export async function readStoredConfig(state: StateStore, key: string): Promise<LetheConfig> {
   const where = state.describe(key);
   const stored = await state.read(key);
-  if (!stored) throw new InputError(`${where}: no config found (the stack writes it; check LETHE_CONFIG_KEY)`, { field: 'LETHE_CONFIG_KEY' });
+  if (!stored) throw new InputError(`${where}: no lethe config in the state bucket (pulumi up writes it; check LETHE_CONFIG_KEY)`, { field: 'LETHE_CONFIG_KEY' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(stored.body.toString('utf8'));
