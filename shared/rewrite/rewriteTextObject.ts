@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildMatchPredicate } from '../duckdb/matchTables';
 import { UnreadableObjectError } from '../model/errors';
-import { isGzipFile } from './isGzipFile';
+import { detectGzip } from '../duckdb/detectGzip';
 import { openByteSink } from './openByteSink';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
@@ -44,7 +44,7 @@ export async function rewriteTextObject(
   openFormat: (plainFile: string) => Promise<TextRecordFormat>,
 ): Promise<RewriteResult> {
   const { context, matchSets } = request;
-  const gzip = await isGzipFile(request.inputFile);
+  const gzip = await detectGzip(request.inputFile);
   const plainInput = gzip ? path.join(request.scratchDirectory, 'input.plain') : request.inputFile;
   if (gzip) await readDuckDbFile(context, 'decompress', () => copyRecords(request.inputFile, plainInput, { kind: 'lines' }, true, false));
   const format = await readDuckDbFile(context, 'detect the layout of', () => openFormat(plainInput));
