@@ -56,5 +56,4 @@ export const STATE_PREFIXES = {
 export const CONFIG_KEY = 'config/lethe.json';
 /** The state store's lock object (DESIGN.md: lock.json). */
 export const LOCK_KEY = 'lock.json';
-/** Tag the find task puts on manifests, so a lifecycle rule can expire match IDs a job left behind. */
-export const MATCH_ID_TAG = { key: 'lethe-content', value: 'match-ids' } as const;
+export { MATCH_ID_TAG } from '../shared/model/matchIdTag';

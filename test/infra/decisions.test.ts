@@ -57,7 +57,7 @@ describe('infra decisions (pure, no Pulumi)', () => {
       assert.deepEqual(fargateSizeFor({ cpu: 1024, memory: 2560 }), { cpu: 1024, memory: 3072 });
       assert.deepEqual(fargateSizeFor({ cpu: 8192, memory: 16385 }), { cpu: 8192, memory: 20480 });
     });
-    it('gives each rewrite its DuckDB memory limit and half a vCPU, plus overhead', () => {
+    it('gives the worker one DuckDB memory limit plus overhead, and half a vCPU per rewrite', () => {
       assert.deepEqual(forgetTaskSize(DEFAULT_SETTINGS), { cpu: 1024, memory: 2048 });
       assert.deepEqual(forgetTaskSize({ forgetConcurrency: 1, duckdbMemoryLimit: '512MB' }), { cpu: 512, memory: 1024 });
       assert.deepEqual(forgetTaskSize({ forgetConcurrency: 6, duckdbMemoryLimit: '4GB' }), { cpu: 4096, memory: 8192 });

@@ -125,7 +125,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     const defs = mocks.ofType('aws:ecs/taskDefinition:TaskDefinition');
     assert.deepEqual(defs.map((d) => [d.inputs.family, d.inputs.cpu, d.inputs.memory]), [
       ['lethe-dev-find', '512', '1024'],
-      ['lethe-dev-forget', '1024', '3072'],
+      ['lethe-dev-forget', '1024', '2048'],
     ]);
     const expected = {
       mode: 'aws',

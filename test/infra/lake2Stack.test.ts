@@ -91,9 +91,9 @@ describe('infra: a second stack, a lake in two buckets with three mappers', func
     assert.deepEqual(statement(forget, 'UseLetheAndLakeKeys').Resource, [KEY_ARN, RAW_KEY]);
   });
 
-  it('sizes the forget task for four 2GB rewrites and wires the same environment', () => {
+  it('sizes the forget task for four rewrites sharing a 2GB DuckDB limit and wires the same environment', () => {
     const [find, forget] = mocks.ofType('aws:ecs/taskDefinition:TaskDefinition');
-    assert.deepEqual([forget!.inputs.cpu, forget!.inputs.memory], ['2048', '9216']);
+    assert.deepEqual([forget!.inputs.cpu, forget!.inputs.memory], ['2048', '4096']);
     for (const def of [find!, forget!]) {
       const env = parseAwsEnv(environmentOf(containersOf(def)[0]!));
       assert.deepEqual([env.cluster, env.forgetService, env.findTaskDefinition, env.glueDatabase], ['lethe-lake2', 'lethe-lake2-forget', 'lethe-lake2-find', 'lethe_lake2']);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectTaggingCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
@@ -29,6 +29,14 @@ describe('S3StateStore on moto_server', function () {
     const read = await state.read('lock.json');
     assert.equal(read?.body.toString(), '{"jobId":"a"}');
     assert.equal(read?.etag, etag);
+  });
+
+  it('tags a manifest as holding match IDs, for the lifecycle backstop, and nothing else', async () => {
+    await state.create('jobs/j9/manifests/customers/matches.jsonl', '{}\n');
+    await state.create('jobs/j9/job.json', '{}');
+    const tags = async (key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: `lethe/${key}` }))).TagSet ?? [];
+    assert.deepEqual(await tags('jobs/j9/manifests/customers/matches.jsonl'), [{ Key: 'lethe-content', Value: 'match-ids' }]);
+    assert.deepEqual(await tags('jobs/j9/job.json'), []);
   });
 
   it('replaces only at the version read', async () => {

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConflictError, LetheError, NotFoundError } from '../../model/errors';
 import { StateStore, StoredValue } from '../../ports/StateStore';
+import { MATCH_ID_TAG, holdsClearMatchIds } from '../../model/matchIdTag';
 import { formatS3Uri } from './parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
 
@@ -83,7 +84,13 @@ export class S3StateStore implements StateStore {
   private async put(key: string, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }, conflict: string): Promise<string> {
     try {
       const response = await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: typeof body === 'string' ? Buffer.from(body) : body, ...condition }),
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          Body: typeof body === 'string' ? Buffer.from(body) : body,
+          ...(holdsClearMatchIds(key) ? { Tagging: `${MATCH_ID_TAG.key}=${MATCH_ID_TAG.value}` } : {}),
+          ...condition,
+        }),
       );
       if (!response.ETag) throw new LetheError(`write ${this.describe(key)}: S3 returned no ETag`);
       return response.ETag;
