@@ -15,6 +15,14 @@ export function summarize(runs: readonly number[]): Timing {
   return { runs: [...runs], median, min: sorted[0] ?? Number.NaN };
 }
 
+/**
+ * The median of each round's lethe/baseline: the two sides of a round ran back to back, so they saw
+ * about the same load from the other work on the machine, which a ratio of medians does not ensure.
+ */
+export function pairedRatio(lethe: readonly number[], baseline: readonly number[]): number {
+  return summarize(lethe.map((value, i) => value / baseline[i]!)).median;
+}
+
 export async function timeOnce(run: () => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();
   await run();
@@ -28,7 +36,7 @@ export async function timeOnce(run: () => Promise<void>): Promise<number> {
 export async function timeSideBySide(
   rounds: number,
   sides: { baseline: () => Promise<void>; lethe: () => Promise<void>; prepare?: () => Promise<void> },
-): Promise<{ baseline: Timing; lethe: Timing }> {
+): Promise<{ baseline: Timing; lethe: Timing; ratio: number }> {
   const baseline: number[] = [];
   const lethe: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -41,7 +49,7 @@ export async function timeSideBySide(
     }
   }
   await sides.prepare?.();
-  return { baseline: summarize(baseline), lethe: summarize(lethe) };
+  return { baseline: summarize(baseline), lethe: summarize(lethe), ratio: pairedRatio(lethe, baseline) };
 }
 
 /** Peak resident set of this process so far, in bytes (the kernel's high-water mark). */

@@ -47,7 +47,7 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
     if (objectsFound !== data.lake.files.length || baselineFiles !== data.lake.files.length) {
       throw new Error(`find found ${objectsFound} objects and the scan ${baselineFiles}, expected ${data.lake.files.length}`);
     }
-    const ratio = timing.lethe.median / timing.baseline.median;
+    const ratio = timing.ratio;
     return {
       id: 'findInLake',
       title: `find ${data.lake.matchIds.length} IDs in a ${Math.round(data.lake.bytes / MB)} MB lake of ${data.lake.files.length} files`,

@@ -51,7 +51,7 @@ export async function rewriteLargeParquet(data: BenchData, rounds: number, scrat
       },
     });
     if (rowsDeleted !== large.matchIds.length) throw new Error(`rewrite deleted ${rowsDeleted} rows, expected ${large.matchIds.length}`);
-    const ratio = timing.lethe.median / timing.baseline.median;
+    const ratio = timing.ratio;
     return {
       id: 'rewriteLargeParquet',
       title: `rewrite ${Math.round(large.bytes / MB)} MB Parquet, ${rowsDeleted} rows deleted`,

@@ -6,7 +6,7 @@ import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { BenchData, CODEC, ROW_GROUP_ROWS } from '../generateBenchData';
-import { MB, summarize, timeOnce } from '../measure';
+import { MB, pairedRatio, summarize, timeOnce } from '../measure';
 import { enqueueIds, openBenchLethe } from '../openBenchLethe';
 import { CaseResult } from './caseResult';
 
@@ -77,7 +77,7 @@ export async function wholeLocalJob(data: BenchData, rounds: number, scratchRoot
       lethe,
       baseline,
       baselineName: 'DuckDB COPY of every file',
-      ratio: lethe.median / baseline.median,
+      ratio: pairedRatio(seconds, baselineSeconds),
       goal: 'report MB/s and MB/s per core',
       figures: {
         lakeBytes: data.lake.bytes,
