@@ -47,7 +47,8 @@ export interface ObjectStore {
   /** Streams exactly that version to a local file; ConflictError if it is gone or changed. */
   download(at: ObjectVersion, toFile: string): Promise<void>;
   /**
-   * Replaces the object with a local file only if it is still at `at` (If-Match), restoring `props`.
+   * Replaces the object with a local file (which it may move) only if it is still at `at`
+   * (If-Match), restoring `props`.
    * Throws ConflictError and changes nothing when the object changed since it was read.
    */
   replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead>;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, InputError } from '../../model/errors';
 import { ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
@@ -27,18 +27,24 @@ export class DirectoryObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A hard link when the temp folder is on the lake's filesystem: the source version's bytes stay
+   * reachable through it even after the object is replaced (replace renames a new file over the
+   * name, never writes in place), and a gigabyte is not copied. Elsewhere, a copy.
+   */
   async download(at: ObjectVersion, toFile: string): Promise<void> {
     await this.expectVersion(at);
-    await copyFile(at.uri, toFile);
-    // A writer that changed the file while we copied it would leave us a torn copy.
+    await linkOrCopy(at.uri, toFile);
+    // A writer that changed the file while we linked or copied it would leave us a torn copy.
     await this.expectVersion(at);
   }
 
   async replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead> {
     const dir = path.dirname(at.uri);
     const staged = path.join(dir, `.lethe-${randomBytes(6).toString('hex')}-${path.basename(at.uri)}`);
-    // Stage next to the object so the final rename stays on one filesystem, and is atomic.
-    await copyFile(fromFile, staged);
+    // Stage next to the object so the final rename stays on one filesystem, and is atomic. The
+    // rewrite is moved there when it can be (same filesystem), copied otherwise.
+    await moveOrCopy(fromFile, staged);
     try {
       if (props.fileMode !== undefined) await chmod(staged, props.fileMode);
       await withFileLock(path.join(dir, `.lethe-lock-${path.basename(at.uri)}`), async () => {
@@ -66,6 +72,27 @@ export class DirectoryObjectStore implements ObjectStore {
     if (head.etag !== at.etag) throw new ConflictError(`${at.uri} changed since it was read`, { object: at.uri });
   }
 }
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if (!CROSS_DEVICE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(from, to);
+  }
+}
+
+async function moveOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (!CROSS_DEVICE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    await copyFile(from, to);
+  }
+}
+
+/** Errors that mean "not on one filesystem" (or links not allowed there): fall back to a copy. */
+const CROSS_DEVICE = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
 
 function fileTag(info: { size: number; mtimeMs: number; ino: number }): string {
   return `${info.size.toString(16)}-${Math.round(info.mtimeMs * 1000).toString(16)}-${info.ino.toString(16)}`;

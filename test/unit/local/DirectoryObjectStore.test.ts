@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DirectoryObjectStore } from '../../../shared/adapters/local/DirectoryObjectStore';
+
+describe('DirectoryObjectStore', () => {
+  let root: string;
+  const lake = new DirectoryObjectStore();
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'lethe-lake-'));
+    await mkdir(path.join(root, 'lake', 'year=2024'), { recursive: true });
+    await mkdir(path.join(root, 'tmp'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('keeps the downloaded source version readable after the object is replaced', async () => {
+    const object = path.join(root, 'lake', 'year=2024', 'part-0.csv');
+    await writeFile(object, 'id\n1\n2\n');
+    const head = (await lake.head(object))!;
+    const source = path.join(root, 'tmp', 'source');
+    await lake.download(head, source);
+    const rewritten = path.join(root, 'tmp', 'rewritten');
+    await writeFile(rewritten, 'id\n2\n');
+    const after = await lake.replace(head, rewritten, head.props);
+    assert.equal(await readFile(object, 'utf8'), 'id\n2\n');
+    assert.equal(await readFile(source, 'utf8'), 'id\n1\n2\n', 'the copy still holds the version it was taken from');
+    assert.notEqual(after.etag, head.etag);
+  });
+
+  it('refuses to replace an object that changed after it was read, and the newer object survives', async () => {
+    const object = path.join(root, 'lake', 'year=2024', 'part-0.csv');
+    await writeFile(object, 'id\n1\n');
+    const head = (await lake.head(object))!;
+    await writeFile(object, 'id\n1\n3\n');
+    await utimes(object, new Date(), new Date(Date.now() + 5000));
+    const rewritten = path.join(root, 'tmp', 'rewritten');
+    await writeFile(rewritten, 'id\n');
+    await assert.rejects(lake.replace(head, rewritten, head.props), { name: 'ConflictError', message: /changed since it was read/ });
+    assert.equal(await readFile(object, 'utf8'), 'id\n1\n3\n');
+    await assert.rejects(lake.download(head, path.join(root, 'tmp', 'x')), { name: 'ConflictError' });
+  });
+
+  it('lists objects in key order, skipping hidden and underscore files as Spark and Athena do', async () => {
+    for (const name of ['b.parquet', 'a.parquet', '_SUCCESS', '.a.parquet.crc']) await writeFile(path.join(root, 'lake', 'year=2024', name), 'x');
+    const listed: string[] = [];
+    for await (const o of lake.list(path.join(root, 'lake'))) listed.push(path.basename(o.uri));
+    assert.deepEqual(listed, ['a.parquet', 'b.parquet']);
+  });
+});
