@@ -104,13 +104,14 @@ describe('rewriteObject on Parquet', function () {
     ]);
   });
 
-  it('keeps row order when thousands of scattered rows go (the sorted path)', async () => {
+  it('keeps row order when more scattered rows go than the bitmap holds (the sorted path)', async () => {
     await withRewriteWorkspace(async (workspace) => {
       const input = path.join(workspace.directory, 'scattered.parquet');
       // Rows in descending id order, so any reordering by id would show.
-      await workspace.connection.run(`COPY (SELECT 9999 - i AS id, 'v' || i AS v FROM range(10000) r(i)) TO ${quoteLiteral(input)} (FORMAT parquet)`);
+      await workspace.connection.run(`COPY (SELECT 119999 - i AS id, 'v' || i AS v FROM range(120000) r(i)) TO ${quoteLiteral(input)} (FORMAT parquet)`);
       const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
-      const even = Array.from({ length: 5000 }, (_, i) => [String(i * 2)]);
+      // More than MAX_BITMAP_ROWS (50,000), so the rewrite sorts by row number to keep order.
+      const even = Array.from({ length: 60_000 }, (_, i) => [String(i * 2)]);
       await loadMatches(workspace.connection, [set], [even]);
       const output = path.join(workspace.directory, 'out.parquet');
       const result = await rewriteObject(workspace.connection, {
@@ -121,7 +122,7 @@ describe('rewriteObject on Parquet', function () {
         tempDirectory: workspace.directory,
         context: { mapperId: 'm', object: 'lake://t/scattered.parquet' },
       });
-      assert.equal(result.rowsDeleted, 5000);
+      assert.equal(result.rowsDeleted, 60_000);
       const original = await readWithHyparquet(input);
       assert.deepStrictEqual((await readWithHyparquet(output)).rows, original.rows.filter((row) => (row.id as bigint) % 2n === 1n));
     });
