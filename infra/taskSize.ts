@@ -1,4 +1,5 @@
 import { InputError } from '../shared/model/errors';
+import { memorySizeMiB } from '../shared/model/settings';
 
 export interface TaskSize {
   /** CPU units (1024 = 1 vCPU). */
@@ -34,10 +35,9 @@ export function fargateSizeFor(need: TaskSize): TaskSize {
 
 /** "1GB", "512MB", "1.5GiB" -> MiB, rounded up. */
 export function memoryLimitMiB(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(text.trim());
-  if (!match) throw new InputError(`duckdbMemoryLimit: "${text}" is not a size like 512MB or 2GB`);
-  const factor: Record<string, number> = { kb: 1 / 1024, mb: 1, gb: 1024, tb: 1024 ** 2, kib: 1 / 1024, mib: 1, gib: 1024, tib: 1024 ** 2 };
-  return Math.ceil(Number(match[1]) * factor[match[2]!.toLowerCase()]!);
+  const mib = memorySizeMiB(text);
+  if (mib === undefined) throw new InputError(`duckdbMemoryLimit: "${text}" is not a size like 512MB or 2GB`);
+  return mib;
 }
 
 /** Node, the SDK and DuckDB's own bookkeeping beside the rewrites' memory limit. */

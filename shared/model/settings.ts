@@ -46,7 +46,14 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS).concat('hmacKey');
-const MEMORY_PATTERN = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+const MIB_PER_UNIT: Record<string, number> = { kb: 1 / 1024, mb: 1, gb: 1024, tb: 1024 ** 2, kib: 1 / 1024, mib: 1, gib: 1024, tib: 1024 ** 2 };
+
+/** "1GB", "512MB", "1.5GiB" -> MiB, rounded up; undefined when it is not such a size. */
+export function memorySizeMiB(text: string): number | undefined {
+  const match = MEMORY_PATTERN.exec(text.trim());
+  return match ? Math.ceil(Number(match[1]) * MIB_PER_UNIT[match[2]!.toLowerCase()]!) : undefined;
+}
 
 export function parseSettings(input: unknown, where: string): Settings {
   if (input === undefined) return { ...DEFAULT_SETTINGS };
@@ -70,7 +77,7 @@ export function parseSettings(input: unknown, where: string): Settings {
       read('retentionDays', int(1, 3650)),
       read('duckdbMemoryLimit', (value, at) => {
         const text = expectNonEmptyString(value, at);
-        if (!MEMORY_PATTERN.test(text)) throw new InputError(`${at}: "${text}" is not a size like 512MB or 2GB`);
+        if (memorySizeMiB(text) === undefined) throw new InputError(`${at}: "${text}" is not a size like 512MB or 2GB`);
         return text;
       }),
       read('duckdbThreads', int(0, 256)),
