@@ -3,7 +3,7 @@ import { InputError } from '../model/errors';
 import { Job, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { finishJob } from './finishJob';
-import { readJobLock } from './jobLock';
+import { LOCK_KEY, readJobLock } from './jobLock';
 import { appendEvent, readJob, updateJob } from './jobStore';
 import { readVerification } from './verifyPhase';
 
@@ -69,6 +69,6 @@ async function isOrphaned(ports: Pick<Ports, 'state'>, jobId: string): Promise<b
 export async function adoptJob(ports: Pick<Ports, 'state'>, jobId: string): Promise<void> {
   const holder = await readJobLock(ports.state);
   if (!holder || holder.lock.jobId !== jobId) return;
-  await ports.state.replace('lock.json', JSON.stringify({ ...holder.lock, host: hostname(), pid: process.pid }), holder.etag);
+  await ports.state.replace(LOCK_KEY, JSON.stringify({ ...holder.lock, host: hostname(), pid: process.pid }), holder.etag);
   await appendEvent(ports.state, jobId, 'JobResumed', { pid: process.pid });
 }

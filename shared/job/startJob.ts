@@ -6,7 +6,7 @@ import { Job, ZERO_COUNTERS, isTerminal } from '../model/job';
 import { LetheConfig } from '../model/config';
 import { snapshotQueue } from '../queue/deletionQueue';
 import { StateStore } from '../ports/StateStore';
-import { acquireJobLock, readJobLock, releaseJobLock } from './jobLock';
+import { LOCK_KEY, acquireJobLock, readJobLock, releaseJobLock } from './jobLock';
 import { appendEvent, jobKey, newJobId, readJob } from './jobStore';
 
 /**
@@ -56,7 +56,7 @@ async function takeLock(state: StateStore, jobId: string): Promise<void> {
     // writing it. A fresh lock without a job is a starter still at work: not stale.
     const abandoned = !active && Date.now() - Date.parse(holder.lock.acquiredAt) > ABANDONED_LOCK_MS;
     if (abandoned || (active && isTerminal(active.job.status))) {
-      await state.delete('lock.json', holder.etag);
+      await state.delete(LOCK_KEY, holder.etag);
       return takeLock(state, jobId);
     }
     throw new ConflictError(`job ${holder.lock.jobId} is ${active?.job.status ?? 'starting'}: one job at a time (lethe job status ${holder.lock.jobId})`, { jobId: holder.lock.jobId });
