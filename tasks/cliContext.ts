@@ -1,18 +1,12 @@
-import { DuckDBConnection } from '@duckdb/node-api';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { loadConfigFile, LoadedConfig } from './loadConfigFile';
 import { createLocalPorts } from '../shared/adapters/local/createLocalPorts';
 import { AwsPorts, createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
-import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
 import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { Ports } from '../shared/ports/Ports';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 
 export interface OpenPorts {
   ports: Ports;
-  /** DuckDB connections for find and rewrite, from one memory-bounded instance. */
-  connect: () => Promise<DuckDBConnection>;
   close(): Promise<void>;
   /** Set in aws mode: jobs run in the ECS find task, not in this process. */
   aws?: AwsPorts;
@@ -64,22 +58,10 @@ export class CliContext {
     return createLocalPorts(config.stateDir, config.settings);
   }
 
+  /** The CLI only reads and writes state here; the find task and the workers run the DuckDB work. */
   private async openAwsPorts(): Promise<OpenPorts> {
     const aws = createAwsPorts(this.env);
-    let duckdb: Awaited<ReturnType<typeof openDuckDb>> | undefined;
-    const settings = () => this.loadConfig().then((c) => c.settings);
-    return {
-      ports: aws,
-      aws,
-      connect: async () => {
-        const { duckdbMemoryLimit, duckdbThreads } = await settings();
-        duckdb ??= await openDuckDb({ memoryLimit: duckdbMemoryLimit, threads: duckdbThreads, tempDirectory: path.join(aws.tempDirectory ?? tmpdir(), 'lethe-duckdb') });
-        return duckdb.instance.connect();
-      },
-      close: async () => {
-        if (duckdb) closeDuckDb(duckdb);
-      },
-    };
+    return { ports: aws, aws, close: () => aws.queries.close() };
   }
 
   private async loadStackConfig(): Promise<LoadedConfig> {
