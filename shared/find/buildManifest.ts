@@ -20,12 +20,22 @@ export interface MapperManifest {
   applicable: number;
 }
 
+/** A queue item with its match's HMAC, computed once per job phase and shared by every mapper. */
+export interface HashedQueueItem {
+  item: QueueItem;
+  matchHash: MatchHash;
+}
+
+export function hashQueueItems(items: readonly QueueItem[], hmacKey: Buffer): HashedQueueItem[] {
+  return items.map((item) => ({ item, matchHash: hmacMatch(hmacKey, item.match) }));
+}
+
 /**
  * Casts each queue item that applies to a mapper against the mapper's columns. A simple match yields
  * one row per column it casts to; a composite one row for its columns together. A match that fits no
  * column is skipped for this mapper and reported, and the job goes on.
  */
-export function buildManifest(items: readonly QueueItem[], mapperId: string, columns: readonly ResolvedColumn[], hmacKey: Buffer): MapperManifest {
+export function buildManifest(items: readonly HashedQueueItem[], mapperId: string, columns: readonly ResolvedColumn[]): MapperManifest {
   const rows = new Map<string, ManifestRow>();
   const sets = new Map<string, MatchColumnSet>();
   const skipped: SkippedMatch[] = [];
@@ -35,10 +45,9 @@ export function buildManifest(items: readonly QueueItem[], mapperId: string, col
     const id = JSON.stringify([set.key, values]);
     if (!rows.has(id)) rows.set(id, { match_columns: set.key, values, match_hash: matchHash });
   };
-  for (const item of items) {
+  for (const { item, matchHash } of items) {
     if (item.mappers && !item.mappers.includes(mapperId)) continue;
     applicable++;
-    const matchHash = hmacMatch(hmacKey, item.match);
     if (item.match.kind === 'simple') {
       const value = item.match.value;
       let added = 0;

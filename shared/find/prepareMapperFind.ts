@@ -1,9 +1,8 @@
 import { ResolvedColumn } from '../model/columnType';
 import { DataMapper } from '../model/dataMapper';
-import { QueueItem } from '../model/match';
 import { TableDescription } from '../ports/Catalog';
 import { Catalog } from '../ports/Catalog';
-import { MapperManifest, buildManifest } from './buildManifest';
+import { HashedQueueItem, MapperManifest, buildManifest } from './buildManifest';
 import { resolveMapperColumns } from './resolveMatchColumns';
 
 export interface MapperFind {
@@ -14,8 +13,8 @@ export interface MapperFind {
 }
 
 /** Reads the mapper's table, resolves its match columns and casts the queue's matches against them. */
-export async function prepareMapperFind(catalog: Catalog, mapper: DataMapper, items: readonly QueueItem[], hmacKey: Buffer): Promise<MapperFind> {
+export async function prepareMapperFind(catalog: Catalog, mapper: DataMapper, items: readonly HashedQueueItem[]): Promise<MapperFind> {
   const table = await catalog.describeTable(mapper);
   const columns = resolveMapperColumns(mapper, table);
-  return { mapper, table, columns, manifest: buildManifest(items, mapper.id, columns, hmacKey) };
+  return { mapper, table, columns, manifest: buildManifest(items, mapper.id, columns) };
 }

@@ -1,4 +1,4 @@
-import { hmacMatch } from '../privacy/hmacMatch';
+import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, runFindQueries } from '../find/runFindQueries';
 import { Job } from '../model/job';
@@ -11,9 +11,9 @@ import { JobPlan } from './jobPlan';
 import { appendEvent } from './jobStore';
 
 /** Resolves every mapper's columns and casts the queue's matches (nothing written). */
-export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, items: readonly QueueItem[], hmacKey: Buffer): Promise<MapperFind[]> {
+export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, items: readonly HashedQueueItem[]): Promise<MapperFind[]> {
   const finds: MapperFind[] = [];
-  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports.catalog, mapper, items, hmacKey));
+  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports.catalog, mapper, items));
   return finds;
 }
 
@@ -22,7 +22,8 @@ export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, item
  * queries, and returns the purge plan. Skipped matches are reported by hash; the job goes on.
  */
 export async function runFindPhase(ports: Ports, job: Job, items: readonly QueueItem[], hmacKey: Buffer): Promise<JobPlan> {
-  const finds = await prepareFinds(ports, job, items, hmacKey);
+  const hashed = hashQueueItems(items, hmacKey);
+  const finds = await prepareFinds(ports, job, hashed);
   for (const find of finds) {
     await putStateValue(ports.state, manifestKey(job.id, find.mapper.id), serializeManifest(find.manifest.rows));
     await writeMatchSets(ports.state, job.id, find.mapper.id, find.manifest.matchSets);
@@ -41,7 +42,7 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
       objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
     })),
     skipped: finds.flatMap((find) => find.manifest.skipped),
-    matchHashes: items.map((item) => hmacMatch(hmacKey, item.match)),
+    matchHashes: hashed.map((h) => h.matchHash),
     bytesScanned: outcome.bytesScanned,
   };
 }

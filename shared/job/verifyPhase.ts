@@ -3,6 +3,7 @@ import { Ports } from '../ports/Ports';
 import { readQueueSnapshot } from '../queue/deletionQueue';
 import { Verification } from '../report/buildReport';
 import { putStateValue } from '../state/putStateValue';
+import { hashQueueItems } from '../find/buildManifest';
 import { prepareFinds, runFinds } from './findPhase';
 import { appendEvent, jobKey } from './jobStore';
 import { expectArray, expectBoolean, expectRecord, expectString } from '../model/fields';
@@ -14,7 +15,7 @@ import { expectArray, expectBoolean, expectRecord, expectString } from '../model
 export async function runVerifyPhase(ports: Ports, job: Job, hmacKey: Buffer): Promise<Verification> {
   await appendEvent(ports.state, job.id, 'VerifyStarted', {});
   const items = await readQueueSnapshot(ports.state, job.queue);
-  const outcome = await runFinds(ports, job, await prepareFinds(ports, job, items, hmacKey));
+  const outcome = await runFinds(ports, job, await prepareFinds(ports, job, hashQueueItems(items, hmacKey)));
   const verification: Verification = { ran: true, objectsWithMatches: outcome.objects.map((o) => o.object) };
   await putStateValue(ports.state, jobKey(job.id, 'verification.json'), JSON.stringify(verification));
   await appendEvent(ports.state, job.id, 'VerifyFinished', { objectsWithMatches: verification.objectsWithMatches.length });

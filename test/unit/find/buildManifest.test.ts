@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildManifest } from '../../../shared/find/buildManifest';
+import { buildManifest, hashQueueItems } from '../../../shared/find/buildManifest';
 import { resolveMapperColumns } from '../../../shared/find/resolveMatchColumns';
 import { DataMapper } from '../../../shared/model/dataMapper';
 import { QueueItem } from '../../../shared/model/match';
@@ -29,8 +29,8 @@ describe('buildManifest', () => {
 
   it('compares a simple match with every column it casts to, and a composite with its columns together', () => {
     const manifest = buildManifest(
-      [item('a', { kind: 'simple', value: '17' }), item('b', { kind: 'simple', value: 'ann@x.org' }), item('c', { kind: 'composite', columns: { last_name: 'Lee', first_name: 'Ann' } })],
-      'customers', columns, key,
+      hashQueueItems([item('a', { kind: 'simple', value: '17' }), item('b', { kind: 'simple', value: 'ann@x.org' }), item('c', { kind: 'composite', columns: { last_name: 'Lee', first_name: 'Ann' } })], key),
+      'customers', columns,
     );
     const rows = manifest.rows.map((r) => [r.match_columns, r.values]);
     assert.deepEqual(rows.filter(([k]) => k === 'customer_id'), [['customer_id', ['17']]]);
@@ -41,7 +41,7 @@ describe('buildManifest', () => {
 
   it('skips, by hash and with a reason, a match that fits no column, and ignores items for other mappers', () => {
     const ints = resolveMapperColumns(mapper(['customer_id']), table);
-    const manifest = buildManifest([item('a', { kind: 'simple', value: 'ann@x.org' }), item('b', { kind: 'simple', value: '5' }, ['orders'])], 'customers', ints, key);
+    const manifest = buildManifest(hashQueueItems([item('a', { kind: 'simple', value: 'ann@x.org' }), item('b', { kind: 'simple', value: '5' }, ['orders'])], key), 'customers', ints);
     assert.equal(manifest.applicable, 1);
     assert.equal(manifest.rows.length, 0);
     assert.equal(manifest.skipped.length, 1);
