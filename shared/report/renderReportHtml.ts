@@ -9,15 +9,18 @@ export function renderReportHtml(report: DeletionReport): string {
   const rows = (cells: Array<Array<string | number>>) => cells.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
   const head = (names: string[]) => `<thead><tr>${names.map((n) => `<th scope="col">${escapeHtml(n)}</th>`).join('')}</tr></thead>`;
   const hashes = report.matchIds.hashes.slice(0, MAX_HASHES_SHOWN).map(shortHash);
+  // A table cell is at least as wide as its longest word, and an object path is one long word:
+  // overflow-wrap:anywhere lets paths and error text wrap so the page fits the window.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lethe deletion report ${escapeHtml(report.job.id)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:13px}.status{font-weight:700}
-.ok{color:#116329}.bad{color:#a40e26}</style></head><body>
+.ok{color:#116329}.bad{color:#a40e26}body{overflow-wrap:break-word}
+.summary td,.mappers td:nth-child(2),.objects td:first-child,.objects td:last-child{overflow-wrap:anywhere}.objects td:first-child{width:30%}</style></head><body>
 <h1>Deletion report</h1>
 <p class="status ${report.job.status === 'COMPLETED' ? 'ok' : 'bad'}">${escapeHtml(reportStatusSentence(report))}</p>
-<table>${rows([
+<table class="summary">${rows([
     ['Job', report.job.id],
     ['Status', report.job.status],
     ['Started by', report.job.createdBy],
@@ -32,9 +35,9 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
     ['Verification', report.verification.ran ? (report.verification.objectsWithMatches.length === 0 ? 'no match left' : `matches left in ${report.verification.objectsWithMatches.length} objects`) : 'not run'],
   ])}</table>
 <h2>Data mappers</h2>
-<table>${head(['Mapper', 'Location', 'Format', 'Columns', 'Matches', 'Queries', 'Objects'])}${rows(report.mappers.map((m) => [m.id, m.location, m.format, m.columns.join(', '), m.matches ?? '', m.queries ?? '', m.objects ?? '']))}</table>
+<table class="mappers">${head(['Mapper', 'Location', 'Format', 'Columns', 'Matches', 'Queries', 'Objects'])}${rows(report.mappers.map((m) => [m.id, m.location, m.format, m.columns.join(', '), m.matches ?? '', m.queries ?? '', m.objects ?? '']))}</table>
 <h2>Objects</h2>
-<table>${head(['Object', 'Mapper', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
+<table class="objects">${head(['Object', 'Mapper', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
 ${rows(report.objects.map((o) => [o.object, o.mapperId, o.outcome, o.rowsBefore ?? '', o.rowsDeleted ?? '', o.source?.versionId ?? o.source?.etag ?? '', o.output?.versionId ?? o.output?.etag ?? '', o.versionsDeleted ?? '', o.error ?? (o.physicalChanges ?? []).join('; ')]))}</table>
 ${report.verification.objectsWithMatches.length > 0 ? `<h2>Matches left after the rewrite</h2><ul>${report.verification.objectsWithMatches.map((o) => `<li><code>${escapeHtml(o)}</code></li>`).join('')}</ul>` : ''}
 <h2>Skipped match IDs</h2>

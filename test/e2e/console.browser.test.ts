@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { readJobPlan } from '../../shared/job/jobPlan';
 import { ConsoleFixture, countDemoMatches, startConsoleFixture } from '../support/consoleFixture';
+import { launchTestChromium } from '../support/launchTestChromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts', 'console');
+/**
+ * Lake folders as a real export tree names them: long, with no space or hyphen where a line could
+ * break, so every object path is one long word (about 200 characters).
+ */
+const LONG_FOLDERS = 'warehouse_exports/tenant=acme_corporation_international_holdings_limited/snapshot=20261201T000000Z/region=eu_west_1/customer_records_for_erasure';
 
 /**
- * The operator's path through the console in Debian's Chromium: enqueue through the forms, start a
- * job, read its purge plan, approve it, watch it reach COMPLETED without reloading, open the report.
- * CI installs the browser with `apt-get install -y chromium`.
+ * The operator's path through the console in Chromium (the system's, or the one an npm package
+ * ships): enqueue through the forms, start a job, read its purge plan, approve it, watch it reach
+ * COMPLETED without reloading, open the report.
  */
 describe('lethe console in Chromium', function () {
   let fixture: ConsoleFixture;
@@ -20,13 +24,9 @@ describe('lethe console in Chromium', function () {
   let page: Page;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
     await mkdir(ARTIFACTS, { recursive: true });
-    fixture = await startConsoleFixture({ rows: 1200, requireApproval: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    fixture = await startConsoleFixture({ rows: 1200, requireApproval: true, nestedIn: LONG_FOLDERS });
+    browser = await launchTestChromium();
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -40,6 +40,11 @@ describe('lethe console in Chromium', function () {
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  /** No horizontal scroll bar at the window's 1280 px: long object paths wrap inside their cells. */
+  const assertFitsWindow = async (where: string) => {
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    assert.ok(scrollWidth <= clientWidth, `${where} is ${scrollWidth} px wide in a ${clientWidth} px window`);
+  };
 
   it('opens on the overview from the printed URL, which leaves the token out of the address bar', async function () {
     await page.goto(fixture.server.openUrl);
@@ -133,6 +138,7 @@ describe('lethe console in Chromium', function () {
     assert.equal(deletedPerObject.reduce((a, b) => a + b, 0), expectedRows);
     assert.equal(await countDemoMatches(fixture.lakeDir), 0, 'no matching row is left in the lake');
     await shot('job-completed');
+    await assertFitsWindow('the job page');
   });
 
   it('filters the job events by type', async function () {
@@ -155,7 +161,10 @@ describe('lethe console in Chromium', function () {
     await page.getByRole('link', { name: 'View the report' }).click();
     await page.getByRole('heading', { name: 'Deletion report' }).waitFor();
     assert.match(await page.locator('p.status').innerText(), new RegExp(`^COMPLETED: ${expectedRows} rows deleted from \\d+ of \\d+ objects; 0 failed; verification found no match left\\.$`));
+    const objectCell = page.locator('td', { hasText: /part-[^/]*$/ }).first();
+    assert.ok((await objectCell.innerText()).includes(LONG_FOLDERS), 'the report names objects by their long paths');
     await shot('report');
+    await assertFitsWindow('the report page');
   });
 
   it('shows the emptied queue and the last job on the overview', async function () {
@@ -200,5 +209,6 @@ describe('lethe console in Chromium', function () {
     assert.ok(error!.length > 0);
     assert.equal(await page.locator('#counter-objectsFailed').innerText(), '1');
     await shot('job-failed');
+    await assertFitsWindow('the failed job page');
   });
 });

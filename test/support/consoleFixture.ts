@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,8 +24,11 @@ export interface ConsoleFixture {
  * A console on 127.0.0.1, port 0, over a fresh demo lake in a temp folder. Customer n has email
  * customer<n>@example.org; customer 1000 is Ann Lee (so `rows` of at least 1000 has her).
  */
-export async function startConsoleFixture(options: { rows?: number; requireApproval?: boolean } = {}): Promise<ConsoleFixture> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'lethe-console-'));
+export async function startConsoleFixture(options: { rows?: number; requireApproval?: boolean; nestedIn?: string } = {}): Promise<ConsoleFixture> {
+  const root = await mkdtemp(path.join(tmpdir(), 'lethe-console-'));
+  // nestedIn: a folder path inside the temp folder for the lake and lethe.yaml (long object paths).
+  const dir = path.join(root, options.nestedIn ?? '');
+  await mkdir(dir, { recursive: true });
   const lakeDir = path.join(dir, 'lake');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -44,7 +47,7 @@ export async function startConsoleFixture(options: { rows?: number; requireAppro
     server = await startConsoleServer({ backend: await createLocalConsoleBackend(context), port: 0, log: (line) => log.push(line) });
   } catch (error) {
     await context.close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
     throw error;
   }
   const started = server;
@@ -60,7 +63,7 @@ export async function startConsoleFixture(options: { rows?: number; requireAppro
         await started.close();
       } finally {
         await context.close();
-        await rm(dir, { recursive: true, force: true });
+        await rm(root, { recursive: true, force: true });
       }
     },
   };
