@@ -1,6 +1,7 @@
 import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
 import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { errorMessage } from '../shared/model/errors';
+import { JOBS_PREFIX } from '../shared/records/stateKeys';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 import { CliContext } from '../tasks/cliContext';
 import { ConsoleBackend, StateUnreachableError, checkStateFolder } from './consoleBackend';
@@ -36,7 +37,7 @@ export async function createAwsConsoleBackend(env: Readonly<Record<string, strin
     launchJob: (jobId) => ports.fleet.startFindTask(jobId),
     checkState: async () => {
       try {
-        for await (const first of ports.state.list('jobs/')) {
+        for await (const first of ports.state.list(JOBS_PREFIX)) {
           void first;
           break;
         }

@@ -1,5 +1,6 @@
 import { DataFormat } from '../shared/model/dataMapper';
 import { unreachable } from '../shared/model/errors';
+import { JOBS_PREFIX, manifestsPrefix } from '../shared/records/stateKeys';
 import { GlueColumn, LakeTable } from './stackConfig';
 
 /** The plain shape of an aws.glue.CatalogTable's arguments that lethe decides. */
@@ -72,14 +73,14 @@ export function manifestsTableSpec(database: string, stateBucket: string): GlueT
       'projection.enabled': 'true',
       'projection.job_id.type': 'injected',
       'projection.mapper_id.type': 'injected',
-      'storage.location.template': `s3://${stateBucket}/jobs/\${job_id}/manifests/\${mapper_id}/`,
+      'storage.location.template': `s3://${stateBucket}/${manifestsPrefix('${job_id}')}\${mapper_id}/`,
     },
     partitionKeys: [
       { name: 'job_id', type: 'string' },
       { name: 'mapper_id', type: 'string' },
     ],
     storageDescriptor: {
-      location: `s3://${stateBucket}/jobs/`,
+      location: `s3://${stateBucket}/${JOBS_PREFIX}`,
       ...storageFor('json'),
       columns: [
         { name: 'match_columns', type: 'string' },

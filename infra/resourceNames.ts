@@ -1,3 +1,5 @@
+import { ATHENA_RESULTS_PREFIX, CONFIG_PREFIX, JOBS_PREFIX, KEYS_PREFIX, QUEUE_PREFIX, TMP_PREFIX } from '../shared/records/stateKeys';
+
 /**
  * Physical names of the resources the tasks address by name. They are fixed here, once, so that IAM
  * policies, task environments and outputs can name a resource before it exists (a task definition
@@ -43,17 +45,14 @@ export function resourceNamesFor(stack: string): ResourceNames {
 
 /** State bucket prefixes, shared by lifecycle rules, IAM scopes and the Athena result location. */
 export const STATE_PREFIXES = {
-  queue: 'queue/',
-  jobs: 'jobs/',
-  config: 'config/',
-  /** The generated HMAC key (shared/privacy/loadHmacKey.ts: keys/hmac.key). */
-  keys: 'keys/',
-  athenaResults: 'athena-results/',
-  tmp: 'tmp/',
+  queue: QUEUE_PREFIX,
+  jobs: JOBS_PREFIX,
+  config: CONFIG_PREFIX,
+  /** The generated HMAC key (HMAC_KEY_KEY). */
+  keys: KEYS_PREFIX,
+  athenaResults: ATHENA_RESULTS_PREFIX,
+  tmp: TMP_PREFIX,
 } as const;
 
-/** The mapper config the tasks read (LETHE_CONFIG_KEY); the shape parseLetheConfig accepts. */
-export const CONFIG_KEY = 'config/lethe.json';
-/** The state store's lock object (DESIGN.md: lock.json). */
-export const LOCK_KEY = 'lock.json';
+export { CONFIG_KEY, LOCK_KEY } from '../shared/records/stateKeys';
 export { MATCH_ID_TAG } from '../shared/model/matchIdTag';

@@ -1,4 +1,4 @@
-import { JobPlan } from '../../shared/job/jobPlan';
+import { JobPlan } from '../../shared/records/jobPlan';
 import { html, SafeHtml } from '../html';
 import { formatBytes, table } from './components';
 

@@ -1,6 +1,8 @@
-import { listObjectResults } from '../../shared/forget/objectResultStore';
-import { readJobPlan } from '../../shared/job/jobPlan';
-import { jobKey, listJobEvents, readJob } from '../../shared/job/jobStore';
+import { listObjectResults } from '../../shared/records/objectResults';
+import { readJobPlan } from '../../shared/records/jobPlan';
+import { reportKey } from '../../shared/records/stateKeys';
+import { listJobEvents } from '../../shared/records/jobEvents';
+import { readJob } from '../../shared/records/jobRecord';
 import { NotFoundError } from '../../shared/model/errors';
 import { Job, JobCounters, isTerminal } from '../../shared/model/job';
 import { JOB_EVENT_TYPES, JobEvent, JobEventType } from '../../shared/model/jobEvent';
@@ -38,7 +40,7 @@ export const jobDetailRoute: Route = {
       listJobEvents(state, job.id),
       listObjectResults(state, job.id),
       readJobPlan(state, job.id),
-      state.read(jobKey(job.id, 'report.json')),
+      state.read(reportKey(job.id, 'json')),
     ]);
     const typeParam = url.searchParams.get('type') ?? '';
     const filter = (JOB_EVENT_TYPES as readonly string[]).includes(typeParam) ? (typeParam as JobEventType) : undefined;
@@ -122,9 +124,9 @@ export const reportRoute: Route = {
   path: JOB_PATH('/report\\.(html|json)'),
   needsState: true,
   handle: async ({ backend, params, url }: RouteContext) => {
-    const [jobId, format] = [params[0]!, params[1]!];
+    const [jobId, format] = [params[0]!, params[1] === 'json' ? 'json' : 'html'] as const;
     await readJob(backend.ports.state, jobId);
-    const stored = await backend.ports.state.read(jobKey(jobId, `report.${format}`));
+    const stored = await backend.ports.state.read(reportKey(jobId, format));
     if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`, { jobId });
     const download = format === 'json' || url.searchParams.get('download') === '1';
     return {

@@ -1,6 +1,6 @@
 import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
-import { readJobPlan } from '../../shared/job/jobPlan';
-import { listJobIds, readJob } from '../../shared/job/jobStore';
+import { readJobPlan } from '../../shared/records/jobPlan';
+import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { startJob } from '../../shared/job/startJob';
 import { InputError } from '../../shared/model/errors';
 import { Job, isTerminal } from '../../shared/model/job';

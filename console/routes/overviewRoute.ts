@@ -1,6 +1,6 @@
 import { isTerminal, Job } from '../../shared/model/job';
-import { readJobLock } from '../../shared/job/jobLock';
-import { listJobIds, readJob } from '../../shared/job/jobStore';
+import { readJobLock } from '../../shared/records/jobLock';
+import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { listQueue } from '../../shared/queue/deletionQueue';
 import { Route, RouteContext, page } from '../consoleRoute';
 import { html, SafeHtml } from '../html';

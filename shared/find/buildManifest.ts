@@ -1,16 +1,10 @@
+import { SkippedMatch } from '../records/jobPlan';
 import { ResolvedColumn } from '../model/columnType';
 import { ManifestRow } from '../model/manifest';
 import { MatchHash, QueueItem } from '../model/match';
 import { hmacMatch } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { castMatchValue } from './castMatchValue';
-
-export interface SkippedMatch {
-  matchHash: MatchHash;
-  mapperId: string;
-  /** Why it cannot match this mapper; names columns and types, never the value. */
-  reason: string;
-}
 
 export interface MapperManifest {
   rows: ManifestRow[];

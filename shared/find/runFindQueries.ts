@@ -1,17 +1,13 @@
+import { FoundObject } from '../records/jobPlan';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { retryWithBackoff } from '../concurrency/retryWithBackoff';
 import { LetheError, errorMessage } from '../model/errors';
-import { manifestKey } from '../model/manifest';
+import { manifestKey } from '../records/stateKeys';
 import { Settings } from '../model/settings';
 import { Ports } from '../ports/Ports';
 import { FindQuery } from '../ports/QueryExecutor';
 import { MapperFind } from './prepareMapperFind';
 import { describePartitionGroup, planPartitionQueries } from './planPartitionQueries';
-
-export interface FoundObject {
-  mapperId: string;
-  object: string;
-}
 
 export interface QueryOutcome {
   mapperId: string;

@@ -8,7 +8,7 @@ import { WorkMessage } from '../model/workMessage';
 import { Ports } from '../ports/Ports';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { MatchSession } from './matchSession';
-import { readObjectResult, writeObjectResult } from './objectResultStore';
+import { readObjectResult, writeObjectResult } from '../records/objectResults';
 
 /**
  * Forgets the matching rows of one object: read its current version, rewrite a local copy without the

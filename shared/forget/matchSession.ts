@@ -1,10 +1,11 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { loadMatchTables } from '../duckdb/matchTables';
 import { NotFoundError } from '../model/errors';
-import { manifestKey, parseManifest } from '../model/manifest';
+import { manifestKey } from '../records/stateKeys';
+import { parseManifest } from '../model/manifest';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { StateStore } from '../ports/StateStore';
-import { readMatchSets } from './matchSetsStore';
+import { readMatchSets } from '../records/matchSets';
 
 /** A DuckDB connection holding one mapper's match tables for one job, reused across its objects. */
 export interface MatchSession {

@@ -3,10 +3,11 @@ import { errorMessage } from '../model/errors';
 import { Job, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { ReceivedWork } from '../ports/WorkQueue';
-import { appendEvent, readJob } from '../job/jobStore';
+import { appendEvent } from '../records/jobEvents';
+import { readJob } from '../records/jobRecord';
 import { forgetObject } from './forgetObject';
 import { MatchSession, openMatchSession } from './matchSession';
-import { writeObjectResult } from './objectResultStore';
+import { writeObjectResult } from '../records/objectResults';
 
 export interface ForgetWorkerOptions {
   /** Objects this process rewrites at once; each slot has its own DuckDB connection. */

@@ -2,13 +2,14 @@ import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, runFindQueries } from '../find/runFindQueries';
 import { Job } from '../model/job';
-import { manifestKey, serializeManifest } from '../model/manifest';
+import { manifestKey } from '../records/stateKeys';
+import { serializeManifest } from '../model/manifest';
 import { QueueItem } from '../model/match';
 import { Ports } from '../ports/Ports';
-import { putStateValue } from '../state/putStateValue';
-import { writeMatchSets } from '../forget/matchSetsStore';
-import { JobPlan } from './jobPlan';
-import { appendEvent } from './jobStore';
+import { putStateValue } from '../records/putStateValue';
+import { writeMatchSets } from '../records/matchSets';
+import { JobPlan } from '../records/jobPlan';
+import { appendEvent } from '../records/jobEvents';
 
 /** Resolves every mapper's columns and casts the queue's matches (nothing written). */
 export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, items: readonly HashedQueueItem[]): Promise<MapperFind[]> {

@@ -2,12 +2,15 @@ import { errorMessage } from '../model/errors';
 import { Job, TerminalStatus } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { removeProcessedItems } from '../queue/deletionQueue';
-import { buildReport, Verification } from '../report/buildReport';
+import { appendEvent } from '../records/jobEvents';
+import { releaseJobLock } from '../records/jobLock';
+import { readJobPlan } from '../records/jobPlan';
+import { updateJob } from '../records/jobRecord';
+import { putStateValue } from '../records/putStateValue';
+import { manifestsPrefix, matchSetsPrefix, reportKey } from '../records/stateKeys';
+import { Verification } from '../records/verification';
+import { buildReport } from '../report/buildReport';
 import { renderReportHtml } from '../report/renderReportHtml';
-import { putStateValue } from '../state/putStateValue';
-import { readJobPlan } from './jobPlan';
-import { releaseJobLock } from './jobLock';
-import { appendEvent, jobKey, updateJob } from './jobStore';
 
 /**
  * Ends a job: a COMPLETED job's queue items are removed; every job's manifests (the only clear match
@@ -20,7 +23,7 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   if (status === 'COMPLETED') {
     await removeProcessedItems(ports.state, job.queue).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
   }
-  for (const prefix of [`jobs/${job.id}/manifests/`, `jobs/${job.id}/matchsets/`]) {
+  for (const prefix of [manifestsPrefix(job.id), matchSetsPrefix(job.id)]) {
     try {
       for await (const key of ports.state.list(prefix)) await ports.state.delete(key);
     } catch (error) {
@@ -36,9 +39,9 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   const finishedAt = new Date().toISOString();
   const ended: Job = { ...job, status, finishedAt, ...(failure ? { failure } : {}) };
   const report = await buildReport(ports.state, ended, await readJobPlan(ports.state, job.id), verification);
-  await putStateValue(ports.state, jobKey(job.id, 'report.json'), JSON.stringify(report, null, 2));
-  await putStateValue(ports.state, jobKey(job.id, 'report.html'), renderReportHtml(report));
-  await appendEvent(ports.state, job.id, 'ReportWritten', { report: ports.state.describe(jobKey(job.id, 'report.html')) });
+  await putStateValue(ports.state, reportKey(job.id, 'json'), JSON.stringify(report, null, 2));
+  await putStateValue(ports.state, reportKey(job.id, 'html'), renderReportHtml(report));
+  await appendEvent(ports.state, job.id, 'ReportWritten', { report: ports.state.describe(reportKey(job.id, 'html')) });
   const final = await updateJob(ports.state, job.id, (current) => ({ ...current, status, finishedAt, counters: { ...current.counters, ...report.totals }, ...(failure ? { failure } : {}) }));
   await releaseJobLock(ports.state, job.id);
   await ports.fleet.scale(0);

@@ -1,7 +1,7 @@
 import { sleep } from '../concurrency/retryWithBackoff';
 import { Job, isTerminal } from '../model/job';
 import { StateStore } from '../ports/StateStore';
-import { readJob } from './jobStore';
+import { readJob } from '../records/jobRecord';
 
 /** Watches a job another process drives (the ECS find task) until it ends or waits for approval. */
 export async function followJob(state: StateStore, jobId: string, onUpdate: (job: Job) => void, pollIntervalMs = 2000): Promise<Job> {

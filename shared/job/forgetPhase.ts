@@ -1,11 +1,12 @@
 import { sleep } from '../concurrency/retryWithBackoff';
-import { listObjectResults } from '../forget/objectResultStore';
+import { listObjectResults } from '../records/objectResults';
 import { Job } from '../model/job';
 import { isFinalOutcome } from '../model/objectResult';
 import { Ports } from '../ports/Ports';
-import { JobPlan } from './jobPlan';
-import { countObjectResults } from './jobCounters';
-import { appendEvent, readJob } from './jobStore';
+import { JobPlan } from '../records/jobPlan';
+import { countObjectResults } from '../report/countObjectResults';
+import { appendEvent } from '../records/jobEvents';
+import { readJob } from '../records/jobRecord';
 
 export interface ForgetProgress {
   total: number;

@@ -3,9 +3,11 @@ import { InputError } from '../model/errors';
 import { Job, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { finishJob } from './finishJob';
-import { LOCK_KEY, readJobLock } from './jobLock';
-import { appendEvent, readJob, updateJob } from './jobStore';
-import { readVerification } from './verifyPhase';
+import { LOCK_KEY } from '../records/stateKeys';
+import { readJobLock } from '../records/jobLock';
+import { appendEvent } from '../records/jobEvents';
+import { readJob, updateJob } from '../records/jobRecord';
+import { readVerification } from '../records/verification';
 
 /** Lets a job that waits for approval go on to FORGETTING; the caller then runs it. */
 export async function approveJob(ports: Pick<Ports, 'state'>, jobId: string, by: string): Promise<Job> {
@@ -36,7 +38,7 @@ export async function cancelJob(ports: Ports, jobId: string, by: string): Promis
   await appendEvent(ports.state, jobId, 'CancelRequested', { by });
   const marked = await updateJob(ports.state, jobId, (j) => ({ ...j, cancelRequested: true }));
   if (job.status === 'AWAITING_APPROVAL' || job.status === 'QUEUED' || (await isOrphaned(ports, jobId))) {
-    return finishJob(ports, marked, 'CANCELLED', await readVerification(ports, jobId));
+    return finishJob(ports, marked, 'CANCELLED', await readVerification(ports.state, jobId));
   }
   return marked;
 }

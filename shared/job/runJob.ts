@@ -6,9 +6,11 @@ import { resolveMapperFormats } from '../find/resolveMapperFormats';
 import { runFindPhase } from './findPhase';
 import { finishJob } from './finishJob';
 import { ForgetProgress, runForgetPhase } from './forgetPhase';
-import { readJobPlan, writeJobPlan } from './jobPlan';
-import { appendEvent, readJob, updateJob } from './jobStore';
-import { readVerification, runVerifyPhase } from './verifyPhase';
+import { readJobPlan, writeJobPlan } from '../records/jobPlan';
+import { appendEvent } from '../records/jobEvents';
+import { readJob, updateJob } from '../records/jobRecord';
+import { readVerification } from '../records/verification';
+import { runVerifyPhase } from './verifyPhase';
 
 export interface JobProgress {
   job: Job;
@@ -31,14 +33,14 @@ export async function runJob(ports: Ports, jobId: string, options: RunJobOptions
     const { job } = await readJob(ports.state, jobId);
     progress({ job });
     if (isTerminal(job.status) || job.status === 'AWAITING_APPROVAL') return job;
-    if (job.cancelRequested) return finishJob(ports, job, 'CANCELLED', await readVerification(ports, job.id));
+    if (job.cancelRequested) return finishJob(ports, job, 'CANCELLED', await readVerification(ports.state, job.id));
     try {
       await runStep(ports, job, options, progress);
     } catch (error) {
       const failedStatus: TerminalStatus = job.status === 'FINDING' ? 'FIND_FAILED' : 'FAILED';
       const { job: current } = await readJob(ports.state, jobId);
       if (isTerminal(current.status)) throw error;
-      return finishJob(ports, current, failedStatus, await readVerification(ports, job.id), `${job.status}: ${errorMessage(error)}`);
+      return finishJob(ports, current, failedStatus, await readVerification(ports.state, job.id), `${job.status}: ${errorMessage(error)}`);
     }
   }
 }
@@ -87,7 +89,7 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
       return;
     }
     case 'CLEANING_UP': {
-      const verification = await readVerification(ports, job.id);
+      const verification = await readVerification(ports.state, job.id);
       await finishJob(ports, job, decideOutcome(job, verification.objectsWithMatches.length), verification);
       return;
     }

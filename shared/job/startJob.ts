@@ -1,13 +1,15 @@
 import { currentUser } from './currentUser';
 import { ConflictError, InputError, NotFoundError } from '../model/errors';
-
-const ABANDONED_LOCK_MS = 60_000;
 import { Job, ZERO_COUNTERS, isTerminal } from '../model/job';
 import { LetheConfig } from '../model/config';
 import { snapshotQueue } from '../queue/deletionQueue';
 import { StateStore } from '../ports/StateStore';
-import { LOCK_KEY, acquireJobLock, readJobLock, releaseJobLock } from './jobLock';
-import { appendEvent, jobKey, newJobId, readJob } from './jobStore';
+import { LOCK_KEY, jobKey } from '../records/stateKeys';
+import { acquireJobLock, readJobLock, releaseJobLock } from '../records/jobLock';
+import { appendEvent } from '../records/jobEvents';
+import { newJobId, readJob } from '../records/jobRecord';
+
+const ABANDONED_LOCK_MS = 60_000;
 
 /**
  * Creates a job from the queue: takes the single-job lock (a conditional create, so two starters cannot

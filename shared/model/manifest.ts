@@ -13,10 +13,6 @@ export interface ManifestRow {
   match_hash: MatchHash;
 }
 
-export function manifestKey(jobId: string, mapperId: string): string {
-  return `jobs/${jobId}/manifests/${mapperId}/matches.jsonl`;
-}
-
 export function parseManifestRow(input: unknown, where: string): ManifestRow {
   const r = expectRecord(input, where);
   const values = expectArray(r.values, `${where}.values`).map((v, i) => expectString(v, `${where}.values[${i}]`));

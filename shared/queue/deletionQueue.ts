@@ -3,8 +3,7 @@ import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
 import { Match, QueueItem, parseQueueItem, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
-
-const QUEUE_PREFIX = 'queue/';
+import { QUEUE_PREFIX, isQueueBatchKey, queueBatchKey } from '../records/stateKeys';
 
 export interface NewQueueItem {
   match: Match;
@@ -21,13 +20,13 @@ export async function enqueueMatches(state: StateStore, entries: readonly NewQue
     const entry = entries[i]!;
     lines[i] = JSON.stringify(queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt }));
   }
-  await state.create(`${QUEUE_PREFIX}${batchId}.jsonl`, lines.join('\n') + '\n');
+  await state.create(queueBatchKey(batchId), lines.join('\n') + '\n');
   return { batchId, count: entries.length };
 }
 
 export async function listQueueBatches(state: StateStore): Promise<string[]> {
   const keys: string[] = [];
-  for await (const key of state.list(QUEUE_PREFIX)) if (key.endsWith('.jsonl')) keys.push(key);
+  for await (const key of state.list(QUEUE_PREFIX)) if (isQueueBatchKey(key)) keys.push(key);
   return keys;
 }
 
@@ -95,7 +94,7 @@ export async function readQueueSnapshot(state: StateStore, snapshot: readonly Qu
  */
 export async function removeQueueItems(state: StateStore, ids: readonly string[]): Promise<string[]> {
   const wanted = new Set(ids);
-  const batchKeys = new Set(ids.map((id) => `${QUEUE_PREFIX}${id.split('.')[0]}.jsonl`));
+  const batchKeys = new Set(ids.map((id) => queueBatchKey(id.split('.')[0]!)));
   const found = new Set<string>();
   for (const key of batchKeys) {
     for (let attempt = 0; ; attempt++) {

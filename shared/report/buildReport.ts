@@ -1,14 +1,10 @@
-import { listObjectResults } from '../forget/objectResultStore';
 import { Job } from '../model/job';
 import { StateStore } from '../ports/StateStore';
-import { countObjectResults } from '../job/jobCounters';
-import { JobPlan } from '../job/jobPlan';
+import { JobPlan } from '../records/jobPlan';
+import { listObjectResults } from '../records/objectResults';
+import { Verification } from '../records/verification';
+import { countObjectResults } from './countObjectResults';
 import { DeletionReport, describeMapperLocation } from './deletionReport';
-
-export interface Verification {
-  ran: boolean;
-  objectsWithMatches: string[];
-}
 
 /** Gathers the report from the job, its plan (absent when find failed) and the object results. */
 export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification): Promise<DeletionReport> {

@@ -1,8 +1,7 @@
 import { Job, JobStatus } from '../model/job';
 import { ObjectResult } from '../model/objectResult';
-import { SkippedMatch } from '../find/buildManifest';
 import { MatchHash } from '../model/match';
-import { MapperPlan } from '../job/jobPlan';
+import { MapperPlan, SkippedMatch } from '../records/jobPlan';
 
 /** What an auditor reads: who ran the job, over what, what changed, what failed, and the proof. */
 export interface DeletionReport {

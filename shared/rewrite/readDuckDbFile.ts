@@ -1,5 +1,5 @@
 import { errorMessage, LetheError, UnreadableObjectError } from '../model/errors';
-import { RewriteContext } from './rewriteObject';
+import { RewriteContext } from './rewriteRequest';
 
 /**
  * Runs a step that reads the source object and turns DuckDB's failure into one UnreadableObjectError

@@ -1,6 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../duckdb/sqlText';
-import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
+import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { DataColumn, ORDINAL_COLUMN, rewriteTextObject, TextRecordFormat } from './rewriteTextObject';
 
 /**

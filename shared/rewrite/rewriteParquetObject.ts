@@ -9,7 +9,7 @@ import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
-import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
+import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { verifyRewrite } from './verifyRewrite';
 import { withDuckDbSetting } from './withDuckDbSetting';
 

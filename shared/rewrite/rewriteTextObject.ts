@@ -9,7 +9,7 @@ import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { readRecords, RecordBoundary } from './readRecords';
 import { retryOnOneThread } from './retryOnOneThread';
-import { FormatRewriteRequest, RewriteResult } from './rewriteObject';
+import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { verifyRewrite } from './verifyRewrite';
 
 /** Name of the ordinal column a numbered copy puts before the data columns. */

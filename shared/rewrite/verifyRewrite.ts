@@ -5,7 +5,7 @@ import { MatchColumnSet } from '../ports/QueryExecutor';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
-import { RewriteContext } from './rewriteObject';
+import { RewriteContext } from './rewriteRequest';
 
 export interface RewriteCheck {
   /** A FROM item that reads the written output with its data columns only, e.g. `read_parquet('out')`. */

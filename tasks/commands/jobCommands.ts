@@ -3,7 +3,9 @@ import { InputError, NotFoundError } from '../../shared/model/errors';
 import { Job, checkJobId, isTerminal } from '../../shared/model/job';
 import { followJob } from '../../shared/job/followJob';
 import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
-import { jobKey, listJobEvents, listJobIds, readJob } from '../../shared/job/jobStore';
+import { reportKey } from '../../shared/records/stateKeys';
+import { listJobEvents } from '../../shared/records/jobEvents';
+import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { DeletionReport } from '../../shared/report/deletionReport';
@@ -49,7 +51,7 @@ export async function driveJob(context: CliContext, jobId: string, wait: boolean
     ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
   }
   progress?.done();
-  const reportPath = ports.state.describe(jobKey(jobId, 'report.html'));
+  const reportPath = ports.state.describe(reportKey(jobId, 'html'));
   const text = !isTerminal(ended.status) && ended.status !== 'AWAITING_APPROVAL'
     ? `job ${jobId} is ${ended.status} (lethe job status ${jobId})`
     : ended.status === 'AWAITING_APPROVAL'
@@ -94,7 +96,7 @@ export async function jobEventsCommand(context: CliContext, jobId: string): Prom
 
 export async function jobReportCommand(context: CliContext, jobId: string, format: string): Promise<void> {
   const { ports } = await context.ports();
-  const stored = await ports.state.read(jobKey(checkJobId(jobId), format === 'html' ? 'report.html' : 'report.json'));
+  const stored = await ports.state.read(reportKey(checkJobId(jobId), format === 'html' ? 'html' : 'json'));
   if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`);
   if (format === 'json' || format === 'html') process.stdout.write(stored.body.toString('utf8') + (format === 'json' ? '\n' : ''));
   else if (format === 'md') process.stdout.write(renderReportMarkdown(JSON.parse(stored.body.toString('utf8')) as DeletionReport));

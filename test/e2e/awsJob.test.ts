@@ -19,7 +19,8 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
-import { jobKey, listJobIds, readJob } from '../../shared/job/jobStore';
+import { reportKey } from '../../shared/records/stateKeys';
+import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
@@ -203,7 +204,7 @@ async function objectErrors(state: S3StateStore): Promise<string> {
 }
 
 async function readReport(state: S3StateStore, jobId: string): Promise<DeletionReport> {
-  const stored = await state.read(jobKey(jobId, 'report.json'));
+  const stored = await state.read(reportKey(jobId, 'json'));
   assert.ok(stored, `job ${jobId} has a report`);
   return JSON.parse(stored.body.toString('utf8')) as DeletionReport;
 }

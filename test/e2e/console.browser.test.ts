@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { readJobPlan } from '../../shared/job/jobPlan';
+import { readJobPlan } from '../../shared/records/jobPlan';
 import { ConsoleFixture, countDemoMatches, startConsoleFixture } from '../support/consoleFixture';
 import { launchTestChromium } from '../support/launchTestChromium';
 

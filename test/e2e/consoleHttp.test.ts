@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { listJobIds } from '../../shared/job/jobStore';
+import { listJobIds } from '../../shared/records/jobRecord';
 import { listQueue } from '../../shared/queue/deletionQueue';
 import { ConsoleFixture, openSession, rawRequest, startConsoleFixture } from '../support/consoleFixture';
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { adoptJob, findOrphanedJob } from '../../shared/job/jobCommands';
 import { runJob } from '../../shared/job/runJob';
-import { readJobLock } from '../../shared/job/jobLock';
+import { readJobLock } from '../../shared/records/jobLock';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { TestLake, hashTree, openTestLake, readTable } from '../support/localLake';
 

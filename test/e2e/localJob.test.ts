@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { approveJob, cancelJob, rejectJob } from '../../shared/job/jobCommands';
-import { jobKey, listJobEvents, readJob } from '../../shared/job/jobStore';
-import { readJobPlan } from '../../shared/job/jobPlan';
+import { reportKey } from '../../shared/records/stateKeys';
+import { listJobEvents } from '../../shared/records/jobEvents';
+import { readJob } from '../../shared/records/jobRecord';
+import { readJobPlan } from '../../shared/records/jobPlan';
 import { runJob } from '../../shared/job/runJob';
 import { forgetObject } from '../../shared/forget/forgetObject';
 import { openMatchSession } from '../../shared/forget/matchSession';
@@ -22,7 +24,7 @@ async function runToEnd(lake: TestLake) {
 }
 
 async function readReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
-  return JSON.parse(await readFile(lake.local.ports.state.describe(jobKey(jobId, 'report.json')), 'utf8')) as DeletionReport;
+  return JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
 }
 
 async function tables(lake: TestLake): Promise<{ customers: Row[]; events: Row[]; orders: Row[] }> {
@@ -67,7 +69,7 @@ describe('a local deletion job', function () {
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
     assert.ok(report.objects.every((o) => o.outcome === 'updated' && o.rowsBefore! - o.rowsDeleted! === o.rowsAfter));
     assert.equal((await listQueue(lake.local.ports.state)).total, 0, 'processed items leave the queue');
-    assert.match(await readFile(lake.local.ports.state.describe(jobKey(job.id, 'report.html')), 'utf8'), /COMPLETED: \d+ rows deleted/);
+    assert.match(await readFile(lake.local.ports.state.describe(reportKey(job.id, 'html')), 'utf8'), /COMPLETED: \d+ rows deleted/);
   });
 
   it('skips an ID that fits no column of a mapper, names it by HMAC, and keeps no clear ID in its state', async () => {

@@ -1,3 +1,4 @@
+import { CONFIG_KEY } from '../../records/stateKeys';
 import { InputError } from '../../model/errors';
 
 /** The aws-mode wiring the Pulumi program sets on the find and forget task definitions. */
@@ -61,7 +62,7 @@ export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): 
     mode: 'aws',
     ...required,
     manifestTable: read('LETHE_MANIFEST_TABLE') ?? 'manifests',
-    configKey: read('LETHE_CONFIG_KEY') ?? 'config/lethe.json',
+    configKey: read('LETHE_CONFIG_KEY') ?? CONFIG_KEY,
     ...(tempDirectory ? { tempDirectory } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     ...(region ? { region } : {}),

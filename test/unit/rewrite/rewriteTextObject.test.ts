@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataFormat } from '../../../shared/model/dataMapper';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
-import { rewriteObject, RewriteResult } from '../../../shared/rewrite/rewriteObject';
+import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
+import { RewriteResult } from '../../../shared/rewrite/rewriteRequest';
 import { loadMatches, matchColumnSet, RewriteWorkspace, sha256File, splitLinesKeepingEnds, withRewriteWorkspace } from '../../support/rewriteFixtures';
 
 // Spacing, key order, a blank line, a CRLF line and a last line without "\n" all have to survive.

@@ -3,16 +3,13 @@ import { NotFoundError } from '../model/errors';
 import { expectArray, expectNonEmptyString, expectRecord, expectStringArray } from '../model/fields';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { StateStore } from '../ports/StateStore';
-import { putStateValue } from '../state/putStateValue';
+import { putStateValue } from './putStateValue';
+import { matchSetsKey } from './stateKeys';
 
 /**
  * The typed columns each manifest key compares with, as find resolved them. Workers read this
  * instead of asking the catalog again, so the rewrite compares exactly as the find did.
  */
-export function matchSetsKey(jobId: string, mapperId: string): string {
-  return `jobs/${jobId}/matchsets/${mapperId}.json`;
-}
-
 export async function writeMatchSets(state: StateStore, jobId: string, mapperId: string, sets: readonly MatchColumnSet[]): Promise<void> {
   await putStateValue(state, matchSetsKey(jobId, mapperId), JSON.stringify(sets));
 }

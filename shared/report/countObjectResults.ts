@@ -1,6 +1,6 @@
 import { JobCounters } from '../model/job';
 import { ObjectResult, isFinalOutcome } from '../model/objectResult';
-import { JobPlan } from './jobPlan';
+import { JobPlan } from '../records/jobPlan';
 
 /** The object counters of a job, derived from its plan and the object results (never kept twice). */
 export function countObjectResults(plan: JobPlan, results: readonly ObjectResult[]): Pick<JobCounters, 'objectsFound' | 'objectsUpdated' | 'objectsUnchanged' | 'objectsMissing' | 'objectsFailed' | 'rowsDeleted' | 'versionsDeleted'> {

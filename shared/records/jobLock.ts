@@ -2,8 +2,7 @@ import { hostname } from 'node:os';
 import { ConflictError } from '../model/errors';
 import { expectNonEmptyString, expectRecord } from '../model/fields';
 import { StateStore } from '../ports/StateStore';
-
-export const LOCK_KEY = 'lock.json';
+import { LOCK_KEY } from './stateKeys';
 
 export interface JobLock {
   jobId: string;

@@ -1,9 +1,22 @@
 import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString } from '../model/fields';
 import { MatchHash } from '../model/match';
-import { FoundObject } from '../find/runFindQueries';
-import { SkippedMatch } from '../find/buildManifest';
 import { StateStore } from '../ports/StateStore';
-import { putStateValue } from '../state/putStateValue';
+import { putStateValue } from './putStateValue';
+import { planKey } from './stateKeys';
+
+/** An object the find found holding a match of the mapper: one work message, one rewrite. */
+export interface FoundObject {
+  mapperId: string;
+  object: string;
+}
+
+/** A match that casts to none of a mapper's columns: reported, never failing the job. */
+export interface SkippedMatch {
+  matchHash: MatchHash;
+  mapperId: string;
+  /** Why it cannot match this mapper; names columns and types, never the value. */
+  reason: string;
+}
 
 export interface MapperPlan {
   mapperId: string;
@@ -22,10 +35,6 @@ export interface JobPlan {
   /** Every match in the job, as HMACs: what an auditor checks a request against. */
   matchHashes: MatchHash[];
   bytesScanned: number;
-}
-
-export function planKey(jobId: string): string {
-  return `jobs/${jobId}/plan.json`;
 }
 
 export async function writeJobPlan(state: StateStore, jobId: string, plan: JobPlan): Promise<void> {

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ConflictError } from '../model/errors';
 import { ObjectResult, isFinalOutcome, parseObjectResult } from '../model/objectResult';
 import { StateStore } from '../ports/StateStore';
-
-export function objectResultKey(jobId: string, object: string): string {
-  return `jobs/${jobId}/objects/${createHash('sha256').update(object).digest('hex')}.json`;
-}
+import { listRecords } from './listRecords';
+import { objectResultKey, objectResultsPrefix } from './stateKeys';
 
 export async function readObjectResult(state: StateStore, jobId: string, object: string): Promise<{ result: ObjectResult; etag: string } | undefined> {
   const key = objectResultKey(jobId, object);
@@ -33,10 +30,5 @@ export async function writeObjectResult(state: StateStore, result: ObjectResult)
 }
 
 export async function listObjectResults(state: StateStore, jobId: string): Promise<ObjectResult[]> {
-  const results: ObjectResult[] = [];
-  for await (const key of state.list(`jobs/${jobId}/objects/`)) {
-    const stored = await state.read(key);
-    if (stored) results.push(parseObjectResult(JSON.parse(stored.body.toString('utf8')), key));
-  }
-  return results;
+  return listRecords(state, objectResultsPrefix(jobId), parseObjectResult);
 }

@@ -1,18 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '../model/errors';
-import { Json } from '../model/fields';
 import { Job, checkJobId, isTerminal, parseJob } from '../model/job';
-import { JobEvent, JobEventType, parseJobEvent } from '../model/jobEvent';
 import { StateStore } from '../ports/StateStore';
-
-export function jobKey(jobId: string, file = 'job.json'): string {
-  return `jobs/${jobId}/${file}`;
-}
+import { JOBS_PREFIX, jobIdOfJobKey, jobKey } from './stateKeys';
 
 export async function readJob(state: StateStore, jobId: string): Promise<{ job: Job; etag: string }> {
   checkJobId(jobId);
   const stored = await state.read(jobKey(jobId));
-  if (!stored) throw new NotFoundError(`job ${jobId} not found in ${state.describe('jobs/')}`, { jobId });
+  if (!stored) throw new NotFoundError(`job ${jobId} not found in ${state.describe(JOBS_PREFIX)}`, { jobId });
   return { job: parseJob(JSON.parse(stored.body.toString('utf8')), state.describe(jobKey(jobId))), etag: stored.etag };
 }
 
@@ -35,30 +30,12 @@ export async function updateJob(state: StateStore, jobId: string, change: (job: 
   throw new ConflictError(`job ${jobId}: too many concurrent updates`, { jobId });
 }
 
-/** Appends an event; keys sort by time, and a random suffix keeps two events in one millisecond apart. */
-export async function appendEvent(state: StateStore, jobId: string, type: JobEventType, data: { [key: string]: Json } = {}): Promise<JobEvent> {
-  const at = new Date().toISOString();
-  const id = randomBytes(4).toString('hex');
-  const event: JobEvent = { id, jobId, type, at, data };
-  await state.create(jobKey(jobId, `events/${at.replace(/[:.]/g, '')}-${id}.json`), JSON.stringify(event));
-  return event;
-}
-
-export async function listJobEvents(state: StateStore, jobId: string): Promise<JobEvent[]> {
-  const events: JobEvent[] = [];
-  for await (const key of state.list(jobKey(jobId, 'events/'))) {
-    const stored = await state.read(key);
-    if (stored) events.push(parseJobEvent(JSON.parse(stored.body.toString('utf8')), key));
-  }
-  return events;
-}
-
 /** Job ids, newest first. */
 export async function listJobIds(state: StateStore): Promise<string[]> {
   const ids = new Set<string>();
-  for await (const key of state.list('jobs/')) {
-    const id = key.split('/')[1];
-    if (id && key === jobKey(id)) ids.add(id);
+  for await (const key of state.list(JOBS_PREFIX)) {
+    const id = jobIdOfJobKey(key);
+    if (id) ids.add(id);
   }
   return [...ids].sort().reverse();
 }

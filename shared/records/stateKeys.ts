@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every key of the state store (DESIGN.md, "State store layout"), spelled once. Records, cleanup,
+ * the CLI, the console and the infra program's IAM scopes and lifecycle rules all build keys here,
+ * so a prefix cleanup deletes is the prefix the writer wrote.
+ */
+export const QUEUE_PREFIX = 'queue/';
+export const JOBS_PREFIX = 'jobs/';
+export const CONFIG_PREFIX = 'config/';
+export const KEYS_PREFIX = 'keys/';
+export const ATHENA_RESULTS_PREFIX = 'athena-results/';
+export const TMP_PREFIX = 'tmp/';
+
+/** The single-job lock (conditional create). */
+export const LOCK_KEY = 'lock.json';
+/** The generated HMAC key; local mode, and aws mode when no SSM parameter is configured. */
+export const HMAC_KEY_KEY = `${KEYS_PREFIX}hmac.key`;
+/** The mapper config the Pulumi program writes for the tasks (LETHE_CONFIG_KEY's default). */
+export const CONFIG_KEY = `${CONFIG_PREFIX}lethe.json`;
+
+const QUEUE_BATCH_SUFFIX = '.jsonl';
+const JOB_FILE = 'job.json';
+
+export function queueBatchKey(batchId: string): string {
+  return `${QUEUE_PREFIX}${batchId}${QUEUE_BATCH_SUFFIX}`;
+}
+
+export function isQueueBatchKey(key: string): boolean {
+  return key.startsWith(QUEUE_PREFIX) && key.endsWith(QUEUE_BATCH_SUFFIX);
+}
+
+export function jobPrefix(jobId: string): string {
+  return `${JOBS_PREFIX}${jobId}/`;
+}
+
+export function jobKey(jobId: string): string {
+  return `${jobPrefix(jobId)}${JOB_FILE}`;
+}
+
+/** The job id a `jobs/<jobId>/job.json` key names, or undefined for any other key. */
+export function jobIdOfJobKey(key: string): string | undefined {
+  const id = key.slice(JOBS_PREFIX.length).split('/')[0];
+  return id && key === jobKey(id) ? id : undefined;
+}
+
+export function jobEventsPrefix(jobId: string): string {
+  return `${jobPrefix(jobId)}events/`;
+}
+
+/** Keys sort by time; the event id keeps two events of one millisecond apart. */
+export function jobEventKey(jobId: string, at: string, eventId: string): string {
+  return `${jobEventsPrefix(jobId)}${at.replace(/[:.]/g, '')}-${eventId}.json`;
+}
+
+export function objectResultsPrefix(jobId: string): string {
+  return `${jobPrefix(jobId)}objects/`;
+}
+
+/** The object URI is hashed: it may be longer than a key allows and holds characters keys should not. */
+export function objectResultKey(jobId: string, object: string): string {
+  return `${objectResultsPrefix(jobId)}${createHash('sha256').update(object).digest('hex')}.json`;
+}
+
+export function manifestsPrefix(jobId: string): string {
+  return `${jobPrefix(jobId)}manifests/`;
+}
+
+/** The Athena manifest table reads job and mapper from this path (infra/glueTables.ts projects it). */
+export function manifestKey(jobId: string, mapperId: string): string {
+  return `${manifestsPrefix(jobId)}${mapperId}/matches.jsonl`;
+}
+
+export function matchSetsPrefix(jobId: string): string {
+  return `${jobPrefix(jobId)}matchsets/`;
+}
+
+export function matchSetsKey(jobId: string, mapperId: string): string {
+  return `${matchSetsPrefix(jobId)}${mapperId}.json`;
+}
+
+export function planKey(jobId: string): string {
+  return `${jobPrefix(jobId)}plan.json`;
+}
+
+export function verificationKey(jobId: string): string {
+  return `${jobPrefix(jobId)}verification.json`;
+}
+
+export type ReportFormat = 'json' | 'html';
+
+export function reportKey(jobId: string, format: ReportFormat): string {
+  return `${jobPrefix(jobId)}report.${format}`;
+}

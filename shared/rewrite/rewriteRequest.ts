@@ -1,0 +1,40 @@
+import { DataFormat } from '../model/dataMapper';
+import { MatchColumnSet } from '../ports/QueryExecutor';
+
+/**
+ * The contract between rewriteObject and the format rewriters it dispatches to; it lives apart from
+ * both so a rewriter imports the shapes without importing the dispatcher that imports it.
+ */
+export interface RewriteContext {
+  mapperId: string;
+  /** The object's URI, named in every error. */
+  object: string;
+}
+
+export interface RewriteRequest {
+  format: DataFormat;
+  /** Local temp copy of the exact source version; never modified. */
+  inputFile: string;
+  /** Where the rewritten object goes; not written when no row matched. */
+  outputFile: string;
+  /** Sets whose typed values the caller loaded with loadMatchTables, in the same order. */
+  matchSets: MatchColumnSet[];
+  /** Scratch space; everything the rewrite puts there is removed before it returns. */
+  tempDirectory: string;
+  context: RewriteContext;
+}
+
+export interface RewriteResult {
+  rowsBefore: number;
+  rowsAfter: number;
+  rowsDeleted: number;
+  /** 0 when rowsDeleted === 0 (no output written). */
+  outputBytes: number;
+  /** What the output does not keep physically, one sentence each (e.g. "INT96 column ts written as INT64 TIMESTAMP(MICROS)"). */
+  physicalChanges: string[];
+}
+
+/** What one format's rewrite gets: the request plus a private scratch folder. */
+export interface FormatRewriteRequest extends RewriteRequest {
+  scratchDirectory: string;
+}
