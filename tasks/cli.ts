@@ -22,7 +22,8 @@ import { main as runForgetTask } from './forget';
 const USAGE = `usage: lethe [--config PATH] [--json] COMMAND
   demo [--dir D] [--rows N]        sample lake, queue, one job, report
   init                             write a starter lethe.yaml
-  enqueue [--mapper M]... ID... | --file F | --composite a=1,b=x
+  enqueue [--mapper M]... ID... | --file F [--format txt|csv|jsonl] | --composite a=1,b=x
+                                   (--file - reads standard input; it needs --format)
   queue list [--offset N] [--limit N] | queue remove ITEM...
   job start [--wait] | job list | job status JOB | job events JOB
   job report JOB [--format json|html|md] | job approve JOB [--wait] | job reject JOB | job cancel JOB
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       composite: { type: 'string', multiple: true, default: [] },
       offset: { type: 'string', default: '0' },
       limit: { type: 'string', default: '50' },
-      format: { type: 'string', default: 'json' },
+      format: { type: 'string' },
       port: { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,7 +68,13 @@ export async function main(argv: string[]): Promise<number> {
         await initCommand(values.config);
         return 0;
       case 'enqueue':
-        await enqueueCommand(context, { ids: [sub, ...rest].filter((v): v is string => v !== undefined), composite: values.composite, mappers: values.mapper, ...(values.file ? { file: values.file } : {}) });
+        await enqueueCommand(context, {
+          ids: [sub, ...rest].filter((v): v is string => v !== undefined),
+          composite: values.composite,
+          mappers: values.mapper,
+          ...(values.file ? { file: values.file } : {}),
+          ...(values.format !== undefined ? { format: values.format } : {}),
+        });
         return 0;
       case 'queue':
         if (sub === 'list') await queueListCommand(context, { offset: wholeNumber(values.offset, '--offset', 0), limit: wholeNumber(values.limit, '--limit', 1) });
@@ -89,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runJobCommand(context: CliContext, sub: string | undefined, jobId: string | undefined, values: { wait: boolean; format: string }): Promise<number> {
+async function runJobCommand(context: CliContext, sub: string | undefined, jobId: string | undefined, values: { wait: boolean; format?: string }): Promise<number> {
   const needId = () => {
     if (!jobId) throw new InputError(`job ${sub}: name the job (see lethe job list)`);
     return jobId;
@@ -108,7 +115,7 @@ async function runJobCommand(context: CliContext, sub: string | undefined, jobId
       await jobEventsCommand(context, needId());
       return 0;
     case 'report':
-      await jobReportCommand(context, needId(), values.format);
+      await jobReportCommand(context, needId(), values.format ?? 'json');
       return 0;
     case 'approve': {
       const job = await jobApproveCommand(context, needId(), values.wait);

@@ -1,21 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { text as readAllText } from 'node:stream/consumers';
 import { InputError } from '../../shared/model/errors';
 import { MAPPER_ID_PATTERN } from '../../shared/model/dataMapper';
 import { parseMatch } from '../../shared/model/match';
 import { hmacMatch, shortHash } from '../../shared/privacy/hmacMatch';
 import { NewQueueItem, enqueueMatches, listQueue, removeQueueItems } from '../../shared/queue/deletionQueue';
-import { matchFileFormat, parseMatchFile } from '../../shared/queue/parseMatchFile';
+import { MatchFileFormat, matchFileFormat, parseMatchFile } from '../../shared/queue/parseMatchFile';
 import { CliContext } from '../cliContext';
 
 export interface EnqueueArgs {
   ids: string[];
+  /** A path, or `-` for standard input. */
   file?: string;
+  /** txt, csv or jsonl; required for standard input, otherwise it overrides the file's extension. */
+  format?: string;
   composite: string[];
   mappers: string[];
 }
 
-/** lethe enqueue: IDs from arguments, --composite a=1,b=x, or --file (txt, csv, jsonl). */
+/** `--file -`: read the match IDs from standard input, so a script can pipe them in. */
+const STANDARD_INPUT = '-';
+const MATCH_FILE_FORMATS: readonly MatchFileFormat[] = ['txt', 'csv', 'jsonl'];
+const FORMAT_CHOICES = 'txt, csv or jsonl';
+
+/** lethe enqueue: IDs from arguments, --composite a=1,b=x, or --file (txt, csv, jsonl; - for stdin). */
 export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Promise<void> {
   const config = await context.loadConfig();
   for (const mapper of args.mappers) {
@@ -27,16 +36,36 @@ export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Pr
   const items: NewQueueItem[] = [];
   args.ids.forEach((id, i) => items.push({ match: parseMatch(id, `match ID #${i + 1}`), ...(mappers ? { mappers } : {}) }));
   args.composite.forEach((spec, i) => items.push({ match: parseMatch(parseCompositeSpec(spec, i), `--composite #${i + 1}`), ...(mappers ? { mappers } : {}) }));
+  if (args.format !== undefined && !args.file) throw new InputError(`--format ${args.format}: applies to --file only`);
   if (args.file) {
-    const text = await readFile(args.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new InputError(`--file ${args.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-    });
+    const format = matchFileFormatOf(args.file, args.format);
+    const { text, name } = await readMatchFile(args.file);
     // A loop, not push(...spread): a file may hold millions of IDs, more than a call's arguments.
-    for (const item of parseMatchFile(text, matchFileFormat(args.file), path.basename(args.file), mappers)) items.push(item);
+    for (const item of parseMatchFile(text, format, name, mappers)) items.push(item);
   }
   const { ports } = await context.ports();
   const batch = await enqueueMatches(ports.state, items);
   context.print(batch, `enqueued ${batch.count} match IDs (batch ${batch.batchId})`);
+}
+
+/** --format when given; otherwise the file's extension. Standard input has no name, so it needs --format. */
+function matchFileFormatOf(file: string, format: string | undefined): MatchFileFormat {
+  if (format === undefined) {
+    if (file === STANDARD_INPUT) throw new InputError(`--file -: standard input has no file name to tell its format: add --format ${FORMAT_CHOICES}`);
+    return matchFileFormat(file);
+  }
+  const known = MATCH_FILE_FORMATS.find((f) => f === format);
+  if (!known) throw new InputError(`--format ${format}: expected ${FORMAT_CHOICES}`);
+  return known;
+}
+
+/** The whole text and the name errors call it by (never a line's content: it may be personal data). */
+async function readMatchFile(file: string): Promise<{ text: string; name: string }> {
+  if (file === STANDARD_INPUT) return { text: await readAllText(process.stdin), name: 'standard input' };
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`--file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  });
+  return { text, name: path.basename(file) };
 }
 
 function parseCompositeSpec(spec: string, index: number): Record<string, string> {

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildTestLake } from '../support/localLake';
 
 const cli = path.resolve(__dirname, '../../tasks/cli.ts');
 
-/** Runs the CLI from the repository (where tsx resolves) against the lake in `dir`. */
-function lethe(args: string[], dir: string) {
+/** Runs the CLI from the repository (where tsx resolves) against the lake in `dir`; `input` is piped to its stdin. */
+function lethe(args: string[], dir: string, input?: string) {
   const config = args.includes('--config') ? [] : ['--config', path.join(dir, 'lethe.yaml')];
-  const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...config, ...args], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...config, ...args], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...(input === undefined ? {} : { input }) });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -80,5 +80,92 @@ describe('the lethe command line', function () {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /job 20990101T000000Z-abcdef not found/);
     assert.equal(lethe(['frobnicate'], dir).code, 1);
+  });
+});
+
+describe('lethe enqueue --file - (a script pipes match IDs in)', function () {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'lethe-stdin-'));
+    await buildTestLake(dir);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+  beforeEach(() => rm(path.join(dir, 'state', 'queue'), { recursive: true, force: true }));
+
+  /** Every queue batch file, by name, as the state folder holds it. */
+  async function queueFiles(): Promise<Record<string, string>> {
+    const folder = path.join(dir, 'state', 'queue');
+    if (!existsSync(folder)) return {};
+    const names = (await readdir(folder)).sort();
+    return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(path.join(folder, name), 'utf8')])));
+  }
+
+  /** What each queued item asks for, read from the batch files themselves (not through lethe). */
+  async function queuedRequests(): Promise<Array<{ match: unknown; mappers?: unknown }>> {
+    const lines = Object.values(await queueFiles()).flatMap((text) => text.split('\n').filter((line) => line.length > 0));
+    return lines.map((line) => {
+      const { match, mappers } = JSON.parse(line) as { match: unknown; mappers?: unknown };
+      return mappers === undefined ? { match } : { match, mappers };
+    });
+  }
+
+  const piped = [
+    {
+      format: 'csv',
+      input: 'first_name,last_name\r\nAnn,Lee\r\n"Bo, Jr.",Park\r\n',
+      expected: [{ match: { first_name: 'Ann', last_name: 'Lee' } }, { match: { first_name: 'Bo, Jr.', last_name: 'Park' } }],
+    },
+    { format: 'txt', input: '17\n# from the CRM\n\ncustomer42@example.org\n', expected: [{ match: '17' }, { match: 'customer42@example.org' }] },
+    {
+      format: 'jsonl',
+      input: '"customer9@example.org"\n{"match": {"first_name": "Ann", "last_name": "Lee"}, "mappers": ["customers"]}\n',
+      expected: [{ match: 'customer9@example.org' }, { match: { first_name: 'Ann', last_name: 'Lee' }, mappers: ['customers'] }],
+    },
+  ];
+  for (const { format, input, expected } of piped) {
+    it(`queues ${format} read from standard input, as crm-export | lethe enqueue --file - --format ${format} does`, async () => {
+      const run = lethe(['enqueue', '--file', '-', '--format', format], dir, input);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^enqueued 2 match IDs \(batch \S+\)\n$/);
+      assert.deepEqual(await queuedRequests(), expected);
+      assert.equal(JSON.parse(lethe(['--json', 'queue', 'list'], dir).stdout).total, 2);
+    });
+  }
+
+  it('applies --mapper to every ID read from standard input', async () => {
+    const run = lethe(['enqueue', '--file', '-', '--format', 'txt', '--mapper', 'events'], dir, 'customer3@example.org\n');
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(await queuedRequests(), [{ match: 'customer3@example.org', mappers: ['events'] }]);
+  });
+
+  it('reads a named file by its extension unless --format overrides it', async () => {
+    const file = path.join(dir, 'export.txt');
+    await writeFile(file, 'customer_id\n12\n13\n');
+    assert.equal(lethe(['enqueue', '--file', file, '--format', 'csv'], dir).code, 0);
+    assert.deepEqual(await queuedRequests(), [{ match: '12' }, { match: '13' }]);
+    await rm(path.join(dir, 'state', 'queue'), { recursive: true, force: true });
+    assert.equal(lethe(['enqueue', '--file', file], dir).code, 0);
+    assert.deepEqual(await queuedRequests(), [{ match: 'customer_id' }, { match: '12' }, { match: '13' }]);
+  });
+
+  it('refuses a missing or unknown format and bad input with one clear line, exit 1, queue unchanged', async () => {
+    assert.equal(lethe(['enqueue', '5'], dir).code, 0);
+    const before = await queueFiles();
+    assert.equal(Object.keys(before).length, 1);
+    const refusals: Array<{ args: string[]; input?: string; stderr: RegExp }> = [
+      { args: ['--file', '-'], input: '17\n', stderr: /^lethe: --file -: standard input has no file name to tell its format: add --format txt, csv or jsonl\n$/ },
+      { args: ['--file', '-', '--format', 'xml'], input: '17\n', stderr: /^lethe: --format xml: expected txt, csv or jsonl\n$/ },
+      { args: ['17', '--format', 'csv'], stderr: /^lethe: --format csv: applies to --file only\n$/ },
+      { args: ['--file', '-', '--format', 'csv'], input: 'first_name,last_name\nAnn\n', stderr: /^lethe: standard input row 2: 1 fields, the header has 2\n$/ },
+      { args: ['--file', '-', '--format', 'jsonl'], input: '"17"\n{"match": \n', stderr: /^lethe: standard input line 2: [^\n]+\n$/ },
+      { args: ['--file', '-', '--format', 'txt'], input: '', stderr: /^lethe: standard input: no match IDs in [^\n]+\n$/ },
+    ];
+    for (const { args, input, stderr } of refusals) {
+      const run = lethe(['enqueue', ...args], dir, input);
+      assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, stderr);
+      assert.equal(run.stdout, '');
+      assert.deepEqual(await queueFiles(), before, `${args.join(' ')} changed the queue`);
+    }
   });
 });
