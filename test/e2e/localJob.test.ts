@@ -13,19 +13,9 @@ import { startJob } from '../../shared/job/startJob';
 import { Match } from '../../shared/model/match';
 import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
-import { DeletionReport } from '../../shared/report/deletionReport';
-import { Row, TestLake, filesContaining, hashTree, openTestLake, readTable } from '../support/localLake';
+import { Row, TestLake, filesContaining, hashTree, openTestLake, readJobReport, readTable, runQueuedJob } from '../support/localLake';
 
 const simple = (value: string): { match: Match } => ({ match: { kind: 'simple', value } });
-
-async function runToEnd(lake: TestLake) {
-  const job = await startJob(lake.local.ports.state, lake.config, 'test');
-  return runJob(lake.local.ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
-}
-
-async function readReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
-  return JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
-}
 
 async function tables(lake: TestLake): Promise<{ customers: Row[]; events: Row[]; orders: Row[] }> {
   return {
@@ -51,7 +41,7 @@ describe('a local deletion job', function () {
       simple('customer31@example.org'),
       { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } } },
     ]);
-    const job = await runToEnd(lake);
+    const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
     const isCustomerMatch = (r: Row) => r.customer_id === '12' || r.customer_id === '7' || (r.user as { email: string }).email === 'customer31@example.org';
@@ -62,7 +52,7 @@ describe('a local deletion job', function () {
     const deleted = before.customers.length - after.customers.length + before.events.length - after.events.length + before.orders.length - after.orders.length;
     assert.equal(before.customers.length - after.customers.length, 3);
 
-    const report = await readReport(lake, job.id);
+    const report = await readJobReport(lake, job.id);
     assert.equal(report.job.status, 'COMPLETED');
     assert.equal(report.totals.rowsDeleted, deleted);
     assert.equal(report.matchIds.count, 3);
@@ -74,9 +64,9 @@ describe('a local deletion job', function () {
 
   it('skips an ID that fits no column of a mapper, names it by HMAC, and keeps no clear ID in its state', async () => {
     await enqueueMatches(lake.local.ports.state, [simple('customer5@example.org'), simple('12')]);
-    const job = await runToEnd(lake);
+    const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED');
-    const report = await readReport(lake, job.id);
+    const report = await readJobReport(lake, job.id);
     const hash = hmacMatch(lake.hmacKey, { kind: 'simple', value: 'customer5@example.org' });
     assert.deepEqual(
       report.matchIds.skipped.map((s) => [s.matchHash, s.mapperId]),
@@ -88,10 +78,10 @@ describe('a local deletion job', function () {
 
   it('finds nothing the second time over the same IDs', async () => {
     await enqueueMatches(lake.local.ports.state, [simple('3')]);
-    assert.equal((await runToEnd(lake)).status, 'COMPLETED');
+    assert.equal((await runQueuedJob(lake)).status, 'COMPLETED');
     const untouched = await hashTree(path.join(lake.dir, 'lake'));
     await enqueueMatches(lake.local.ports.state, [simple('3')]);
-    const second = await runToEnd(lake);
+    const second = await runQueuedJob(lake);
     assert.equal(second.status, 'COMPLETED');
     assert.equal(second.counters.objectsFound, 0);
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), untouched);
@@ -119,7 +109,7 @@ describe('approval, rejection and cancel', function () {
 
   it('waits with a purge plan, then forgets once approved', async () => {
     const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
-    const waiting = await runToEnd(lake);
+    const waiting = await runQueuedJob(lake);
     assert.equal(waiting.status, 'AWAITING_APPROVAL');
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore, 'nothing changes before approval');
     const plan = await readJobPlan(lake.local.ports.state, waiting.id);
@@ -132,7 +122,7 @@ describe('approval, rejection and cancel', function () {
   });
 
   it('treats a redelivered message for an object already done as a no-op', async () => {
-    const waiting = await runToEnd(lake);
+    const waiting = await runQueuedJob(lake);
     await approveJob(lake.local.ports, waiting.id, 'approver');
     const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
     const target = plan.objects.find((o) => o.mapperId === 'orders')!;
@@ -153,7 +143,7 @@ describe('approval, rejection and cancel', function () {
 
   it('rejects: the lake and the queue stay as they were', async () => {
     const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
-    const waiting = await runToEnd(lake);
+    const waiting = await runQueuedJob(lake);
     const rejected = await rejectJob(lake.local.ports, waiting.id, 'approver');
     assert.equal(rejected.status, 'REJECTED');
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore);
@@ -162,7 +152,7 @@ describe('approval, rejection and cancel', function () {
   });
 
   it('cancels a job awaiting approval at once, and frees the lock for the next', async () => {
-    const waiting = await runToEnd(lake);
+    const waiting = await runQueuedJob(lake);
     const cancelled = await cancelJob(lake.local.ports, waiting.id, 'operator');
     assert.equal(cancelled.status, 'CANCELLED');
     assert.equal((await readJob(lake.local.ports.state, waiting.id)).job.status, 'CANCELLED');

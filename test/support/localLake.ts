@@ -6,6 +6,11 @@ import { createHash } from 'node:crypto';
 import { createLocalPorts, LocalPorts } from '../../shared/adapters/local/createLocalPorts';
 import { loadConfigFile, LoadedConfig } from '../../tasks/loadConfigFile';
 import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
+import { reportKey } from '../../shared/records/stateKeys';
+import { runJob } from '../../shared/job/runJob';
+import { startJob } from '../../shared/job/startJob';
+import { Job } from '../../shared/model/job';
+import { DeletionReport } from '../../shared/report/deletionReport';
 
 export type Row = Record<string, unknown>;
 
@@ -66,7 +71,12 @@ export interface TestLake {
 
 export async function openTestLake(settings: Record<string, unknown> = {}): Promise<TestLake> {
   const dir = await mkdtemp(path.join(tmpdir(), 'lethe-test-'));
-  const config = await loadConfigFile(await buildTestLake(dir, settings));
+  return openLocalLake(dir, await buildTestLake(dir, settings));
+}
+
+/** lethe's local runtime over the lake and lethe.yaml in `dir`; cleanup closes it and removes `dir`. */
+export async function openLocalLake(dir: string, configPath: string): Promise<TestLake> {
+  const config = await loadConfigFile(configPath);
   const local = await createLocalPorts(config.stateDir, config.settings);
   const hmacKey = await loadHmacKey(local.ports.state, config.settings);
   return {
@@ -79,6 +89,17 @@ export async function openTestLake(settings: Record<string, unknown> = {}): Prom
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a job over the queue and drives it to its end (or to AWAITING_APPROVAL). */
+export async function runQueuedJob(lake: TestLake): Promise<Job> {
+  const job = await startJob(lake.local.ports.state, lake.config, 'test');
+  return runJob(lake.local.ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+}
+
+/** The job's report.json as an auditor reads it. */
+export async function readJobReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
+  return JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
 }
 
 /** Every row of a table, read by a DuckDB of the test's own (not lethe's), in a stable order. */

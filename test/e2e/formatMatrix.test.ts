@@ -1,0 +1,167 @@
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { enqueueMatches } from '../../shared/queue/deletionQueue';
+import {
+  FixtureRow,
+  MatrixCompression,
+  MatrixFormat,
+  MatrixLayout,
+  MatrixObject,
+  buildFormatMatrixLake,
+  canonicalParquetRow,
+  expectedParquetRow,
+  extensionOf,
+  identifierColumns,
+  matrixConfig,
+  matrixMatches,
+  matrixRows,
+  writeMatrixObject,
+} from '../support/formatMatrixLake';
+import { TestLake, hashTree, openLocalLake, readJobReport, runQueuedJob } from '../support/localLake';
+import { readWithHyparquet } from '../support/rewriteFixtures';
+
+const FORMATS: MatrixFormat[] = ['parquet', 'json', 'csv'];
+const COMPRESSIONS: MatrixCompression[] = ['plain', 'gzip'];
+const LAYOUTS: MatrixLayout[] = ['unpartitioned', 'one partition key', 'two partition keys'];
+
+/** What a user expects of a job: the aimed-at rows gone, every other row and untouched object as it was. */
+interface Expectation {
+  objects: MatrixObject[];
+  format: MatrixFormat;
+  /** Rows the matches aim at, by row number. */
+  deleted: ReadonlySet<number>;
+  matches: string[];
+}
+
+/**
+ * Every format x plain/gzip x partitioning, each through a whole local job (the embedded default, as
+ * the CLI runs it). Expected survivors are the fixture's own row list, compared with what an
+ * independent reader sees: hyparquet for Parquet, the decompressed text itself for JSON Lines and CSV.
+ */
+describe('the format matrix: every format, compression and partitioning through a whole local job', function () {
+  this.timeout(120_000);
+  let root: string;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'lethe-matrix-'));
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  });
+  after(async () => {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  for (const format of FORMATS) {
+    for (const compression of COMPRESSIONS) {
+      for (const layout of LAYOUTS) {
+        if (format === 'json' && compression === 'plain') continue;
+        it(`${format}, ${compression}, ${layout}: each identifier type's match deletes its row; every other row, and each object without a match, stays as it was`, async () => {
+          const dir = path.join(root, `${format}-${compression}-${layout.replace(/ /g, '-')}`);
+          const lake = await buildFormatMatrixLake(connection, dir, { format, compression, layout });
+          const matches = matrixMatches(format);
+          assert.deepEqual(
+            matches.map((m) => m.column),
+            identifierColumns(format).map((c) => c.path),
+            'one match per identifier column',
+          );
+          await expectJob(await openLocalLake(dir, lake.configPath), lake.lake, {
+            objects: lake.objects,
+            format,
+            deleted: new Set(matches.map((m) => m.row)),
+            matches: matches.map((m) => m.value),
+          });
+        });
+      }
+    }
+  }
+
+  for (const format of ['parquet', 'csv'] as const) {
+    it(`${format}: an object whose every row matches (plain and gzip) is left empty, readable, and clean to a second job`, async () => {
+      const dir = path.join(root, `${format}-every-row`);
+      const lake = path.join(dir, 'lake', 'table');
+      const objects = [
+        await writeMatrixObject(connection, path.join(lake, `all gone${extensionOf(format, 'plain')}`), format, 'plain', matrixRows(format, 1, 3)),
+        await writeMatrixObject(connection, path.join(lake, `all gone too${extensionOf(format, 'gzip')}`), format, 'gzip', matrixRows(format, 4, 6)),
+        await writeMatrixObject(connection, path.join(lake, `bystanders${extensionOf(format, 'plain')}`), format, 'plain', matrixRows(format, 7, 9)),
+      ];
+      const configPath = path.join(dir, 'lethe.yaml');
+      await writeFile(configPath, JSON.stringify(matrixConfig([{ id: 'table', location: './lake/table', format }])));
+      // Each of rows 1-6 is aimed at through a different column (never the flag: "false" is in every row).
+      const columns = identifierColumns(format).filter((c) => c.path !== 'flag');
+      const rows = objects.flatMap((o) => o.rows).slice(0, 6);
+      const matches = rows.map((row, i) => row.values[columns[i % columns.length]!.path]!);
+      await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches });
+    });
+  }
+});
+
+/**
+ * Runs one job over `matches` and checks it as a user would, then runs a second job over the same
+ * matches: it must find nothing and change nothing. Closes the runtime and removes its folder.
+ */
+async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
+  try {
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map((value) => ({ match: { kind: 'simple', value } })));
+    const job = await runQueuedJob(runtime);
+    assert.equal(job.status, 'COMPLETED', job.failure);
+
+    const touched = expected.objects.filter((o) => o.rows.some((r) => expected.deleted.has(r.n)));
+    for (const object of expected.objects) {
+      const survivors = object.rows.filter((r) => !expected.deleted.has(r.n));
+      if (survivors.length === object.rows.length) assert.ok((await readFile(object.file)).equals(object.bytes), `${object.file}: no match, so byte-identical`);
+      else await expectSurvivors(object, expected.format, survivors);
+    }
+
+    const report = await readJobReport(runtime, job.id);
+    assert.equal(report.job.status, 'COMPLETED');
+    assert.deepEqual(
+      report.objects.map((o) => ({ object: o.object, outcome: o.outcome, rowsBefore: o.rowsBefore, rowsDeleted: o.rowsDeleted, rowsAfter: o.rowsAfter })),
+      touched
+        .map((o) => {
+          const deleted = o.rows.filter((r) => expected.deleted.has(r.n)).length;
+          return { object: o.file, outcome: 'updated', rowsBefore: o.rows.length, rowsDeleted: deleted, rowsAfter: o.rows.length - deleted };
+        })
+        .sort((a, b) => (a.object < b.object ? -1 : 1)),
+    );
+    assert.equal(report.totals.rowsDeleted, expected.deleted.size);
+    assert.equal(report.totals.objectsFound, touched.length);
+    assert.equal(report.totals.objectsUpdated, touched.length);
+    assert.equal(report.totals.objectsFailed, 0);
+    assert.equal(report.matchIds.count, expected.matches.length);
+    assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
+
+    const afterFirst = await hashTree(lakeFolder);
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map((value) => ({ match: { kind: 'simple', value } })));
+    const second = await runQueuedJob(runtime);
+    assert.equal(second.status, 'COMPLETED', second.failure);
+    assert.equal(second.counters.objectsFound, 0, 'a second job over the same matches finds nothing');
+    assert.deepEqual(await hashTree(lakeFolder), afterFirst, 'and changes nothing');
+  } finally {
+    await runtime.cleanup();
+  }
+}
+
+/** The object holds exactly `survivors`, read by a reader that is not lethe's, in the same encoding as before. */
+async function expectSurvivors(object: MatrixObject, format: MatrixFormat, survivors: FixtureRow[]): Promise<void> {
+  if (format === 'parquet') {
+    const read = await readWithHyparquet(object.file);
+    assert.deepStrictEqual(read.rows.map(canonicalParquetRow), survivors.map(expectedParquetRow), `${object.file}: surviving rows`);
+    // A file with no row left has no row group, so no codec to carry.
+    const codecs = survivors.length === 0 ? [] : [object.gzip ? 'GZIP' : 'UNCOMPRESSED'];
+    assert.deepEqual([...new Set(read.codecs)], codecs, `${object.file}: codec carried`);
+    return;
+  }
+  const bytes = await readFile(object.file);
+  assert.equal(bytes[0] === 0x1f && bytes[1] === 0x8b, object.gzip, `${object.file}: ${object.gzip ? 'still gzip' : 'still plain'}`);
+  const text = (object.gzip ? gunzipSync(bytes) : bytes).toString('utf8');
+  // Surviving records byte for byte, in their order; a CSV keeps its header even when no row is left.
+  assert.equal(text, object.header + survivors.map((r) => object.records.get(r.n)!).join(''), `${object.file}: surviving records`);
+}
