@@ -1,15 +1,17 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
+import { planRowGroupSplice } from '../parquet/planRowGroupSplice';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
-import { buildParquetCopyOptions } from './buildParquetCopyOptions';
+import { buildParquetCopyOptions, ParquetCopyOptions } from './buildParquetCopyOptions';
 import { describeParquetChanges } from './describeParquetChanges';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
+import { spliceParquetObject } from './spliceParquetObject';
 import { verifyRewrite } from './verifyRewrite';
 import { withDuckDbSetting } from './withDuckDbSetting';
 
@@ -22,10 +24,9 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const { context, matchSets } = request;
   const predicate = buildMatchPredicate(matchSets, 't');
   const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(connection, request.inputFile));
-  const numbered = `read_parquet(${quoteLiteral(request.inputFile)}, hive_partitioning = false, file_row_number = true)`;
   const deleted = await readDuckDbFile(context, 'find the matching rows of', () =>
     retryOnOneThread(connection, async () =>
-      (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numbered} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
+      (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numberedRows(request.inputFile)} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
     ),
   );
   // The footer's row count: the rows a reader of the source sees.
@@ -34,13 +35,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   if (rowsDeleted === 0) return { rowsBefore, rowsAfter: rowsBefore, rowsDeleted: 0, outputBytes: 0, physicalChanges: [] };
 
   const options = buildParquetCopyOptions(source);
-  const query = `SELECT ${selectList(source)} FROM ${numbered} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
-  await readDuckDbFile(context, 'rewrite', () =>
-    // COPY writes rows in query order only while preserve_insertion_order is on.
-    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
-      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
-    ),
-  );
+  const written = await writeWithoutDeletedRows(connection, request, source, deleted, predicate, options);
   const rowsAfter = rowsBefore - rowsDeleted;
   await verifyRewrite(connection, {
     outputRelation: `read_parquet(${quoteLiteral(request.outputFile)}, hive_partitioning = false)`,
@@ -55,8 +50,41 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
     rowsAfter,
     rowsDeleted,
     outputBytes: (await stat(request.outputFile)).size,
-    physicalChanges: [...options.changes, ...describeParquetChanges(source, output)],
+    physicalChanges: [...written.changes, ...describeParquetChanges(source, output)],
   };
+}
+
+/**
+ * The splice when few row groups hold a deleted row and it can keep the source's schema; the full
+ * COPY otherwise, saying why when a splice was planned but refused.
+ */
+async function writeWithoutDeletedRows(
+  connection: DuckDBConnection,
+  request: FormatRewriteRequest,
+  source: ParquetLayout,
+  deleted: readonly number[],
+  predicate: string,
+  options: ParquetCopyOptions,
+): Promise<{ changes: string[] }> {
+  const plan = planRowGroupSplice(source.rowGroupRows, deleted);
+  let refusal: string[] = [];
+  if (plan.kind === 'splice') {
+    const splice = await spliceParquetObject(connection, request, { touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql });
+    if (splice.kind === 'spliced') return { changes: splice.physicalChanges };
+    refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
+  }
+  const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
+  await readDuckDbFile(request.context, 'rewrite', () =>
+    // COPY writes rows in query order only while preserve_insertion_order is on.
+    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
+      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
+    ),
+  );
+  return { changes: [...refusal, ...options.changes] };
+}
+
+function numberedRows(file: string): string {
+  return `read_parquet(${quoteLiteral(file)}, hive_partitioning = false, file_row_number = true)`;
 }
 
 /**

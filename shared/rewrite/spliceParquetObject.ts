@@ -1,0 +1,143 @@
+import { DuckDBConnection } from '@duckdb/node-api';
+import * as path from 'node:path';
+import { quoteLiteral } from '../duckdb/sqlText';
+import { LetheError } from '../model/errors';
+import { assembleParquetFile, RowGroupPiece } from '../parquet/assembleParquetFile';
+import { describeSchemaDifference } from '../parquet/describeSchemaDifference';
+import { findChangedRowGroupBytes, KeptRowGroup } from '../parquet/findChangedRowGroupBytes';
+import { TouchedRowGroup } from '../parquet/planRowGroupSplice';
+import { ParquetFooter, ParquetFooterError, readParquetFooter } from '../parquet/readParquetFooter';
+import { FILE_METADATA, readRowGroupPlaces, RowGroupPlace, UnsupportedParquetLayoutError } from '../parquet/readRowGroupPlaces';
+import { ThriftDecodeError } from '../parquet/thriftCompact';
+import { integerField, structField, structListField } from '../parquet/thriftFields';
+import { buildKeepRowsClause } from './buildKeepRowsClause';
+import { readDuckDbFile } from './readDuckDbFile';
+import { retryOnOneThread } from './retryOnOneThread';
+import { FormatRewriteRequest } from './rewriteRequest';
+import { withDuckDbSetting } from './withDuckDbSetting';
+
+export interface SpliceInput {
+  touched: readonly TouchedRowGroup[];
+  /** The match predicate over alias `t` (the same the full rewrite filters by). */
+  predicate: string;
+  /** The SELECT list the full rewrite uses, so a re-encoded group has the full rewrite's types. */
+  selectList: string;
+  /** The full rewrite's COPY options: codec, row-group size, field ids. */
+  copyOptions: string;
+}
+
+export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[] } | { kind: 'refused'; reason: string };
+
+/**
+ * Writes `request.outputFile` as the source's untouched row groups byte for byte, each touched group
+ * re-encoded by DuckDB without its deleted rows, and the source's footer with new offsets. Refuses
+ * (writing nothing the caller keeps) when the footer cannot be moved or DuckDB's schema for a
+ * re-encoded group is not the source's; the caller then rewrites the whole file. The copies are
+ * checked byte for byte against the source before this returns.
+ */
+export async function spliceParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest, input: SpliceInput): Promise<SpliceOutcome> {
+  const source = await readMovableFooter(request.inputFile);
+  if ('reason' in source) return { kind: 'refused', reason: `the source footer: ${source.reason}` };
+  const schema = structListField(source.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
+  const pieces: RowGroupPiece[] = [];
+  const kept: { sourceIndex: number; outputIndex: number }[] = [];
+  const changes: string[] = [];
+  const touched = new Map(input.touched.map((group) => [group.index, group]));
+  for (const [index, place] of source.places.entries()) {
+    const group = touched.get(index);
+    if (!group) {
+      kept.push({ sourceIndex: index, outputIndex: pieces.length });
+      pieces.push({ file: request.inputFile, place });
+      continue;
+    }
+    if (group.deletedRows.length === group.rows) continue;
+    const encodedFile = await reencodeRowGroup(connection, request, source.footer, place, group, input);
+    const encoded = await readMovableFooter(encodedFile);
+    if ('reason' in encoded) return { kind: 'refused', reason: `DuckDB's re-encoding of row group ${index}: ${encoded.reason}` };
+    const difference = describeSchemaDifference(schema, structListField(encoded.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? []);
+    if (difference) return { kind: 'refused', reason: `DuckDB re-encodes row group ${index} with another schema (${difference})` };
+    changes.push(...describeReencodedGroup(index, place, encoded.places));
+    pieces.push(...encoded.places.map((encodedPlace) => ({ file: encodedFile, place: encodedPlace })));
+  }
+  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile });
+  await checkKeptRowGroups(request, source.places, kept);
+  const touchedList = input.touched.map((group) => group.index).join(', ');
+  return {
+    kind: 'spliced',
+    physicalChanges: [
+      `row-group splice: row group${input.touched.length === 1 ? '' : 's'} ${touchedList} of ${source.places.length} re-encoded by DuckDB, the other ${kept.length} copied byte for byte`,
+      ...changes,
+    ],
+  };
+}
+
+async function readMovableFooter(file: string): Promise<{ footer: ParquetFooter; places: RowGroupPlace[] } | { reason: string }> {
+  try {
+    const footer = await readParquetFooter(file);
+    return { footer, places: readRowGroupPlaces(footer.metadata, footer.offset) };
+  } catch (error) {
+    if (error instanceof ParquetFooterError || error instanceof ThriftDecodeError || error instanceof UnsupportedParquetLayoutError) return { reason: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The group alone becomes a small Parquet file (its bytes and the source's footer), which DuckDB
+ * reads and writes back without the deleted rows: no other row group is decoded.
+ */
+async function reencodeRowGroup(
+  connection: DuckDBConnection,
+  request: FormatRewriteRequest,
+  footer: ParquetFooter,
+  place: RowGroupPlace,
+  group: TouchedRowGroup,
+  input: SpliceInput,
+): Promise<string> {
+  const alone = path.join(request.scratchDirectory, `row-group-${group.index}.parquet`);
+  const encoded = path.join(request.scratchDirectory, `row-group-${group.index}-rewritten.parquet`);
+  await assembleParquetFile({ metadata: footer.metadata, pieces: [{ file: request.inputFile, place }], outputFile: alone });
+  const numbered = `read_parquet(${quoteLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
+  const query = `SELECT ${input.selectList} FROM ${numbered} t ${buildKeepRowsClause(group.deletedRows, input.predicate, 't')}`;
+  await readDuckDbFile(request.context, `re-encode row group ${group.index} of`, () =>
+    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
+      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
+    ),
+  );
+  return encoded;
+}
+
+async function checkKeptRowGroups(request: FormatRewriteRequest, sourcePlaces: readonly RowGroupPlace[], kept: readonly { sourceIndex: number; outputIndex: number }[]): Promise<void> {
+  const output = await readMovableFooter(request.outputFile);
+  const problems =
+    'reason' in output
+      ? [`its footer cannot be read back: ${output.reason}`]
+      : await findChangedRowGroupBytes(
+          request.inputFile,
+          request.outputFile,
+          kept.map(({ sourceIndex, outputIndex }): KeptRowGroup => ({ sourceIndex, source: sourcePlaces[sourceIndex]!, output: output.places[outputIndex]! })),
+        );
+  if (problems.length > 0) {
+    throw new LetheError(`mapper "${request.context.mapperId}": the row-group splice of ${request.context.object} failed its check: ${problems.join('; ')}`, request.context);
+  }
+}
+
+const CODECS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
+
+/** What a re-encoded group does not keep of the source's: its codecs, page index and bloom filters. */
+function describeReencodedGroup(index: number, source: RowGroupPlace, encoded: readonly RowGroupPlace[]): string[] {
+  const changes: string[] = [];
+  const codecs = (group: RowGroupPlace) => group.chunks.map((chunk) => CODECS[Number(integerField(structField(chunk.chunk, 3, 'column chunk')!, 4, 'ColumnMetaData') ?? -1n)] ?? 'unknown');
+  const before = [...new Set(codecs(source))].join(', ');
+  const after = [...new Set(encoded.flatMap(codecs))].join(', ');
+  if (before !== after) changes.push(`row group ${index}: column chunks compressed with ${before} written as ${after}`);
+  const has = (groups: readonly RowGroupPlace[], part: 'columnIndex' | 'offsetIndex' | 'bloomFilter') => groups.some((group) => group.chunks.some((chunk) => chunk[part] !== undefined));
+  for (const [part, name] of [
+    ['columnIndex', 'column index'],
+    ['offsetIndex', 'offset index'],
+    ['bloomFilter', 'bloom filters'],
+  ] as const) {
+    if (has([source], part)) changes.push(`row group ${index}: ${name} ${has(encoded, part) ? "rewritten as DuckDB's" : 'dropped (DuckDB writes none for it)'}`);
+  }
+  if (encoded.length > 1) changes.push(`row group ${index} written as ${encoded.length} row groups`);
+  return changes;
+}

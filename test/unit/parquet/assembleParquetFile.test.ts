@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { assembleParquetFile } from '../../../shared/parquet/assembleParquetFile';
+import { readParquetFooter } from '../../../shared/parquet/readParquetFooter';
+import { readRowGroupPlaces } from '../../../shared/parquet/readRowGroupPlaces';
+import { PARQUET_TESTING } from '../../support/rewriteFixtures';
+
+const DATA = path.join(PARQUET_TESTING, 'data');
+
+describe('assembleParquetFile', () => {
+  it('moves row groups with their page indexes and bloom filters; hyparquet reads the same rows, pages and indexes', async () => {
+    const hyparquet = await import('hyparquet');
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'lethe-assemble-'));
+    try {
+      // Five row groups with column and offset indexes (one chunk without a column index), from parquet-mr.
+      const source = path.join(DATA, 'floating_orders_nan_count.parquet');
+      const footer = await readParquetFooter(source);
+      const places = readRowGroupPlaces(footer.metadata, footer.offset);
+      const order = [4, 0, 2];
+      const output = path.join(directory, 'moved.parquet');
+      await assembleParquetFile({ metadata: footer.metadata, pieces: order.map((index) => ({ file: source, place: places[index]! })), outputFile: output });
+
+      const sourceBytes = await readFile(source);
+      const outputBytes = await readFile(output);
+      const sourceFile = toArrayBuffer(sourceBytes);
+      const outputFile = toArrayBuffer(outputBytes);
+      const sourceMeta = hyparquet.parquetMetadata(sourceFile);
+      const outputMeta = hyparquet.parquetMetadata(outputFile);
+      assert.deepEqual(outputMeta.schema, sourceMeta.schema);
+      assert.deepEqual(outputMeta.key_value_metadata, sourceMeta.key_value_metadata);
+      assert.equal(outputMeta.created_by, sourceMeta.created_by);
+      assert.equal(outputMeta.num_rows, order.reduce((sum, index) => sum + sourceMeta.row_groups[index]!.num_rows, 0n));
+
+      const starts = sourceMeta.row_groups.map((_, i) => sourceMeta.row_groups.slice(0, i).reduce((sum, group) => sum + Number(group.num_rows), 0));
+      const sourceRows = await hyparquet.parquetReadObjects({ file: sourceFile });
+      const expected = order.flatMap((index) => sourceRows.slice(starts[index], starts[index]! + Number(sourceMeta.row_groups[index]!.num_rows)));
+      assert.deepStrictEqual(await hyparquet.parquetReadObjects({ file: outputFile }), expected);
+
+      let indexedChunks = 0;
+      order.forEach((index, position) => {
+        sourceMeta.row_groups[index]!.columns.forEach((sourceChunk, column) => {
+          const chunk = outputMeta.row_groups[position]!.columns[column]!;
+          if (sourceChunk.column_index_offset !== undefined) {
+            assert.ok(slice(outputBytes, chunk.column_index_offset, chunk.column_index_length).equals(slice(sourceBytes, sourceChunk.column_index_offset, sourceChunk.column_index_length)));
+          } else assert.equal(chunk.column_index_offset, undefined);
+          const before = hyparquet.readOffsetIndex({ view: new DataView(sourceFile, Number(sourceChunk.offset_index_offset)), offset: 0 });
+          const after = hyparquet.readOffsetIndex({ view: new DataView(outputFile, Number(chunk.offset_index_offset)), offset: 0 });
+          assert.equal(after.page_locations.length, before.page_locations.length);
+          after.page_locations.forEach((page, i) => {
+            const was = before.page_locations[i]!;
+            assert.deepEqual([page.compressed_page_size, page.first_row_index], [was.compressed_page_size, was.first_row_index]);
+            assert.ok(slice(outputBytes, page.offset, page.compressed_page_size).equals(slice(sourceBytes, was.offset, was.compressed_page_size)), 'page bytes at the new offset');
+          });
+          indexedChunks++;
+        });
+      });
+      assert.equal(indexedChunks, 18);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('carries a bloom filter whose footer gives no length (parquet-mr before 2.10), reading its header', async () => {
+    const hyparquet = await import('hyparquet');
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'lethe-assemble-'));
+    try {
+      const source = path.join(DATA, 'data_index_bloom_encoding_with_length.parquet');
+      const footer = await readParquetFooter(source);
+      const [place] = readRowGroupPlaces(footer.metadata, footer.offset);
+      const withoutLength = { ...place!, chunks: place!.chunks.map((chunk) => ({ ...chunk, bloomFilter: { offset: chunk.bloomFilter!.offset } })) };
+      const output = path.join(directory, 'bloom.parquet');
+      await assembleParquetFile({ metadata: footer.metadata, pieces: [{ file: source, place: withoutLength }], outputFile: output });
+      const sourceBytes = await readFile(source);
+      const outputBytes = await readFile(output);
+      const before = hyparquet.parquetMetadata(toArrayBuffer(sourceBytes)).row_groups[0]!.columns[0]!.meta_data!;
+      const after = hyparquet.parquetMetadata(toArrayBuffer(outputBytes)).row_groups[0]!.columns[0]!.meta_data!;
+      assert.equal(after.bloom_filter_length, before.bloom_filter_length);
+      assert.ok(slice(outputBytes, after.bloom_filter_offset, before.bloom_filter_length).equals(slice(sourceBytes, before.bloom_filter_offset, before.bloom_filter_length)));
+      assert.deepStrictEqual(await hyparquet.parquetReadObjects({ file: toArrayBuffer(outputBytes) }), await hyparquet.parquetReadObjects({ file: toArrayBuffer(sourceBytes) }));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function slice(bytes: Buffer, offset: bigint | number | undefined, length: bigint | number | undefined): Buffer {
+  return bytes.subarray(Number(offset), Number(offset) + Number(length));
+}
