@@ -17,8 +17,9 @@ import { withDuckDbSetting } from './withDuckDbSetting';
 
 /**
  * COPY (SELECT * FROM read_parquet(in) WHERE NOT match) TO out, with the source's codec, row-group
- * size, key/value metadata and field ids. A single object is read without hive_partitioning: its path
- * may hold key=value folders, and those columns are not in the file.
+ * size, key/value metadata and field ids; or, when few row groups hold a match, a row-group splice
+ * that re-encodes only those (spliceParquetObject). A single object is read without
+ * hive_partitioning: its path may hold key=value folders, and those columns are not in the file.
  */
 export async function rewriteParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest): Promise<RewriteResult> {
   const { context, matchSets } = request;

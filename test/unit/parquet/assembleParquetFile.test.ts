@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assembleParquetFile } from '../../../shared/parquet/assembleParquetFile';
+import { findChangedRowGroupBytes } from '../../../shared/parquet/findChangedRowGroupBytes';
 import { readParquetFooter } from '../../../shared/parquet/readParquetFooter';
 import { readRowGroupPlaces } from '../../../shared/parquet/readRowGroupPlaces';
 import { PARQUET_TESTING } from '../../support/rewriteFixtures';
@@ -92,3 +93,28 @@ function toArrayBuffer(bytes: Buffer): ArrayBuffer {
 function slice(bytes: Buffer, offset: bigint | number | undefined, length: bigint | number | undefined): Buffer {
   return bytes.subarray(Number(offset), Number(offset) + Number(length));
 }
+
+describe('findChangedRowGroupBytes', () => {
+  it('names the column chunk whose bytes differ from the source, and nothing when none does', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'lethe-assemble-'));
+    try {
+      const source = path.join(DATA, 'floating_orders_nan_count.parquet');
+      const footer = await readParquetFooter(source);
+      const places = readRowGroupPlaces(footer.metadata, footer.offset);
+      const output = path.join(directory, 'copy.parquet');
+      await assembleParquetFile({ metadata: footer.metadata, pieces: places.map((place) => ({ file: source, place })), outputFile: output });
+      const copied = await readParquetFooter(output);
+      const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
+      const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), []);
+      const bytes = await readFile(output);
+      const target = copiedPlaces[3]!.chunks[2]!.pages;
+      const last = target.offset + target.length - 1;
+      bytes[last] = bytes[last]! ^ 0xff;
+      await writeFile(output, bytes);
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), ['row group 3 column 2: page bytes changed']);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
