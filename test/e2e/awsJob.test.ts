@@ -24,7 +24,10 @@ import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
+import { LetheRole, RecordedAwsCall, asRole, recordedInProcess, recordingChild } from '../support/awsCallRecorder';
+import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
+import { assertCallsAllowed, readRecordedCalls, withoutPermission } from '../support/simulateAwsCalls';
 
 const root = path.resolve(__dirname, '../..');
 const LAKE = 'lake-bucket';
@@ -52,8 +55,14 @@ interface Running {
   output: () => string;
 }
 
-function runTask(script: string, env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tasks', script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a task as a child process; every AWS call it makes is recorded as `role`'s into `calls`. */
+function runTask(script: string, env: NodeJS.ProcessEnv, role: LetheRole, calls: string): Running {
+  const recording = recordingChild(role, calls);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...recording.nodeArgs, path.join(root, 'tasks', script)], {
+    cwd: root,
+    env: { ...env, ...recording.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,6 +77,7 @@ describe('an aws-mode deletion job on moto_server', function () {
   let s3: S3Client;
   let work: string;
   let env: NodeJS.ProcessEnv;
+  let callsFile: string;
   const workers: Running[] = [];
   /** What the next find query's answer should set off (the poison case archives an object there). */
   let onAnswer: ((answer: { sql: string; objects: string[] }) => Promise<void>) | undefined;
@@ -83,6 +93,7 @@ describe('an aws-mode deletion job on moto_server', function () {
       tables: [{ database: 'lake', table: 'customers', location: `s3://${LAKE}/customers/` }],
       onAnswer: async (answer) => onAnswer?.(answer),
     });
+    callsFile = path.join(work, 'aws-calls.jsonl');
     env = await provision(moto, s3, work);
     env.AWS_ENDPOINT_URL_ATHENA = proxy.endpoint;
   });
@@ -97,9 +108,10 @@ describe('an aws-mode deletion job on moto_server', function () {
 
   /** Runs the find task with two forget workers beside it, stops the workers with SIGTERM, returns the job. */
   async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: string; details: string }> {
-    const running = [runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' }), runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' })];
+    const worker = () => runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' }, 'forget', callsFile);
+    const running = [worker(), worker()];
     workers.push(...running);
-    const find = runTask('find.ts', env);
+    const find = runTask('find.ts', env, 'find', callsFile);
     const code = await find.exit;
     for (const worker of running) worker.child.kill('SIGTERM');
     const workerCodes = await Promise.all(running.map((w) => w.exit));
@@ -115,7 +127,7 @@ describe('an aws-mode deletion job on moto_server', function () {
     const state = new S3StateStore({ client: s3, bucket: STATE });
     const before = await readLake(s3, work);
     const versionsBefore = await versionCounts(s3);
-    await enqueueMatches(state, [{ match: { kind: 'simple', value: '17' } }, { match: { kind: 'simple', value: 'customer88@example.org' } }]);
+    await asRole('operator', () => enqueueMatches(state, [{ match: { kind: 'simple', value: '17' } }, { match: { kind: 'simple', value: 'customer88@example.org' } }]));
 
     const { code, jobId, details } = await runJobWithWorkers(state, 0);
     assert.equal(code, 0, details);
@@ -173,7 +185,7 @@ describe('an aws-mode deletion job on moto_server', function () {
       onAnswer = undefined;
       await s3.send(new CopyObjectCommand({ Bucket: LAKE, Key: poisoned, CopySource: `${LAKE}/${poisoned}`, StorageClass: 'GLACIER', MetadataDirective: 'COPY' }));
     };
-    await enqueueMatches(state, [{ match: { kind: 'simple', value: '5' } }, { match: { kind: 'simple', value: '9' } }]);
+    await asRole('operator', () => enqueueMatches(state, [{ match: { kind: 'simple', value: '5' } }, { match: { kind: 'simple', value: '9' } }]));
     const { code, jobId, details } = await runJobWithWorkers(state, 1);
     assert.equal(code, 2, `a job that did not complete exits 2\n${details}`);
     const { job } = await readJob(state, jobId);
@@ -189,6 +201,24 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 }, 'the coordinator drained the dead-letter queue');
     const after = await readLake(s3, work, ['customers/year=2024/part-1.parquet']);
     assert.deepEqual(after['customers/year=2024/part-1.parquet']!.map((r) => r.customer_id), ['10', '11'], 'customer 9 gone from the other object');
+  });
+
+  /** Every call of the two jobs: the find task's, the workers', and the operator's enqueues. */
+  async function recordedCalls(): Promise<RecordedAwsCall[]> {
+    return [...(await readRecordedCalls(callsFile)), ...recordedInProcess()];
+  }
+
+  it('IAM simulation: every AWS call of both jobs is allowed by the policies the stack deploys, for the role that makes it', async () => {
+    const calls = await recordedCalls();
+    assert.deepEqual([...new Set(calls.map((c) => c.role))].sort(), ['find', 'forget', 'operator']);
+    await assertCallsAllowed(calls, { deployed: await deployedPolicies(), testEnvironment: env });
+  });
+
+  it('IAM simulation: removing one permission the workers use from the policies fails, naming the call, the role and why', async () => {
+    const deployed = withoutPermission(await deployedPolicies(), 'forget', 'sqs:ChangeMessageVisibility');
+    await assert.rejects(assertCallsAllowed(await recordedCalls(), { deployed, testEnvironment: env }), {
+      message: /- forget role: SQS ChangeMessageVisibility \S+ needs sqs:ChangeMessageVisibility on arn:aws:sqs:eu-west-1:123456789012:lethe-iam-deletion: denied implicitly: no statement of the identity policies of lethe-iam-iam-forget allows it/,
+    });
   });
 });
 

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsConsoleBackend } from '../../console/createConsoleBackend';
 import { ConsoleServer, startConsoleServer } from '../../console/server';
+import { asRole, recordedInProcess } from '../support/awsCallRecorder';
+import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { openSession, rawRequest } from '../support/consoleFixture';
+import { assertCallsAllowed } from '../support/simulateAwsCalls';
 
 const BUCKET = 'lethe-console-state';
 
@@ -13,6 +16,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
   let moto: MotoServer;
   let s3: S3Client;
   let server: ConsoleServer | undefined;
+  let callsBefore = 0;
   const stackEnv = () => ({
     LETHE_MODE: 'aws',
     LETHE_STATE_BUCKET: BUCKET,
@@ -28,6 +32,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
   });
 
   before(async function () {
+    callsBefore = recordedInProcess().length;
     moto = await startMotoServer();
     s3 = new S3Client({ forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -39,7 +44,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
   });
 
   it('refuses to start without the config the Pulumi program writes', async function () {
-    await assert.rejects(createAwsConsoleBackend(stackEnv()), { name: 'InputError', message: /s3:\/\/lethe-console-state\/config\/lethe\.json: no lethe config in the state bucket/ });
+    await assert.rejects(asRole('operator', () => createAwsConsoleBackend(stackEnv())), { name: 'InputError', message: /s3:\/\/lethe-console-state\/config\/lethe\.json: no lethe config in the state bucket/ });
   });
 
   it('shows the stack’s mappers and keeps the queue in the state bucket, as hashes', async function () {
@@ -48,7 +53,8 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
       settings: { requireApproval: true },
     };
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/lethe.json', Body: JSON.stringify(config) }));
-    server = await startConsoleServer({ backend: await createAwsConsoleBackend(stackEnv()), port: 0 });
+    // The console runs with the operator's credentials: every call it makes is recorded as theirs.
+    server = await asRole('operator', async () => startConsoleServer({ backend: await createAwsConsoleBackend(stackEnv()), port: 0 }));
     const session = await openSession(server);
     const mappers = await rawRequest(server.origin, { path: '/mappers', headers: { cookie: session.cookie } });
     assert.equal(mappers.status, 200);
@@ -77,5 +83,11 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
     assert.equal(page.status, 503);
     assert.match(page.body, /State store unreachable/);
     assert.match(page.body, /NoSuchBucket/);
+  });
+
+  it('IAM simulation: every AWS call the console made is allowed by the operator policy the stack exports', async function () {
+    const calls = recordedInProcess().slice(callsBefore);
+    assert.deepEqual([...new Set(calls.map((c) => c.role))], ['operator']);
+    await assertCallsAllowed(calls, { deployed: await deployedPolicies(), testEnvironment: stackEnv() });
   });
 });

@@ -42,6 +42,8 @@ function stateFor(type: string, name: string, inputs: Record<string, unknown>): 
       return { id: '', state: { service: { name: physical, arn: regional(`service/${physical}`) } } };
     case 'aws:ecs/taskDefinition:TaskDefinition':
       return { id: String(inputs.family), state: { ...inputs, arn: regional(`task-definition/${String(inputs.family)}:1`) } };
+    case 'aws:iam/role:Role':
+      return { id: physical, state: { ...inputs, name: physical, arn: `arn:aws:iam::${ACCOUNT}:role/${physical}` } };
     case 'aws:ecs/cluster:Cluster':
       return { id: physical, state: { ...inputs, name: physical, arn: regional(`cluster/${physical}`) } };
     case 'aws:cloudwatch/logGroup:LogGroup':
