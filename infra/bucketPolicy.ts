@@ -1,8 +1,14 @@
 import { PolicyDocument, policyDocument } from './policyDocument';
 
+const ENCRYPTION = 's3:x-amz-server-side-encryption';
+const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+
 /**
  * Every lethe bucket: TLS only, and no object written with other encryption than SSE-KMS under
  * `kmsKeyArn`. Requests that send no encryption header pass: the bucket default (that key) applies.
+ * The denies apply only when the header is present (Null "false"): a negated operator is true for a
+ * missing key, so StringNotEqualsIfExists alone refused every write that relied on the default.
+ * A request that asks for aws:kms without naming a key is refused: S3 would use aws/s3, not this key.
  */
 export function secureBucketPolicy(bucketArn: string, kmsKeyArn: string): PolicyDocument {
   return policyDocument([
@@ -20,7 +26,7 @@ export function secureBucketPolicy(bucketArn: string, kmsKeyArn: string): Policy
       Principal: '*',
       Action: ['s3:PutObject'],
       Resource: [`${bucketArn}/*`],
-      Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      Condition: { StringNotEquals: { [ENCRYPTION]: 'aws:kms' }, Null: { [ENCRYPTION]: 'false' } },
     },
     {
       Sid: 'DenyOtherKey',
@@ -28,7 +34,7 @@ export function secureBucketPolicy(bucketArn: string, kmsKeyArn: string): Policy
       Principal: '*',
       Action: ['s3:PutObject'],
       Resource: [`${bucketArn}/*`],
-      Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': kmsKeyArn } },
+      Condition: { StringNotEquals: { [KEY_ID]: kmsKeyArn }, Null: { [ENCRYPTION]: 'false' } },
     },
   ]);
 }

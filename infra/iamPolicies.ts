@@ -41,6 +41,18 @@ function glueArns(s: AwsScope, tables: readonly GlueTableRef[]): string[] {
   return [`${base}:catalog`, ...databases.map((d) => `${base}:database/${d}`), ...tables.map((t) => `${base}:table/${t.database}/${t.table}`)];
 }
 
+/**
+ * S3StateStore.delete also removes a key's older versions (queue batches and manifests hold clear
+ * match IDs, and a noncurrent version would keep them): it lists the versions under the key and
+ * deletes them, which DeleteObject alone does not allow.
+ */
+function purgeStateVersionStatements(sid: string, p: string, bucket: string, prefixes: string[]): PolicyStatement[] {
+  return [
+    { Sid: sid, Effect: 'Allow', Action: ['s3:DeleteObjectVersion'], Resource: prefixes.map((prefix) => s3Arn(p, bucket, `${prefix}*`)) },
+    ...bucketListStatements(`List${sid}`, p, ['s3:ListBucketVersions'], prefixes.map((prefix) => ({ bucket, prefix }))),
+  ];
+}
+
 const kmsStatement = (s: TaskPolicyScope): PolicyStatement => ({
   Sid: 'UseLetheAndLakeKeys',
   Effect: 'Allow',
@@ -92,6 +104,7 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Action: ['s3:PutObject', 's3:DeleteObject'],
       Resource: [state(`${STATE_PREFIXES.queue}*`)],
     },
+    ...purgeStateVersionStatements('PurgeDeletedStateVersions', p, s.stateBucket, [STATE_PREFIXES.jobs, STATE_PREFIXES.queue, LOCK_KEY]),
     {
       Sid: 'WriteAthenaResults',
       Effect: 'Allow',
@@ -143,6 +156,7 @@ export function forgetTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Resource: objectArns(p, s.lake.locations),
     },
     ...bucketListStatements('ListMappedVersions', p, ['s3:ListBucket', 's3:ListBucketVersions'], s.lake.locations),
+    ...lakeVersioningStatement(p, s.lake.locations),
     {
       Sid: 'ReadJobState',
       Effect: 'Allow',
@@ -167,8 +181,16 @@ export function forgetTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       Resource: [s.deletionQueueArn],
     },
+    // A message no worker can parse goes straight to the dead-letter queue (SqsWorkQueue.quarantine).
+    { Sid: 'QuarantineMalformedWork', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [s.deadLetterQueueArn] },
     kmsStatement(s),
   ]);
+}
+
+/** The worker refuses to rewrite in an unversioned bucket (S3ObjectStore asks before every rewrite). */
+function lakeVersioningStatement(p: string, locations: readonly S3Location[]): PolicyStatement[] {
+  const buckets = [...new Set(locations.map((l) => l.bucket))];
+  return buckets.length === 0 ? [] : [{ Sid: 'CheckLakeVersioning', Effect: 'Allow', Action: ['s3:GetBucketVersioning'], Resource: buckets.map((b) => s3Arn(p, b)) }];
 }
 
 export interface ExecutionPolicyScope extends AwsScope {
@@ -244,6 +266,8 @@ export function operatorPolicy(s: OperatorPolicyScope): PolicyDocument {
       Action: ['s3:PutObject', 's3:DeleteObject'],
       Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
     },
+    // `queue remove`, and a reject or cancel ends the job here: cleanup deletes batches, manifests and the lock.
+    ...purgeStateVersionStatements('PurgeDeletedStateVersions', p, s.stateBucket, [STATE_PREFIXES.jobs, STATE_PREFIXES.queue, LOCK_KEY]),
     {
       Sid: 'RunFindTask',
       Effect: 'Allow',

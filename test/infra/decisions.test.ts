@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { secureBucketPolicy } from '../../infra/bucketPolicy';
 import { lakeTableSpec } from '../../infra/glueTables';
 import { ACCOUNT_WIDE_ACTIONS, TaskPolicyScope, executionPolicy, findTaskPolicy, forgetTaskPolicy, operatorPolicy } from '../../infra/iamPolicies';
@@ -137,10 +138,12 @@ describe('infra decisions (pure, no Pulumi)', () => {
       const docs = [findTaskPolicy(scope()), forgetTaskPolicy(scope()), executionPolicy({ ...aws, repository: 'r', logGroups: ['/g'] }), operatorPolicy({ ...scope(), findFamily: 'f', passRoleArns: ['r'] })];
       for (const s of docs.flatMap((d) => d.Statement)) if (s.Resource?.includes('*')) assert.ok(s.Action.every((a) => ACCOUNT_WIDE_ACTIONS.includes(a)), s.Sid);
     });
-    it('let only the forget role delete object versions, and only under mapped prefixes', () => {
-      const deletes = (doc: ReturnType<typeof forgetTaskPolicy>) => doc.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion'));
-      assert.equal(deletes(findTaskPolicy(scope())).length, 0);
-      assert.deepEqual(deletes(forgetTaskPolicy(scope())).map((s) => s.Resource), [['arn:aws:s3:::lake/t/*']]);
+    it('let only the forget role delete lake object versions, under mapped prefixes; find and operators purge only state versions', () => {
+      const deletes = (doc: ReturnType<typeof forgetTaskPolicy>) => doc.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion')).flatMap((s) => s.Resource);
+      const stateVersions = ['arn:aws:s3:::state/jobs/*', 'arn:aws:s3:::state/queue/*', 'arn:aws:s3:::state/lock.json*'];
+      assert.deepEqual(deletes(findTaskPolicy(scope())), stateVersions);
+      assert.deepEqual(deletes(operatorPolicy({ ...scope(), findFamily: 'f', passRoleArns: ['arn:aws:iam::123456789012:role/r'] })), stateVersions);
+      assert.deepEqual(deletes(forgetTaskPolicy(scope())), ['arn:aws:s3:::lake/t/*']);
     });
     it('put nothing of the lake in reach when no mapper is configured', () => {
       const empty = scope({ lake: { tables: [], locations: [] } });
@@ -163,7 +166,38 @@ describe('infra decisions (pure, no Pulumi)', () => {
         ['DenyOtherEncryption', 'Deny'],
         ['DenyOtherKey', 'Deny'],
       ]);
-      assert.deepEqual(doc.Statement[2]!.Condition, { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:key' } });
+      assert.deepEqual(doc.Statement[2]!.Condition, {
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:key' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      });
+    });
+    it('lets a write that relies on the bucket default through and refuses any other encryption (IAM simulation)', async () => {
+      const key = 'arn:aws:kms:eu-west-1:123456789012:key/k';
+      const put = async (headers: Record<string, string>) => {
+        const response = await runSimulation(
+          {
+            request: {
+              principal: 'arn:aws:iam::123456789012:role/writer',
+              action: 's3:PutObject',
+              resource: { resource: 'arn:aws:s3:::b/lock.json', accountId: '123456789012' },
+              contextVariables: { 'aws:SecureTransport': 'true', ...headers },
+            },
+            identityPolicies: [{ name: 'writer', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::b/*'] }] } }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: secureBucketPolicy('arn:aws:s3:::b', key),
+          },
+          {},
+        );
+        assert.ok(response.resultType !== 'error', JSON.stringify(response));
+        return response.overallResult;
+      };
+      const sse = 's3:x-amz-server-side-encryption';
+      assert.equal(await put({}), 'Allowed', 'no encryption header: the bucket default (lethe key) applies');
+      assert.equal(await put({ [sse]: 'aws:kms', [`${sse}-aws-kms-key-id`]: key }), 'Allowed');
+      assert.equal(await put({ [sse]: 'aws:kms' }), 'ExplicitlyDenied', 'aws:kms without a key id means aws/s3');
+      assert.equal(await put({ [sse]: 'aws:kms', [`${sse}-aws-kms-key-id`]: 'arn:aws:kms:eu-west-1:123456789012:key/other' }), 'ExplicitlyDenied');
+      assert.equal(await put({ [sse]: 'AES256' }), 'ExplicitlyDenied');
     });
   });
 

@@ -144,7 +144,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     };
     for (const def of defs) {
       assert.deepEqual(def.inputs.requiresCompatibilities, ['FARGATE']);
-      assert.equal(def.inputs.executionRoleArn, 'arn:aws:iam:eu-west-1:123456789012:lethe-dev-iam-execution');
+      assert.equal(def.inputs.executionRoleArn, 'arn:aws:iam::123456789012:role/lethe-dev-iam-execution');
       const [container, ...more] = containersOf(def);
       assert.equal(more.length, 0);
       assert.equal(container!.image, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/lethe-dev@sha256:${'0'.repeat(64)}`);
@@ -157,8 +157,8 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.deepEqual([forget!.entryPoint, forget!.command], [undefined, ['worker']]);
     assert.equal(find!.logConfiguration.options['awslogs-group'], '/lethe/dev/find');
     assert.equal(forget!.logConfiguration.options['awslogs-group'], '/lethe/dev/forget');
-    assert.equal(defs[0]!.inputs.taskRoleArn, 'arn:aws:iam:eu-west-1:123456789012:lethe-dev-iam-find');
-    assert.equal(defs[1]!.inputs.taskRoleArn, 'arn:aws:iam:eu-west-1:123456789012:lethe-dev-iam-forget');
+    assert.equal(defs[0]!.inputs.taskRoleArn, 'arn:aws:iam::123456789012:role/lethe-dev-iam-find');
+    assert.equal(defs[1]!.inputs.taskRoleArn, 'arn:aws:iam::123456789012:role/lethe-dev-iam-forget');
     assert.deepEqual(defs[1]!.inputs.ephemeralStorage, { sizeInGib: 50 });
 
     const service = mocks.one('awsx:ecs:FargateService');
@@ -214,7 +214,8 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.deepEqual(statement(find, 'WriteJobState').Resource, [`arn:aws:s3:::${STATE}/jobs/*`, `arn:aws:s3:::${STATE}/lock.json`, `arn:aws:s3:::${STATE}/keys/*`]);
     assert.deepEqual(statement(find, 'SendWork').Resource, ['arn:aws:sqs:eu-west-1:123456789012:lethe-dev-deletion']);
     assert.deepEqual(statement(find, 'ScaleForgetService').Resource, ['arn:aws:ecs:eu-west-1:123456789012:service/lethe-dev/lethe-dev-forget']);
-    assert.ok(!find.Statement.some((s) => s.Action.some((a) => a.startsWith('s3:DeleteObjectVersion'))), 'find never deletes lake versions');
+    const versionDeletes = find.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion')).flatMap((s) => s.Resource ?? []);
+    assert.deepEqual(versionDeletes, [`arn:aws:s3:::${STATE}/jobs/*`, `arn:aws:s3:::${STATE}/queue/*`, `arn:aws:s3:::${STATE}/lock.json*`], 'find deletes state versions, never lake versions');
   });
 
   it('scopes the forget role to rewriting the mapped prefixes and consuming its queue', () => {

@@ -84,7 +84,10 @@ export function assertBuckets(mocks: RecordingMocks): void {
     assert.equal(tls.Effect, 'Deny');
     assert.deepEqual(tls.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
     assert.deepEqual(tls.Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
-    assert.deepEqual(statement(doc, 'DenyOtherEncryption').Condition, { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } });
+    assert.deepEqual(statement(doc, 'DenyOtherEncryption').Condition, {
+      StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+      Null: { 's3:x-amz-server-side-encryption': 'false' },
+    });
   }
   for (const type of ['aws:s3/bucketVersioning:BucketVersioning', 'aws:s3/bucketPolicy:BucketPolicy', 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock']) {
     assert.equal(count(mocks, type), buckets.length, `one ${type} per bucket`);
