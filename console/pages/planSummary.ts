@@ -11,7 +11,7 @@ export function planSummary(plan: JobPlan): SafeHtml {
 <p id="plan-totals">${plan.objects.length} ${plan.objects.length === 1 ? 'object' : 'objects'} to rewrite, for ${plan.matchHashes.length} match IDs; ${plan.skipped.length} skipped for a mapper; ${formatBytes(plan.bytesScanned)} scanned.</p>
 ${table('Per data mapper', ['Mapper', 'Match IDs', 'Typed matches', 'Queries', 'Objects'], plan.mappers.map((m) => [html`${m.mapperId}`, html`${m.matches}`, html`${m.manifestRows}`, html`${m.queries}`, html`${m.objects}`]), { id: 'plan-mappers' })}
 <details${plan.objects.length <= 20 ? html` open` : ''}><summary>Objects (${plan.objects.length})</summary>
-<ul class="objects">${shown.map((o) => html`<li><span class="mapper">${o.mapperId}</span> <code>${o.object}</code></li>`)}</ul>
+<ul class="objects">${shown.map((o) => html`<li><span class="mapper">${o.mapperIds.join(', ')}</span> <code>${o.object}</code></li>`)}</ul>
 ${plan.objects.length > shown.length ? html`<p>… and ${plan.objects.length - shown.length} more (see plan.json).</p>` : ''}</details>
 ${plan.skipped.length > 0 ? html`<details><summary>Skipped for a mapper (${plan.skipped.length})</summary><ul>${plan.skipped.map((s) => html`<li><code>${s.matchHash.slice(0, 16)}</code> · ${s.mapperId}: ${s.reason}</li>`)}</ul></details>` : ''}
 </section>`;

@@ -77,13 +77,13 @@ function failures(job: Job, results: ObjectResult[]): SafeHtml {
   if (!job.failure && failed.length === 0) return html``;
   return html`<section aria-labelledby="failures-h" class="card failures"><h2 id="failures-h">Failures</h2>
 ${job.failure ? html`<p class="flash error" id="job-failure">${job.failure}</p>` : ''}
-${table('Objects that failed', ['Object', 'Mapper', 'Attempts', 'Error'], failed.map((r) => [html`<code>${r.object}</code>`, html`${r.mapperId}`, html`${r.attempts}`, html`${r.error ?? ''}`]), { id: 'failures-table', empty: '' })}</section>`;
+${table('Objects that failed', ['Object', 'Mapper', 'Attempts', 'Error'], failed.map((r) => [html`<code>${r.object}</code>`, html`${r.mapperIds.join(', ')}`, html`${r.attempts}`, html`${r.error ?? ''}`]), { id: 'failures-table', empty: '' })}</section>`;
 }
 
 function objectRow(r: ObjectResult): SafeHtml[] {
   return [
     html`<code>${r.object}</code>`,
-    html`${r.mapperId}`,
+    html`${r.mapperIds.join(', ')}`,
     html`<span class="outcome ${r.outcome}">${r.outcome}</span>`,
     html`${r.rowsBefore ?? ''}`,
     html`${r.rowsDeleted ?? ''}`,

@@ -11,11 +11,12 @@ export function matchTableName(index: number): string {
 
 /**
  * Loads manifest rows into one typed temp table per match set (columns c0..cN, cast to each column's
- * type). Values go in through the appender, so no match ID ever appears in SQL text.
+ * type). Values go in through the appender, so no match ID ever appears in SQL text. `firstIndex`
+ * places one mapper's sets after another's, so one predicate over all the sets covers both mappers.
  */
-export async function loadMatchTables(connection: DuckDBConnection, matchSets: readonly MatchColumnSet[], rows: readonly ManifestRow[]): Promise<void> {
-  for (const [index, set] of matchSets.entries()) {
-    const table = matchTableName(index);
+export async function loadMatchTables(connection: DuckDBConnection, matchSets: readonly MatchColumnSet[], rows: readonly ManifestRow[], firstIndex = 0): Promise<void> {
+  for (const [offset, set] of matchSets.entries()) {
+    const table = matchTableName(firstIndex + offset);
     const staging = `${table}_text`;
     const textColumns = set.columns.map((_, i) => `c${i} VARCHAR`).join(', ');
     await connection.run(`DROP TABLE IF EXISTS ${staging}; CREATE TEMP TABLE ${staging} (${textColumns})`);

@@ -1,40 +1,60 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DataMapper } from '../model/dataMapper';
+import { DataFormat, DataMapper } from '../model/dataMapper';
 import { InputError, NotFoundError } from '../model/errors';
-import { ObjectResult, isFinalOutcome } from '../model/objectResult';
+import { ObjectResult, ObjectVersionRef, isFinalOutcome } from '../model/objectResult';
 import { WorkMessage } from '../model/workMessage';
+import { ObjectHead } from '../ports/ObjectStore';
 import { Ports } from '../ports/Ports';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { MatchSession } from './matchSession';
 import { readObjectResult, writeObjectResult } from '../records/objectResults';
 
 /**
- * Forgets the matching rows of one object: read its current version, rewrite a local copy without the
- * rows (checked before it is used), replace the object only if it has not changed since it was read,
- * delete its older versions when the mapper asks, and record the result. Idempotent: an object that
- * already has a final result is left alone.
+ * Forgets the matching rows of one object for every mapper covering it: read its current version,
+ * rewrite a local copy without the rows any of the mappers matches (checked before it is used),
+ * replace the object only if it has not changed since it was read, delete its older versions when a
+ * mapper asks, and record the result. Idempotent: an object that already has a final result is left
+ * alone, and a retry after a replace whose version cleanup failed only finishes the cleanup.
  */
 export async function forgetObject(
   ports: Pick<Ports, 'lake' | 'state' | 'tempDirectory'>,
   message: WorkMessage,
-  mapper: DataMapper,
+  mappers: readonly DataMapper[],
   session: MatchSession,
   attempt: number,
 ): Promise<ObjectResult> {
   const previous = await readObjectResult(ports.state, message.jobId, message.object);
   if (previous && isFinalOutcome(previous.result.outcome)) return previous.result;
-  if (!mapper.format) throw new InputError(`mapper "${mapper.id}": format unknown`, { mapperId: mapper.id });
+  const format = agreedFormat(mappers, message.object);
+  // Any mapper asking for it is enough: its matches may sit in an older version.
+  const deleteOldVersions = mappers.some((m) => m.deleteOldVersions);
   const started = Date.now();
-  const base = { jobId: message.jobId, mapperId: message.mapperId, object: message.object, attempts: attempt };
+  const base = { jobId: message.jobId, mapperIds: [...message.mapperIds], object: message.object, attempts: attempt };
+  const finish = (result: Omit<ObjectResult, keyof typeof base | 'durationMs' | 'finishedAt'>) =>
+    writeObjectResult(ports.state, { ...base, ...result, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
   const head = await ports.lake.head(message.object);
   if (!head) {
-    if (!mapper.ignoreObjectNotFound) throw new NotFoundError(`${message.object} not found (set ignoreObjectNotFound to skip such objects)`, { mapperId: mapper.id, object: message.object });
-    return writeObjectResult(ports.state, { ...base, outcome: 'missing', durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+    const strict = mappers.filter((m) => !m.ignoreObjectNotFound).map((m) => `"${m.id}"`);
+    if (strict.length > 0) {
+      throw new NotFoundError(`${message.object} not found (mapper ${strict.join(', ')} does not set ignoreObjectNotFound)`, { object: message.object });
+    }
+    // Deleted since the find; in a versioned bucket its older versions still hold the match.
+    if (!deleteOldVersions) return finish({ outcome: 'missing' });
+    await ports.lake.checkVersionsDeletable(message.object);
+    return finish({ outcome: 'missing', versionsDeleted: await ports.lake.deleteAllVersions(message.object) });
   }
   // Refuse before rewriting: after the replace it would be too late to keep the object as it was.
-  if (mapper.deleteOldVersions) await ports.lake.checkVersionsDeletable(message.object);
+  if (deleteOldVersions) await ports.lake.checkVersionsDeletable(message.object);
+  const replacedEarlier = previous?.result.output;
+  if (replacedEarlier && isVersion(head, replacedEarlier)) {
+    // An earlier delivery replaced the object and then failed (or was killed) deleting its older
+    // versions: rewriting again would find nothing and skip the cleanup, leaving the match behind.
+    const { source, rowsBefore, rowsAfter, rowsDeleted, physicalChanges } = previous.result;
+    const versionsDeleted = deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0;
+    return finish({ outcome: 'updated', ...(source ? { source } : {}), output: replacedEarlier, rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
+  }
   const workDir = path.join(ports.tempDirectory, `forget-${randomBytes(6).toString('hex')}`);
   await mkdir(workDir, { recursive: true });
   try {
@@ -42,32 +62,47 @@ export async function forgetObject(
     const outputFile = path.join(workDir, 'rewritten');
     await ports.lake.download(head, inputFile);
     const rewrite = await rewriteObject(session.connection, {
-      format: mapper.format,
+      format,
       inputFile,
       outputFile,
       matchSets: session.matchSets,
       tempDirectory: workDir,
-      context: { mapperId: mapper.id, object: message.object },
+      context: { mapperId: message.mapperIds.join(','), object: message.object },
     });
-    const source = { etag: head.etag, ...(head.versionId ? { versionId: head.versionId } : {}), size: head.size };
+    const source = versionRef(head);
     const rows = { rowsBefore: rewrite.rowsBefore, rowsAfter: rewrite.rowsAfter, rowsDeleted: rewrite.rowsDeleted };
     if (rewrite.rowsDeleted === 0) {
-      return writeObjectResult(ports.state, { ...base, outcome: 'unchanged', source, ...rows, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+      // The find saw a match here, so an older version holds it (a write since the find, or an
+      // earlier delivery that replaced the object and was killed before recording it).
+      return finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
     const written = await ports.lake.replace(head, outputFile, head.props);
-    const versionsDeleted = mapper.deleteOldVersions ? await ports.lake.deleteOtherVersions(written) : 0;
-    return writeObjectResult(ports.state, {
-      ...base,
-      outcome: 'updated',
-      source,
-      output: { etag: written.etag, ...(written.versionId ? { versionId: written.versionId } : {}), size: written.size },
-      ...rows,
-      versionsDeleted,
-      physicalChanges: rewrite.physicalChanges,
-      durationMs: Date.now() - started,
-      finishedAt: new Date().toISOString(),
-    });
+    const replaced = { source, output: versionRef(written), ...rows, physicalChanges: rewrite.physicalChanges };
+    if (!deleteOldVersions) return finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
+    // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
+    await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
+    return finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The one format every mapper over the object reads it as; InputError naming them when they disagree. */
+function agreedFormat(mappers: readonly DataMapper[], object: string): DataFormat {
+  const unknown = mappers.find((m) => !m.format);
+  if (unknown) throw new InputError(`mapper "${unknown.id}": format unknown`, { mapperId: unknown.id, object });
+  const formats = [...new Set(mappers.map((m) => m.format!))];
+  if (formats.length !== 1) {
+    const described = mappers.map((m) => `"${m.id}" (${m.format})`).join(', ');
+    throw new InputError(`${object}: mappers ${described} cover this object with different formats; it is left unchanged until they agree`, { object });
+  }
+  return formats[0]!;
+}
+
+function versionRef(at: ObjectHead): ObjectVersionRef {
+  return { etag: at.etag, ...(at.versionId ? { versionId: at.versionId } : {}), size: at.size };
+}
+
+function isVersion(head: ObjectHead, ref: ObjectVersionRef): boolean {
+  return head.etag === ref.etag && head.versionId === ref.versionId;
 }

@@ -1,13 +1,16 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { errorMessage } from '../model/errors';
+import { NotFoundError, errorMessage } from '../model/errors';
+import { Json } from '../model/fields';
 import { Job, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { ReceivedWork } from '../ports/WorkQueue';
+import { readJobPlan } from '../records/jobPlan';
 import { appendEvent } from '../records/jobEvents';
 import { readJob } from '../records/jobRecord';
+import { recordFailedAttempt } from '../records/objectResults';
+import { checkWorkMessage } from './checkWorkMessage';
 import { forgetObject } from './forgetObject';
 import { MatchSession, openMatchSession } from './matchSession';
-import { writeObjectResult } from '../records/objectResults';
 
 export interface ForgetWorkerOptions {
   /** Objects this process rewrites at once; each slot has its own DuckDB connection. */
@@ -21,6 +24,15 @@ export interface ForgetWorkerOptions {
   idleExitSeconds?: number;
   /** Seconds a failed object waits before its next delivery. */
   retryDelaySeconds?: (receiveCount: number) => number;
+  /** What the worker says outside any job (a message naming a job that does not exist). */
+  log?: (record: { message: string; [key: string]: Json }) => void;
+}
+
+/** A job as this worker last read it, and its plan's mappers by object (read once: a plan never changes). */
+interface KnownJob {
+  job: Job;
+  readAt: number;
+  plannedMappers?: Map<string, string[]>;
 }
 
 /** The forget worker: takes work messages until stopped, rewriting one object per message. */
@@ -30,7 +42,7 @@ export async function runForgetWorker(ports: Ports, options: ForgetWorkerOptions
 
 async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void> {
   let session: MatchSession | undefined;
-  const jobs = new Map<string, { job: Job; readAt: number }>();
+  const jobs = new Map<string, KnownJob>();
   let idleSince = Date.now();
   try {
     while (!options.signal.aborted) {
@@ -40,15 +52,28 @@ async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void
         continue;
       }
       idleSince = Date.now();
-      const job = await currentJob(ports, jobs, delivery.message.jobId);
+      const { message } = delivery;
+      const known = await currentJob(ports, jobs, message.jobId);
+      if (!known) {
+        await ports.queue.quarantine(delivery);
+        options.log?.({ message: `work message quarantined: job ${message.jobId} not found`, jobId: message.jobId, object: message.object, mapperIds: message.mapperIds });
+        continue;
+      }
+      const { job } = known;
       if (isTerminal(job.status) || job.cancelRequested) {
         await ports.queue.ack(delivery.receipt);
         continue;
       }
-      if (!session || session.jobId !== job.id || session.mapperId !== delivery.message.mapperId) {
+      const problem = checkWorkMessage(message, job, await plannedMappers(ports, known));
+      if (problem) {
+        await ports.queue.quarantine(delivery);
+        await appendEvent(ports.state, job.id, 'MessageRejected', { object: message.object, mapperIds: message.mapperIds, reason: problem });
+        continue;
+      }
+      if (!session || session.jobId !== job.id || session.mapperIds.join() !== [...message.mapperIds].sort().join()) {
         session?.connection.closeSync();
         session = undefined;
-        session = await openMatchSession(ports.state, options.connect, job.id, delivery.message.mapperId).catch(async (error: unknown) => {
+        session = await openMatchSession(ports.state, options.connect, job.id, message.mapperIds).catch(async (error: unknown) => {
           await recordFailure(ports, delivery, error, options);
           return undefined;
         });
@@ -63,16 +88,16 @@ async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void
 
 async function handleDelivery(ports: Ports, delivery: ReceivedWork, job: Job, session: MatchSession, options: ForgetWorkerOptions): Promise<void> {
   const { message } = delivery;
-  const mapper = job.mappers.find((m) => m.id === message.mapperId);
+  // checkWorkMessage has made sure every mapper is the job's.
+  const mappers = job.mappers.filter((m) => message.mapperIds.includes(m.id));
   // The heartbeat keeps a long rewrite hidden from other workers; it stops when the work does.
   const heartbeat = setInterval(() => {
     ports.queue.setVisibility(delivery.receipt, options.visibilityTimeoutSeconds).catch(() => undefined);
   }, (options.visibilityTimeoutSeconds * 1000) / 3);
   try {
-    if (!mapper) throw new Error(`mapper "${message.mapperId}" is not in job ${job.id}`);
-    const result = await forgetObject(ports, message, mapper, session, delivery.receiveCount);
+    const result = await forgetObject(ports, message, mappers, session, delivery.receiveCount);
     const type = result.outcome === 'updated' ? 'ObjectUpdated' : result.outcome === 'missing' ? 'ObjectMissing' : 'ObjectUnchanged';
-    await appendEvent(ports.state, job.id, type, { mapperId: result.mapperId, object: result.object, rowsDeleted: result.rowsDeleted ?? 0 });
+    await appendEvent(ports.state, job.id, type, { mapperIds: result.mapperIds, object: result.object, rowsDeleted: result.rowsDeleted ?? 0, versionsDeleted: result.versionsDeleted ?? 0 });
     await ports.queue.ack(delivery.receipt);
   } catch (error) {
     await recordFailure(ports, delivery, error, options);
@@ -84,28 +109,34 @@ async function handleDelivery(ports: Ports, delivery: ReceivedWork, job: Job, se
 /** Records a failed attempt and makes the message visible again after a backoff; the queue dead-letters it after maxReceiveCount. */
 async function recordFailure(ports: Ports, delivery: ReceivedWork, error: unknown, options: ForgetWorkerOptions): Promise<void> {
   const { message } = delivery;
-  await writeObjectResult(ports.state, {
-    jobId: message.jobId,
-    mapperId: message.mapperId,
-    object: message.object,
-    outcome: 'failed',
-    attempts: delivery.receiveCount,
-    durationMs: 0,
-    finishedAt: new Date().toISOString(),
-    error: errorMessage(error),
-  });
+  await recordFailedAttempt(ports.state, { jobId: message.jobId, mapperIds: [...message.mapperIds].sort(), object: message.object, attempts: delivery.receiveCount, error: errorMessage(error) });
   if (delivery.receiveCount >= options.maxReceiveCount) {
-    await appendEvent(ports.state, message.jobId, 'ObjectFailed', { mapperId: message.mapperId, object: message.object, error: errorMessage(error), attempts: delivery.receiveCount });
+    await appendEvent(ports.state, message.jobId, 'ObjectFailed', { mapperIds: message.mapperIds, object: message.object, error: errorMessage(error), attempts: delivery.receiveCount });
   }
   const delay = options.retryDelaySeconds?.(delivery.receiveCount) ?? Math.min(2 ** delivery.receiveCount, 60);
   await ports.queue.setVisibility(delivery.receipt, delay);
 }
 
-/** The job, re-read at most every few seconds so a cancel reaches workers quickly. */
-async function currentJob(ports: Ports, cache: Map<string, { job: Job; readAt: number }>, jobId: string): Promise<Job> {
+/** The job, re-read at most every few seconds so a cancel reaches workers quickly; undefined when there is no such job. */
+async function currentJob(ports: Ports, cache: Map<string, KnownJob>, jobId: string): Promise<KnownJob | undefined> {
   const cached = cache.get(jobId);
-  if (cached && Date.now() - cached.readAt < 3000) return cached.job;
-  const { job } = await readJob(ports.state, jobId);
-  cache.set(jobId, { job, readAt: Date.now() });
-  return job;
+  if (cached && Date.now() - cached.readAt < 3000) return cached;
+  try {
+    const { job } = await readJob(ports.state, jobId);
+    const known: KnownJob = { job, readAt: Date.now(), ...(cached?.plannedMappers ? { plannedMappers: cached.plannedMappers } : {}) };
+    cache.set(jobId, known);
+    return known;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+async function plannedMappers(ports: Ports, known: KnownJob): Promise<Map<string, string[]> | undefined> {
+  if (!known.plannedMappers) {
+    const plan = await readJobPlan(ports.state, known.job.id);
+    if (!plan) return undefined;
+    known.plannedMappers = new Map(plan.objects.map((o) => [o.object, o.mapperIds]));
+  }
+  return known.plannedMappers;
 }

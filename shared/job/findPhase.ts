@@ -1,4 +1,5 @@
 import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
+import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, runFindQueries } from '../find/runFindQueries';
 import { Job } from '../model/job';
@@ -34,7 +35,7 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
   }
   const outcome = await runFinds(ports, job, finds);
   return {
-    objects: outcome.objects,
+    objects: groupFoundObjects(outcome.objects),
     mappers: finds.map((find) => ({
       mapperId: find.mapper.id,
       matches: find.manifest.applicable,

@@ -21,7 +21,7 @@ export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, poll
   const done = new Set((await listObjectResults(ports.state, job.id)).filter((r) => isFinalOutcome(r.outcome)).map((r) => r.object));
   const pending = plan.objects.filter((o) => !done.has(o.object));
   await appendEvent(ports.state, job.id, 'ForgetStarted', { objects: plan.objects.length, pending: pending.length });
-  await ports.queue.send(pending.map((o) => ({ jobId: job.id, mapperId: o.mapperId, object: o.object })));
+  await ports.queue.send(pending.map((o) => ({ jobId: job.id, object: o.object, mapperIds: o.mapperIds })));
   await ports.fleet.scale(Math.min(pending.length, job.settings.fleetMaxTasks));
   try {
     for (;;) {

@@ -15,6 +15,7 @@ export const JOB_EVENT_TYPES = [
   'ObjectUnchanged',
   'ObjectMissing',
   'ObjectFailed',
+  'MessageRejected',
   'ForgetFinished',
   'VerifyStarted',
   'VerifyFinished',

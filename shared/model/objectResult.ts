@@ -3,7 +3,8 @@ import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectS
 export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
 /**
  * updated: rewritten without the matching rows. unchanged: no matching row at the version read (already
- * clean, or rewritten by an earlier delivery). missing: gone, and the mapper ignores that. failed: see error.
+ * clean, or rewritten by an earlier delivery). missing: gone, and every mapper ignores that. failed: see
+ * error. updated, unchanged and missing also mean the older versions are gone when a mapper asks.
  */
 export type ObjectOutcome = (typeof OBJECT_OUTCOMES)[number];
 
@@ -16,10 +17,15 @@ export interface ObjectVersionRef {
 /** jobs/<jobId>/objects/<sha256 of object>.json: the idempotency record of one object in one job. */
 export interface ObjectResult {
   jobId: string;
-  mapperId: string;
+  /** Every mapper whose matches the rewrite applied, sorted. */
+  mapperIds: string[];
   object: string;
   outcome: ObjectOutcome;
   source?: ObjectVersionRef;
+  /**
+   * The version lethe wrote. On a failed record: an earlier attempt replaced the object and a later
+   * step (deleting the older versions) failed, so a retry only has that step left.
+   */
   output?: ObjectVersionRef;
   rowsBefore?: number;
   rowsAfter?: number;
@@ -51,7 +57,7 @@ export function parseObjectResult(input: unknown, where = 'object result'): Obje
   const count = (key: string) => (r[key] === undefined ? undefined : expectInteger(r[key], `${where}.${key}`, 0, Number.MAX_SAFE_INTEGER));
   const result: ObjectResult = {
     jobId: expectNonEmptyString(r.jobId, `${where}.jobId`),
-    mapperId: expectNonEmptyString(r.mapperId, `${where}.mapperId`),
+    mapperIds: expectStringArray(r.mapperIds, `${where}.mapperIds`),
     object: expectNonEmptyString(r.object, `${where}.object`),
     outcome: expectOneOf(r.outcome, OBJECT_OUTCOMES, `${where}.outcome`),
     attempts: expectInteger(r.attempts, `${where}.attempts`, 0, 1_000_000),

@@ -1,19 +1,35 @@
-import { expectNonEmptyString, expectRecord, rejectUnknownKeys } from './fields';
+import { InputError } from './errors';
+import { expectArray, expectNonEmptyString, expectRecord, rejectUnknownKeys } from './fields';
+import { checkJobId } from './job';
+import { MAPPER_ID_PATTERN } from './dataMapper';
 
-/** One object to rewrite. Carries no match ID: the worker reads the job's manifest. */
+/**
+ * One object to rewrite, once per job, with the matches of every mapper that found it. Carries no
+ * match ID: the worker reads the job's manifests.
+ */
 export interface WorkMessage {
   jobId: string;
-  mapperId: string;
   /** s3://bucket/key, or an absolute path for a directory lake. */
   object: string;
+  /** The mappers whose matches this object holds, sorted, at least one. */
+  mapperIds: string[];
 }
 
 export function parseWorkMessage(input: unknown, where = 'work message'): WorkMessage {
   const record = expectRecord(input, where);
-  rejectUnknownKeys(record, ['jobId', 'mapperId', 'object'], where);
-  return {
-    jobId: expectNonEmptyString(record.jobId, `${where}.jobId`),
-    mapperId: expectNonEmptyString(record.mapperId, `${where}.mapperId`),
-    object: expectNonEmptyString(record.object, `${where}.object`),
-  };
+  rejectUnknownKeys(record, ['jobId', 'object', 'mapperIds'], where);
+  const jobId = expectNonEmptyString(record.jobId, `${where}.jobId`);
+  try {
+    checkJobId(jobId);
+  } catch (error) {
+    throw new InputError(`${where}.jobId: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const mapperIds = expectArray(record.mapperIds, `${where}.mapperIds`).map((id, i) => {
+    const text = expectNonEmptyString(id, `${where}.mapperIds[${i}]`);
+    if (!MAPPER_ID_PATTERN.test(text)) throw new InputError(`${where}.mapperIds[${i}]: "${text}" is not a mapper id`);
+    return text;
+  });
+  if (mapperIds.length === 0) throw new InputError(`${where}.mapperIds: empty (an object needs at least one mapper)`);
+  if (new Set(mapperIds).size !== mapperIds.length) throw new InputError(`${where}.mapperIds: lists a mapper twice`);
+  return { jobId, object: expectNonEmptyString(record.object, `${where}.object`), mapperIds };
 }

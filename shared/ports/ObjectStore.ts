@@ -59,4 +59,10 @@ export interface ObjectStore {
   checkVersionsDeletable(uri: string): Promise<void>;
   /** Deletes every version and delete marker of exactly this key except `keep`; returns how many. */
   deleteOtherVersions(keep: ObjectVersion): Promise<number>;
+  /**
+   * Deletes every version and delete marker of exactly this key, which must have no current version
+   * (the object was deleted and only older versions remain); returns how many. ConflictError, and
+   * nothing deleted, when the object exists again.
+   */
+  deleteAllVersions(uri: string): Promise<number>;
 }

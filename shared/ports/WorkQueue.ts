@@ -25,6 +25,8 @@ export interface WorkQueue {
   /** Restarts the delivery's visibility clock; 0 makes it visible again at once (release). */
   setVisibility(receipt: string, seconds: number): Promise<void>;
   ack(receipt: string): Promise<void>;
+  /** Moves a delivery that must never be worked (it does not fit its job) to the dead-letter queue now. */
+  quarantine(work: ReceivedWork): Promise<void>;
   depth(): Promise<QueueDepth>;
   /** Removes and returns the dead-lettered messages, so the coordinator can count them as failed. */
   drainDeadLetters(): Promise<WorkMessage[]>;

@@ -1,13 +1,21 @@
-import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString } from '../model/fields';
+import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString, expectStringArray } from '../model/fields';
+import { InputError } from '../model/errors';
 import { MatchHash } from '../model/match';
 import { StateStore } from '../ports/StateStore';
 import { putStateValue } from './putStateValue';
 import { planKey } from './stateKeys';
 
-/** An object the find found holding a match of the mapper: one work message, one rewrite. */
+/** An object a find query of the mapper returned: it holds a match of that mapper. */
 export interface FoundObject {
   mapperId: string;
   object: string;
+}
+
+/** An object to rewrite once (one work message), with every mapper whose find returned it. */
+export interface PlannedObject {
+  object: string;
+  /** Sorted, no duplicates, at least one. */
+  mapperIds: string[];
 }
 
 /** A match that casts to none of a mapper's columns: reported, never failing the job. */
@@ -29,7 +37,8 @@ export interface MapperPlan {
 
 /** jobs/<jobId>/plan.json: what the find found, shown for approval and worked through by forget. */
 export interface JobPlan {
-  objects: FoundObject[];
+  /** Each found object once, with the mappers that found it: one work message, one rewrite. */
+  objects: PlannedObject[];
   mappers: MapperPlan[];
   skipped: SkippedMatch[];
   /** Every match in the job, as HMACs: what an auditor checks a request against. */
@@ -50,7 +59,9 @@ export async function readJobPlan(state: StateStore, jobId: string): Promise<Job
   return {
     objects: expectArray(r.objects, `${key}.objects`).map((o, i) => {
       const x = expectRecord(o, `${key}.objects[${i}]`);
-      return { mapperId: expectNonEmptyString(x.mapperId, `${key}.objects[${i}].mapperId`), object: expectNonEmptyString(x.object, `${key}.objects[${i}].object`) };
+      const mapperIds = expectStringArray(x.mapperIds, `${key}.objects[${i}].mapperIds`);
+      if (mapperIds.length === 0) throw new InputError(`${key}.objects[${i}].mapperIds: empty`);
+      return { object: expectNonEmptyString(x.object, `${key}.objects[${i}].object`), mapperIds };
     }),
     mappers: expectArray(r.mappers, `${key}.mappers`).map((m, i) => {
       const x = expectRecord(m, `${key}.mappers[${i}]`);

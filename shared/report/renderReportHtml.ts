@@ -37,8 +37,8 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
 <h2>Data mappers</h2>
 <table class="mappers">${head(['Mapper', 'Location', 'Format', 'Columns', 'Matches', 'Queries', 'Objects'])}${rows(report.mappers.map((m) => [m.id, m.location, m.format, m.columns.join(', '), m.matches ?? '', m.queries ?? '', m.objects ?? '']))}</table>
 <h2>Objects</h2>
-<table class="objects">${head(['Object', 'Mapper', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
-${rows(report.objects.map((o) => [o.object, o.mapperId, o.outcome, o.rowsBefore ?? '', o.rowsDeleted ?? '', o.source?.versionId ?? o.source?.etag ?? '', o.output?.versionId ?? o.output?.etag ?? '', o.versionsDeleted ?? '', o.error ?? (o.physicalChanges ?? []).join('; ')]))}</table>
+<table class="objects">${head(['Object', 'Mappers', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
+${rows(report.objects.map((o) => [o.object, o.mapperIds.join(', '), o.outcome, o.rowsBefore ?? '', o.rowsDeleted ?? '', o.source?.versionId ?? o.source?.etag ?? '', o.output?.versionId ?? o.output?.etag ?? '', o.versionsDeleted ?? '', o.error ?? (o.physicalChanges ?? []).join('; ')]))}</table>
 ${report.verification.objectsWithMatches.length > 0 ? `<h2>Matches left after the rewrite</h2><ul>${report.verification.objectsWithMatches.map((o) => `<li><code>${escapeHtml(o)}</code></li>`).join('')}</ul>` : ''}
 <h2>Skipped match IDs</h2>
 ${report.matchIds.skipped.length === 0 ? '<p>None.</p>' : `<table>${head(['Match (HMAC)', 'Mapper', 'Reason'])}${rows(report.matchIds.skipped.map((s) => [shortHash(s.matchHash), s.mapperId, s.reason]))}</table>`}

@@ -15,8 +15,8 @@ export function renderReportMarkdown(report: DeletionReport): string {
     '## Objects',
     '',
     table(
-      ['Object', 'Mapper', 'Outcome', 'Rows deleted', 'Old versions deleted', 'Error'],
-      report.objects.map((o) => [o.object, o.mapperId, o.outcome, o.rowsDeleted ?? '', o.versionsDeleted ?? '', o.error ?? '']),
+      ['Object', 'Mappers', 'Outcome', 'Rows deleted', 'Old versions deleted', 'Error'],
+      report.objects.map((o) => [o.object, o.mapperIds.join(', '), o.outcome, o.rowsDeleted ?? '', o.versionsDeleted ?? '', o.error ?? '']),
     ),
     '',
     '## Skipped match IDs',

@@ -125,15 +125,15 @@ describe('approval, rejection and cancel', function () {
     const waiting = await runQueuedJob(lake);
     await approveJob(lake.local.ports, waiting.id, 'approver');
     const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
-    const target = plan.objects.find((o) => o.mapperId === 'orders')!;
+    const target = plan.objects.find((o) => o.mapperIds.includes('orders'))!;
     const mapper = lake.config.dataMappers.find((m) => m.id === 'orders')!;
-    const session = await openMatchSession(lake.local.ports.state, lake.local.connect, waiting.id, 'orders');
+    const session = await openMatchSession(lake.local.ports.state, lake.local.connect, waiting.id, ['orders']);
     try {
-      const message = { jobId: waiting.id, mapperId: 'orders', object: target.object };
-      const first = await forgetObject(lake.local.ports, message, mapper, session, 1);
+      const message = { jobId: waiting.id, object: target.object, mapperIds: ['orders'] };
+      const first = await forgetObject(lake.local.ports, message, [mapper], session, 1);
       assert.equal(first.outcome, 'updated');
       const rewritten = await hashTree(path.dirname(target.object));
-      const again = await forgetObject(lake.local.ports, message, mapper, session, 2);
+      const again = await forgetObject(lake.local.ports, message, [mapper], session, 2);
       assert.deepEqual(again, first, 'the first result stands');
       assert.deepEqual(await hashTree(path.dirname(target.object)), rewritten, 'the object is not rewritten twice');
     } finally {

@@ -38,7 +38,7 @@ describe('SqsWorkQueue on moto_server', function () {
     return { queue: new SqsWorkQueue({ client: sqs, queueUrl, deadLetterQueueUrl: dlqUrl }), queueUrl, dlqUrl };
   }
 
-  const message = (i: number): WorkMessage => ({ jobId: '20261122T031500Z-a1b2c3', mapperId: 'customers', object: `s3://lake/customers/part-${i}.parquet` });
+  const message = (i: number): WorkMessage => ({ jobId: '20261122T031500Z-a1b2c3', object: `s3://lake/customers/part-${i}.parquet`, mapperIds: ['customers'] });
 
   it('sends in batches of 10 and receives every message once, with its receive count', async () => {
     const { queueUrl, dlqUrl } = await freshQueue();
@@ -132,6 +132,6 @@ describe('SqsWorkQueue on moto_server', function () {
 
   it('rejects sending a message that is not a work message', async () => {
     const { queue } = await freshQueue();
-    await assert.rejects(queue.send([{ jobId: '', mapperId: 'm', object: 'o' }]), { name: 'InputError', message: /jobId/ });
+    await assert.rejects(queue.send([{ jobId: '', object: 'o', mapperIds: ['m'] }]), { name: 'InputError', message: /jobId/ });
   });
 });

@@ -49,6 +49,12 @@ const DELETE_BATCH = 1000;
 
 type BucketVersioning = 'enabled' | 'suspended' | 'disabled' | 'mfa-delete';
 
+interface VersionEntry {
+  versionId: string;
+  modified: number;
+  latest: boolean;
+}
+
 /** The lake on S3: versioned reads, conditional (If-Match) replaces, exact-key version cleanup. */
 export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
@@ -177,16 +183,30 @@ export class S3ObjectStore implements ObjectStore {
 
   async deleteOtherVersions(keep: ObjectVersion): Promise<number> {
     const { bucket, key } = parseS3Uri(keep.uri);
-    const context = { object: keep.uri };
     await this.checkVersionsDeletable(keep.uri);
     if (keep.versionId === undefined) {
-      throw new InputError(`${keep.uri}: the rewritten object has no version id, so its old versions cannot be told apart`, context);
+      throw new InputError(`${keep.uri}: the rewritten object has no version id, so its old versions cannot be told apart`, { object: keep.uri });
     }
-    const older = await this.olderVersions(bucket, key, keep);
+    return this.deleteVersions(keep.uri, await this.olderVersions(bucket, key, keep));
+  }
+
+  async deleteAllVersions(uri: string): Promise<number> {
+    const { bucket, key } = parseS3Uri(uri);
+    await this.checkVersionsDeletable(uri);
+    const { versions, markers } = await this.listVersions(bucket, key, uri);
+    const current = versions.find((entry) => entry.latest);
+    if (current) throw new ConflictError(`${uri} exists again (version ${current.versionId}); its versions were left in place`, { object: uri });
+    return this.deleteVersions(uri, [...versions, ...markers].map((entry) => entry.versionId));
+  }
+
+  /** DeleteObjects by exact key and version id, at most 1,000 a call; any version S3 refuses fails the call. */
+  private async deleteVersions(uri: string, versionIds: readonly string[]): Promise<number> {
+    const { bucket, key } = parseS3Uri(uri);
+    const context = { object: uri };
     let deleted = 0;
-    for (let i = 0; i < older.length; i += DELETE_BATCH) {
-      const batch = older.slice(i, i + DELETE_BATCH);
-      const result = await this.call(`DeleteObjects ${keep.uri}`, context, () =>
+    for (let i = 0; i < versionIds.length; i += DELETE_BATCH) {
+      const batch = versionIds.slice(i, i + DELETE_BATCH);
+      const result = await this.call(`DeleteObjects ${uri}`, context, () =>
         this.client.send(
           new DeleteObjectsCommand({
             Bucket: bucket,
@@ -199,7 +219,7 @@ export class S3ObjectStore implements ObjectStore {
       if (errors.length > 0) {
         const first = errors[0]!;
         throw new LetheError(
-          `DeleteObjects ${keep.uri}: ${errors.length} of ${batch.length} versions not deleted (${first.Code ?? 'error'}: ${first.Message ?? ''}, version ${first.VersionId ?? '?'})`,
+          `DeleteObjects ${uri}: ${errors.length} of ${batch.length} versions not deleted (${first.Code ?? 'error'}: ${first.Message ?? ''}, version ${first.VersionId ?? '?'})`,
           context,
         );
       }
@@ -209,17 +229,33 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Versions and delete markers of exactly `key` that are older than `keep`. ListObjectVersions
-   * matches a prefix, so `orders/part-1` also lists `orders/part-10`: those are filtered out.
-   * Versions newer than `keep` belong to a writer that came after lethe and are left alone.
+   * Versions and delete markers of exactly `key` that are older than `keep`. Versions newer than
+   * `keep` belong to a writer that came after lethe and are left alone.
    */
   private async olderVersions(bucket: string, key: string, keep: ObjectVersion): Promise<string[]> {
-    const versions: Array<{ versionId: string; modified: number; latest: boolean }> = [];
-    const markers: Array<{ versionId: string; modified: number; latest: boolean }> = [];
+    const { versions, markers } = await this.listVersions(bucket, key, keep.uri);
+    // S3 lists the versions of one key newest first: everything after `keep` is older.
+    const index = versions.findIndex((entry) => entry.versionId === keep.versionId);
+    if (index < 0) throw new ConflictError(`${keep.uri}: version ${keep.versionId} is no longer there; old versions left in place`, { object: keep.uri });
+    const kept = versions[index]!;
+    // The SDK parses versions and delete markers into two lists, losing their relative order, and
+    // LastModified has one-second resolution: a marker from the same second as `keep` counts as
+    // newer only when it is the latest entry or other writers already came after `keep`.
+    const olderMarkers = markers.filter((marker) => marker.modified < kept.modified || (marker.modified === kept.modified && !marker.latest && index === 0));
+    return [...versions.slice(index + 1), ...olderMarkers].map((entry) => entry.versionId);
+  }
+
+  /**
+   * Every version and delete marker of exactly `key`, newest first. ListObjectVersions matches a
+   * prefix, so `orders/part-1` also lists `orders/part-10`: those are filtered out.
+   */
+  private async listVersions(bucket: string, key: string, uri: string): Promise<{ versions: VersionEntry[]; markers: VersionEntry[] }> {
+    const versions: VersionEntry[] = [];
+    const markers: VersionEntry[] = [];
     let keyMarker: string | undefined;
     let versionMarker: string | undefined;
     do {
-      const page = await this.call(`ListObjectVersions ${keep.uri}`, { object: keep.uri }, () =>
+      const page = await this.call(`ListObjectVersions ${uri}`, { object: uri }, () =>
         this.client.send(
           new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key, KeyMarker: keyMarker, VersionIdMarker: versionMarker, RequestPayer: this.requestPayer }),
         ),
@@ -235,15 +271,7 @@ export class S3ObjectStore implements ObjectStore {
       keyMarker = more ? page.NextKeyMarker : undefined;
       versionMarker = more ? page.NextVersionIdMarker : undefined;
     } while (keyMarker !== undefined);
-    // S3 lists the versions of one key newest first: everything after `keep` is older.
-    const index = versions.findIndex((entry) => entry.versionId === keep.versionId);
-    if (index < 0) throw new ConflictError(`${keep.uri}: version ${keep.versionId} is no longer there; old versions left in place`, { object: keep.uri });
-    const kept = versions[index]!;
-    // The SDK parses versions and delete markers into two lists, losing their relative order, and
-    // LastModified has one-second resolution: a marker from the same second as `keep` counts as
-    // newer only when it is the latest entry or other writers already came after `keep`.
-    const olderMarkers = markers.filter((marker) => marker.modified < kept.modified || (marker.modified === kept.modified && !marker.latest && index === 0));
-    return [...versions.slice(index + 1), ...olderMarkers].map((entry) => entry.versionId);
+    return { versions, markers };
   }
 
   private bucketVersioning(bucket: string, uri: string): Promise<BucketVersioning> {

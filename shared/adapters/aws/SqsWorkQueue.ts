@@ -65,7 +65,7 @@ export class SqsWorkQueue implements WorkQueue {
       if (!receipt) continue;
       const work = parseBody(message);
       if (work instanceof InputError) {
-        await this.quarantine(message, receipt);
+        await this.moveToDeadLetters(message.Body ?? '', receipt);
         continue;
       }
       received.push({ message: work, receipt, receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? '1') || 1 });
@@ -132,11 +132,13 @@ export class SqsWorkQueue implements WorkQueue {
     }
   }
 
-  /** A body lethe did not write would loop until maxReceiveCount: move it to the DLQ now. */
-  private async quarantine(message: Message, receipt: string): Promise<void> {
-    await this.call('SendMessage', this.deadLetterQueueUrl, () =>
-      this.client.send(new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: message.Body ?? '' })),
-    );
+  async quarantine(work: ReceivedWork): Promise<void> {
+    await this.moveToDeadLetters(JSON.stringify(work.message), work.receipt);
+  }
+
+  /** A body lethe did not write, or one that does not fit its job, would loop until maxReceiveCount: move it to the DLQ now. */
+  private async moveToDeadLetters(body: string, receipt: string): Promise<void> {
+    await this.call('SendMessage', this.deadLetterQueueUrl, () => this.client.send(new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: body })));
     await this.call('DeleteMessage', this.queueUrl, () => this.client.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receipt })));
   }
 

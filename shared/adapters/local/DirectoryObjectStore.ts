@@ -66,6 +66,12 @@ export class DirectoryObjectStore implements ObjectStore {
     return 0;
   }
 
+  /** Nothing to delete; a file that is there again is someone's new object, not a leftover version. */
+  async deleteAllVersions(uri: string): Promise<number> {
+    if (await this.head(uri)) throw new ConflictError(`${uri} exists again; left in place`, { object: uri });
+    return 0;
+  }
+
   private async expectVersion(at: ObjectVersion): Promise<void> {
     const head = await this.head(at.uri);
     if (!head) throw new ConflictError(`${at.uri} no longer exists`, { object: at.uri });

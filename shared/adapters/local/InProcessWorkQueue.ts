@@ -43,6 +43,13 @@ export class InProcessWorkQueue implements WorkQueue {
     this.entries = this.entries.filter((e) => e.receipt !== receipt);
   }
 
+  async quarantine(work: ReceivedWork): Promise<void> {
+    const entry = this.entries.find((e) => e.receipt === work.receipt);
+    if (!entry) return;
+    this.entries = this.entries.filter((e) => e !== entry);
+    this.dead.push(entry.message);
+  }
+
   async depth(): Promise<QueueDepth> {
     const now = Date.now();
     const visible = this.entries.filter((e) => e.visibleAt <= now).length;
