@@ -28,6 +28,7 @@ export async function main(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise
         maxReceiveCount: settings.maxReceiveCount,
         connect: () => duckdb.instance.connect(),
         signal,
+        log,
         ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),
       },
     );
