@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { forgetObject } from '../../shared/forget/forgetObject';
 import { openMatchSession } from '../../shared/forget/matchSession';
 import { readJobPlan } from '../../shared/records/jobPlan';
@@ -11,7 +10,7 @@ import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
-import { Row, TestLake, hashTree, openLocalLake, readTable } from '../support/localLake';
+import { Row, TestLake, hashTree, openLocalLake, readTable, withTestDuckDb } from '../support/localLake';
 
 /**
  * One folder, two mappers over it: by-id compares `id`, by-email compares `email`. Person 3 is asked
@@ -20,17 +19,12 @@ import { Row, TestLake, hashTree, openLocalLake, readTable } from '../support/lo
 async function buildSharedFolderLake(dir: string, settings: Record<string, unknown> = {}): Promise<string> {
   const folder = path.join(dir, 'lake', 'people');
   await mkdir(folder, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
+  await withTestDuckDb(async (connection) => {
     for (const [part, first] of [[0, 1], [1, 11]] as const) {
       await connection.run(`COPY (SELECT i::BIGINT AS id, 'person' || i || '@example.org' AS email, 'note ' || i AS note FROM range(${first}, ${first + 10}) r(i))
         TO '${path.join(folder, `part-${part}.parquet`)}' (FORMAT parquet)`);
     }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
   const config = {
     stateDir: './state',
     dataMappers: [

@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,18 @@ import { Job } from '../../shared/model/job';
 import { DeletionReport } from '../../shared/report/deletionReport';
 
 export type Row = Record<string, unknown>;
+
+/** A DuckDB of the test's own (not lethe's), closed when `use` is done. */
+export async function withTestDuckDb<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return await use(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
 
 /**
  * A small lake with every format lethe rewrites: customers (Parquet, partitioned by year, a struct,
@@ -104,17 +116,12 @@ export async function readJobReport(lake: TestLake, jobId: string): Promise<Dele
 
 /** Every row of a table, read by a DuckDB of the test's own (not lethe's), in a stable order. */
 export async function readTable(location: string, format: 'parquet' | 'json' | 'csv'): Promise<Row[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
+  return withTestDuckDb(async (connection) => {
     const glob = path.join(location, '**', format === 'parquet' ? '*.parquet' : format === 'json' ? '*.jsonl.gz' : '*.csv');
     const reader = format === 'parquet' ? `read_parquet('${glob}', hive_partitioning = true)` : format === 'json' ? `read_json('${glob}', hive_partitioning = true)` : `read_csv('${glob}', header = true)`;
     const result = await connection.runAndReadAll(`SELECT * FROM ${reader}`);
     return result.getRowObjectsJson().map((row) => row as Row).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 /** sha256 of every file under a folder, by relative path: proves a lake was left untouched. */
