@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Match } from '../../shared/model/match';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import {
   FixtureRow,
@@ -34,7 +35,9 @@ interface Expectation {
   format: MatrixFormat;
   /** Rows the matches aim at, by row number. */
   deleted: ReadonlySet<number>;
-  matches: string[];
+  matches: Match[];
+  /** Files beside the objects that must stay as they are (not data by rule). */
+  notData?: string[];
 }
 
 /**
@@ -68,15 +71,18 @@ describe('the format matrix: every format, compression and partitioning through 
           const lake = await buildFormatMatrixLake(connection, dir, { format, compression, layout });
           const matches = matrixMatches(format);
           assert.deepEqual(
-            matches.map((m) => m.column),
+            matches.filter((m) => m.match.kind === 'simple').map((m) => m.aim),
             identifierColumns(format).map((c) => c.path),
-            'one match per identifier column',
+            'one simple match per identifier column',
           );
+          const aimed = matches.flatMap((m) => (m.row === null ? [] : [m.row]));
+          assert.equal(new Set(aimed).size, aimed.length, 'each match aimed at a row of its own, so each proves its own type');
           await expectJob(await openLocalLake(dir, lake.configPath), lake.lake, {
             objects: lake.objects,
             format,
-            deleted: new Set(matches.map((m) => m.row)),
-            matches: matches.map((m) => m.value),
+            deleted: new Set(aimed),
+            matches: matches.map((m) => m.match),
+            notData: lake.notData,
           });
         });
       }
@@ -97,7 +103,7 @@ describe('the format matrix: every format, compression and partitioning through 
       // Each of rows 1-6 is aimed at through a different column (never the flag: "false" is in every row).
       const columns = identifierColumns(format).filter((c) => c.path !== 'flag');
       const rows = objects.flatMap((o) => o.rows).slice(0, 6);
-      const matches = rows.map((row, i) => row.values[columns[i % columns.length]!.path]!);
+      const matches = rows.map((row, i): Match => ({ kind: 'simple', value: row.values[columns[i % columns.length]!.path]! }));
       await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches });
     });
   }
@@ -109,7 +115,8 @@ describe('the format matrix: every format, compression and partitioning through 
  */
 async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
   try {
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map((value) => ({ match: { kind: 'simple', value } })));
+    const notDataBefore = await Promise.all((expected.notData ?? []).map((file) => readFile(file)));
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map((match) => ({ match })));
     const job = await runQueuedJob(runtime);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
@@ -119,6 +126,7 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
       if (survivors.length === object.rows.length) assert.ok((await readFile(object.file)).equals(object.bytes), `${object.file}: no match, so byte-identical`);
       else await expectSurvivors(object, expected.format, survivors);
     }
+    for (const [i, file] of (expected.notData ?? []).entries()) assert.ok((await readFile(file)).equals(notDataBefore[i]!), `${file}: not data, so untouched`);
 
     const report = await readJobReport(runtime, job.id);
     assert.equal(report.job.status, 'COMPLETED');
@@ -139,7 +147,7 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
 
     const afterFirst = await hashTree(lakeFolder);
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map((value) => ({ match: { kind: 'simple', value } })));
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map((match) => ({ match })));
     const second = await runQueuedJob(runtime);
     assert.equal(second.status, 'COMPLETED', second.failure);
     assert.equal(second.counters.objectsFound, 0, 'a second job over the same matches finds nothing');

@@ -2,6 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Match } from '../../shared/model/match';
 
 export type MatrixFormat = 'parquet' | 'json' | 'csv';
 export type MatrixCompression = 'plain' | 'gzip';
@@ -69,7 +70,7 @@ const IDENTIFIERS: IdentifierColumn[] = [
 
 /** The row each identifier column's match aims at, in IDENTIFIERS order of the format's columns: spread over three of the four objects. */
 const TARGET_ROWS = [2, 12, 32, 5, 15, 35, 8, 18, 38, 3, 13, 33, 6, 16, 36, 9, 19, 39, 10];
-const FLAG_ROW = 8;
+const FLAG_ROW = 14;
 
 export function identifierColumns(format: MatrixFormat): IdentifierColumn[] {
   return IDENTIFIERS.filter((column) => column.types[format] !== undefined);
@@ -91,14 +92,32 @@ function fixtureRow(format: MatrixFormat, n: number): FixtureRow {
   return { n, values, note, tags: n % 4 === 0 ? [] : [`t${n}`, 'x'] };
 }
 
-/** The match each identifier column gets, and the row it hits. */
-export function matrixMatches(format: MatrixFormat): { column: string; value: string; row: number }[] {
+/** A match and what it must delete. */
+export interface AimedMatch {
+  match: Match;
+  /** The column, or the composite's columns, it is aimed at. */
+  aim: string;
+  /** The one row it must delete; null when it must delete nothing. */
+  row: number | null;
+}
+
+/**
+ * One simple match per identifier column, each aimed at one row; a composite {s, day} aimed at row 4;
+ * and a composite whose values both exist, but in different rows, that must delete nothing.
+ */
+export function matrixMatches(format: MatrixFormat): AimedMatch[] {
   const columns = identifierColumns(format);
   // The flag's match is "true", which only FLAG_ROW holds.
-  return columns.map((column, i) => {
+  const simple = columns.map((column, i): AimedMatch => {
     const row = column.path === 'flag' ? FLAG_ROW : TARGET_ROWS[i]!;
-    return { column: column.path, value: column.value(row), row };
+    return { match: { kind: 'simple', value: column.value(row) }, aim: column.path, row };
   });
+  const [s, day] = ['s', 'day'].map((name) => columns.find((c) => c.path === name)!);
+  return [
+    ...simple,
+    { match: { kind: 'composite', columns: { s: s!.value(4), day: day!.value(4) } }, aim: 's+day', row: 4 },
+    { match: { kind: 'composite', columns: { s: s!.value(24), day: day!.value(25) } }, aim: 's+day', row: null },
+  ];
 }
 
 export interface MatrixObject {
@@ -117,6 +136,8 @@ export interface MatrixLake {
   configPath: string;
   lake: string;
   objects: MatrixObject[];
+  /** Files that are not data by rule (`_SUCCESS`, `.crc`): never read, never changed. */
+  notData: string[];
 }
 
 /** Where each of the four objects goes: rows 21-30 hold no target and must stay byte-identical. */
@@ -151,15 +172,21 @@ export async function buildFormatMatrixLake(
   await mkdir(lake, { recursive: true });
   const keys = partitionKeysOf(cell.layout);
   const objects: MatrixObject[] = [];
+  const notData: string[] = [];
   for (const [i, spec] of OBJECTS.entries()) {
     const folder = path.join(lake, ...keys.map((key) => `${key}=${spec[key as 'region' | 'day']}`));
     const rows = range(spec.rows[0], spec.rows[1]).map((n) => fixtureRow(cell.format, n));
     const file = path.join(folder, `${objectNames[i]}${extensionOf(cell.format, cell.compression)}`);
     objects.push(await writeMatrixObject(connection, file, cell.format, cell.compression, rows));
+    // What Hadoop writers leave beside a part file; not valid data in any format.
+    notData.push(path.join(folder, `.${path.basename(file)}.crc`));
+    await writeFile(notData.at(-1)!, 'crc\0\x01');
   }
+  notData.push(path.join(lake, '_SUCCESS'));
+  await writeFile(notData.at(-1)!, '');
   const configPath = path.join(dir, 'lethe.yaml');
   await writeFile(configPath, JSON.stringify(matrixConfig([{ id: 'table', location: './lake/table', format: cell.format, partitionKeys: keys }]), null, 2));
-  return { dir, configPath, lake, objects };
+  return { dir, configPath, lake, objects, notData };
 }
 
 /** A lethe.yaml over the given mappers, each matching by every identifier column of its format. */
