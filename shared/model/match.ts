@@ -65,9 +65,17 @@ export interface QueueItem {
   createdAt: string;
 }
 
+/** An ISO 8601 UTC time, as Date#toISOString writes it (fraction optional). */
+const ISO_UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
 export function parseQueueItem(input: unknown, where: string): QueueItem {
   const record = expectRecord(input, where);
   rejectUnknownKeys(record, ['id', 'match', 'mappers', 'createdAt'], where);
+  checkStoredMatchIsText(record.match, `${where}.match`);
+  const createdAt = expectNonEmptyString(record.createdAt, `${where}.createdAt`);
+  if (!ISO_UTC_TIME.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
+    throw new InputError(`${where}.createdAt: expected an ISO 8601 UTC time such as 2026-12-02T03:15:00.000Z`);
+  }
   const mappers =
     record.mappers === undefined
       ? undefined
@@ -80,8 +88,18 @@ export function parseQueueItem(input: unknown, where: string): QueueItem {
     id: expectNonEmptyString(record.id, `${where}.id`),
     match: parseMatch(record.match, `${where}.match`),
     ...(mappers ? { mappers } : {}),
-    createdAt: expectNonEmptyString(record.createdAt, `${where}.createdAt`),
+    createdAt,
   };
+}
+
+/**
+ * A stored match keeps the requester's text, so its values are JSON strings: a JSON number is
+ * rounded by JSON.parse beyond 2^53, and the rounded ID is another person's.
+ */
+function checkStoredMatchIsText(match: unknown, where: string): void {
+  const numeric = typeof match === 'number' ? where : isRecord(match) ? Object.keys(match).find((column) => typeof match[column] === 'number') : undefined;
+  if (numeric === undefined) return;
+  throw new InputError(`${numeric === where ? where : `${where}: column "${numeric}"`}: a stored match ID must be a JSON string, got a number`);
 }
 
 export function queueItemToJson(item: QueueItem): Record<string, unknown> {

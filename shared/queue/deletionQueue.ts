@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { decodeUtf8 } from '../model/decodeUtf8';
 import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
 import { Match, QueueItem, parseQueueItem, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
-import { QUEUE_PREFIX, isQueueBatchKey, queueBatchKey } from '../records/stateKeys';
+import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '../records/stateKeys';
 
 export interface NewQueueItem {
   match: Match;
@@ -24,26 +25,48 @@ export async function enqueueMatches(state: StateStore, entries: readonly NewQue
   return { batchId, count: entries.length };
 }
 
+/** Batch keys in key order, which S3 lists in and a directory may not: time-prefixed ids make it arrival order. */
 export async function listQueueBatches(state: StateStore): Promise<string[]> {
   const keys: string[] = [];
   for await (const key of state.list(QUEUE_PREFIX)) if (isQueueBatchKey(key)) keys.push(key);
-  return keys;
+  return keys.sort();
 }
 
-export function parseBatch(text: string, key: string): QueueItem[] {
+/**
+ * One batch as docs/queue-format.md defines it, which producers other than lethe write too. Errors
+ * name the object and line, never the line's content: it holds match IDs.
+ */
+export function parseBatch(body: Uint8Array, key: string): QueueItem[] {
+  const batchId = queueBatchIdOf(key);
+  if (!batchId) throw new InputError(`${key}: a batch is named queue/<batchId>.jsonl, the batch id of letters, digits, _ and -`);
   const items: QueueItem[] = [];
-  let lineNumber = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    if (line.length === 0) continue;
-    items.push(parseQueueItem(JSON.parse(line), `${key} line ${lineNumber}`));
+  const seen = new Set<string>();
+  const lines = decodeUtf8(body, key).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim().length === 0) continue;
+    const where = `${key} line ${i + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new InputError(`${where}: not valid JSON`);
+    }
+    const item = parseQueueItem(json, where);
+    // `queue remove` finds an item's batch by this prefix.
+    if (!item.id.startsWith(`${batchId}.`) || !/^\d+$/.test(item.id.slice(batchId.length + 1))) {
+      throw new InputError(`${where}.id: "${item.id}" is not ${batchId}.<n>`);
+    }
+    if (seen.has(item.id)) throw new InputError(`${where}.id: "${item.id}" is also on an earlier line`);
+    seen.add(item.id);
+    items.push(item);
   }
   return items;
 }
 
 export async function readBatch(state: StateStore, key: string): Promise<{ items: QueueItem[]; etag: string } | undefined> {
   const stored = await state.read(key);
-  return stored ? { items: parseBatch(stored.body.toString('utf8'), key), etag: stored.etag } : undefined;
+  return stored ? { items: parseBatch(stored.body, key), etag: stored.etag } : undefined;
 }
 
 /** Every item in the queue, oldest first, optionally a page of it. */

@@ -30,6 +30,16 @@ export function isQueueBatchKey(key: string): boolean {
   return key.startsWith(QUEUE_PREFIX) && key.endsWith(QUEUE_BATCH_SUFFIX);
 }
 
+/** A batch id is letters, digits, _ and -: item ids are `<batchId>.<n>`, and `/` would nest the key. */
+const QUEUE_BATCH_ID = /^[A-Za-z0-9_-]+$/;
+
+/** The batch id of a well-formed batch key, or undefined (docs/queue-format.md). */
+export function queueBatchIdOf(key: string): string | undefined {
+  if (!isQueueBatchKey(key)) return undefined;
+  const batchId = key.slice(QUEUE_PREFIX.length, -QUEUE_BATCH_SUFFIX.length);
+  return QUEUE_BATCH_ID.test(batchId) ? batchId : undefined;
+}
+
 export function jobPrefix(jobId: string): string {
   return `${JOBS_PREFIX}${jobId}/`;
 }

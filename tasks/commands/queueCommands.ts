@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { text as readAllText } from 'node:stream/consumers';
+import { buffer as readAll } from 'node:stream/consumers';
+import { decodeUtf8 } from '../../shared/model/decodeUtf8';
 import { InputError } from '../../shared/model/errors';
 import { MAPPER_ID_PATTERN } from '../../shared/model/dataMapper';
 import { parseMatch } from '../../shared/model/match';
@@ -61,11 +62,12 @@ function matchFileFormatOf(file: string, format: string | undefined): MatchFileF
 
 /** The whole text and the name errors call it by (never a line's content: it may be personal data). */
 async function readMatchFile(file: string): Promise<{ text: string; name: string }> {
-  if (file === STANDARD_INPUT) return { text: await readAllText(process.stdin), name: 'standard input' };
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  if (file === STANDARD_INPUT) return { text: decodeUtf8(await readAll(process.stdin), 'standard input'), name: 'standard input' };
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`--file ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
   });
-  return { text, name: path.basename(file) };
+  const name = path.basename(file);
+  return { text: decodeUtf8(bytes, name), name };
 }
 
 function parseCompositeSpec(spec: string, index: number): Record<string, string> {

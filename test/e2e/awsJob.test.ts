@@ -9,9 +9,11 @@ import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefi
 import {
   CopyObjectCommand,
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
+  ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
@@ -72,8 +74,7 @@ function runTask(script: string, env: NodeJS.ProcessEnv, role: LetheRole, calls:
 
 describe('an aws-mode deletion job on moto_server', function () {
   this.timeout(240_000);
-  let moto: MotoServer;
-  let proxy: AthenaDuckDbProxy;
+  let stack: AwsStack;
   let s3: S3Client;
   let work: string;
   let env: NodeJS.ProcessEnv;
@@ -83,27 +84,14 @@ describe('an aws-mode deletion job on moto_server', function () {
   let onAnswer: ((answer: { sql: string; objects: string[] }) => Promise<void>) | undefined;
 
   before(async () => {
-    moto = await startMotoServer();
-    s3 = new S3Client({ forcePathStyle: true });
-    work = await mkdtemp(path.join(tmpdir(), 'lethe-aws-e2e-'));
-    proxy = await startAthenaDuckDbProxy({
-      moto,
-      s3,
-      stateBucket: STATE,
-      tables: [{ database: 'lake', table: 'customers', location: `s3://${LAKE}/customers/` }],
-      onAnswer: async (answer) => onAnswer?.(answer),
-    });
+    stack = await startAwsStack(async (answer) => onAnswer?.(answer));
+    ({ s3, work, env } = stack);
     callsFile = path.join(work, 'aws-calls.jsonl');
-    env = await provision(moto, s3, work);
-    env.AWS_ENDPOINT_URL_ATHENA = proxy.endpoint;
   });
 
   after(async () => {
     for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
-    await proxy?.stop();
-    s3?.destroy();
-    await moto?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   /** Runs the find task with two forget workers beside it, stops the workers with SIGTERM, returns the job. */
@@ -138,6 +126,7 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.equal(job.counters.rowsDeleted, 3);
 
     // The queries Athena got: one per partition per phase, found by DuckDB on the same objects.
+    const proxy = stack.proxy;
     assert.equal(proxy.answered.length, 4);
     assert.deepEqual(proxy.answered.slice(0, 2).flatMap((a) => a.objects).sort(), [
       `s3://${LAKE}/customers/year=2023/part-0.parquet`,
@@ -221,6 +210,127 @@ describe('an aws-mode deletion job on moto_server', function () {
     });
   });
 });
+
+describe('a queue batch written without lethe, by a plain S3 PutObject (docs/queue-format.md)', function () {
+  this.timeout(240_000);
+  let stack: AwsStack;
+  let state: S3StateStore;
+
+  before(async () => {
+    stack = await startAwsStack();
+    state = new S3StateStore({ client: stack.s3, bucket: STATE });
+  });
+  after(() => stack?.stop());
+  afterEach(async () => {
+    for (const key of await queueKeys()) await stack.s3.send(new DeleteObjectCommand({ Bucket: STATE, Key: key }));
+  });
+
+  /** What a producer does: one create-only PutObject of the whole batch, no lethe code involved. */
+  const putBatch = (key: string, body: string) =>
+    asRole('operator', () => stack.s3.send(new PutObjectCommand({ Bucket: STATE, Key: key, Body: body, IfNoneMatch: '*', ContentType: 'application/x-ndjson' })));
+  const callsFile = () => path.join(stack.work, 'aws-calls.jsonl');
+
+  /** Runs the find task (it starts the next job from the queue) with one forget worker beside it. */
+  async function runNextJob(): Promise<{ code: number | null; output: string }> {
+    const worker = runTask('forget.ts', { ...stack.env, LETHE_IDLE_EXIT_SECONDS: '600' }, 'forget', callsFile());
+    try {
+      const find = runTask('find.ts', stack.env, 'find', callsFile());
+      const code = await find.exit;
+      return { code, output: `${find.output()}\n${worker.output()}` };
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exit;
+    }
+  }
+
+  async function queueKeys(): Promise<string[]> {
+    const listed = await stack.s3.send(new ListObjectsV2Command({ Bucket: STATE, Prefix: 'queue/' }));
+    return (listed.Contents ?? []).map((o) => o.Key!);
+  }
+
+  it('refuses a batch with a bad line: the find task exits 1 naming the object and line, starts no job, changes nothing', async () => {
+    const key = 'queue/20261202T031000000Z-bad001.jsonl';
+    await putBatch(
+      key,
+      '{"id":"20261202T031000000Z-bad001.0","match":"customer5@example.org","createdAt":"2026-12-02T03:10:00.000Z"}\n' +
+        '{"id":"20261202T031000000Z-bad001.1","match":"customer6@example.org"\n',
+    );
+    const before = await readLake(stack.s3, stack.work);
+    const { code, output } = await runNextJob();
+    assert.equal(code, 1, output);
+    assert.match(output, /^lethe find: queue\/20261202T031000000Z-bad001\.jsonl line 2: not valid JSON$/m);
+    assert.doesNotMatch(output, /customer[56]@example\.org/, 'no match ID in the output');
+    assert.deepEqual(await listJobIds(state), []);
+    assert.equal(await state.read('lock.json'), undefined);
+    assert.deepEqual(await readLake(stack.s3, stack.work), before);
+    assert.deepEqual(await queueKeys(), [key], 'the batch stays for its writer to remove');
+  });
+
+  it('is taken by the next job: its rows are gone, every other row is identical, and the batch is removed', async () => {
+    const key = 'queue/20261202T031500000Z-crm001.jsonl';
+    await putBatch(
+      key,
+      [
+        '{"id":"20261202T031500000Z-crm001.0","match":"7","createdAt":"2026-12-02T03:15:00.000Z"}',
+        '{"id":"20261202T031500000Z-crm001.1","match":{"customer_id":"10","user.email":"customer10@example.org"},"mappers":["customers"],"createdAt":"2026-12-02T03:15:00.000Z"}',
+        '{"id":"20261202T031500000Z-crm001.2","match":"customer3@example.org","createdAt":"2026-12-02T03:15:00.000Z"}',
+      ].join('\n') + '\n',
+    );
+    const before = await readLake(stack.s3, stack.work);
+    const { code, output } = await runNextJob();
+    assert.equal(code, 0, output);
+    const [jobId] = await listJobIds(state);
+    const { job } = await readJob(state, jobId!);
+    assert.equal(job.status, 'COMPLETED', job.failure);
+    assert.equal(job.counters.matchIds, 3);
+    assert.equal(job.counters.rowsDeleted, 3);
+    const erased = new Set([3, 7, 10]);
+    const after = await readLake(stack.s3, stack.work);
+    for (const key of Object.keys(OBJECTS)) {
+      assert.deepEqual(after[key], before[key]!.filter((row) => !erased.has(Number(row.customer_id))), key);
+    }
+    assert.deepEqual(await queueKeys(), [], 'the batch is removed once its job is done');
+    // The producer's PutObject is one the operator policy allows, as the document says.
+    await assertCallsAllowed([...(await readRecordedCalls(callsFile())), ...recordedInProcess()], { deployed: await deployedPolicies(), testEnvironment: stack.env });
+  });
+});
+
+/** moto_server, the Athena proxy and the provisioned stack, with one stop for all of it. */
+interface AwsStack {
+  s3: S3Client;
+  proxy: AthenaDuckDbProxy;
+  work: string;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+async function startAwsStack(onAnswer?: (answer: { sql: string; objects: string[] }) => Promise<void>): Promise<AwsStack> {
+  const moto = await startMotoServer();
+  const s3 = new S3Client({ forcePathStyle: true });
+  const work = await mkdtemp(path.join(tmpdir(), 'lethe-aws-e2e-'));
+  let proxy: AthenaDuckDbProxy | undefined;
+  const stop = async () => {
+    await proxy?.stop();
+    s3.destroy();
+    await moto.stop();
+    await rm(work, { recursive: true, force: true });
+  };
+  try {
+    proxy = await startAthenaDuckDbProxy({
+      moto,
+      s3,
+      stateBucket: STATE,
+      tables: [{ database: 'lake', table: 'customers', location: `s3://${LAKE}/customers/` }],
+      ...(onAnswer ? { onAnswer } : {}),
+    });
+    const env = await provision(moto, s3, work);
+    env.AWS_ENDPOINT_URL_ATHENA = proxy.endpoint;
+    return { s3, proxy, work, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
 /** The error of every failed object result, for a failure message. */
 async function objectErrors(state: S3StateStore): Promise<string> {

@@ -9,7 +9,7 @@ import { buildTestLake } from '../support/localLake';
 const cli = path.resolve(__dirname, '../../tasks/cli.ts');
 
 /** Runs the CLI from the repository (where tsx resolves) against the lake in `dir`; `input` is piped to its stdin. */
-function lethe(args: string[], dir: string, input?: string) {
+function lethe(args: string[], dir: string, input?: string | Buffer) {
   const config = args.includes('--config') ? [] : ['--config', path.join(dir, 'lethe.yaml')];
   const run = spawnSync(process.execPath, ['--import', 'tsx', cli, ...config, ...args], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...(input === undefined ? {} : { input }) });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -152,13 +152,15 @@ describe('lethe enqueue --file - (a script pipes match IDs in)', function () {
     assert.equal(lethe(['enqueue', '5'], dir).code, 0);
     const before = await queueFiles();
     assert.equal(Object.keys(before).length, 1);
-    const refusals: Array<{ args: string[]; input?: string; stderr: RegExp }> = [
+    const refusals: Array<{ args: string[]; input?: string | Buffer; stderr: RegExp }> = [
       { args: ['--file', '-'], input: '17\n', stderr: /^lethe: --file -: standard input has no file name to tell its format: add --format txt, csv or jsonl\n$/ },
       { args: ['--file', '-', '--format', 'xml'], input: '17\n', stderr: /^lethe: --format xml: expected txt, csv or jsonl\n$/ },
       { args: ['17', '--format', 'csv'], stderr: /^lethe: --format csv: applies to --file only\n$/ },
       { args: ['--file', '-', '--format', 'csv'], input: 'first_name,last_name\nAnn\n', stderr: /^lethe: standard input row 2: 1 fields, the header has 2\n$/ },
       { args: ['--file', '-', '--format', 'jsonl'], input: '"17"\n{"match": \n', stderr: /^lethe: standard input line 2: [^\n]+\n$/ },
       { args: ['--file', '-', '--format', 'txt'], input: '', stderr: /^lethe: standard input: no match IDs in [^\n]+\n$/ },
+      // A Latin-1 export: decoded leniently, "Müller" would become "M\uFFFDller" and match no one.
+      { args: ['--file', '-', '--format', 'txt'], input: Buffer.from('Müller\n', 'latin1'), stderr: /^lethe: standard input: not valid UTF-8 \(write the file as UTF-8\)\n$/ },
     ];
     for (const { args, input, stderr } of refusals) {
       const run = lethe(['enqueue', ...args], dir, input);
