@@ -1,15 +1,21 @@
-import { ColumnType } from '../model/columnType';
+import { ColumnType, TimeUnit } from '../model/columnType';
 import { unreachable } from '../model/errors';
+import { exactDecimalOfDouble, formatExactDecimal, parseExactDecimal, sameExactDecimal } from './parseExactDecimal';
 
-const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const FRACTION_DIGITS: Record<TimeUnit, number> = { s: 0, ms: 3, us: 6, ns: 9 };
+/** TIMESTAMP_NS is a signed 64-bit count of nanoseconds since the epoch: 1677-09-21 to 2262-04-11. */
+const NS_RANGE = { min: -(2n ** 63n) + 1n, max: 2n ** 63n - 1n };
 
 /**
- * The canonical text of `value` for a column of `type`, or undefined when it cannot be such a value.
- * "17" casts to an integer and a string column; "ann@x.org" only to a string. The database casts the
- * canonical text again, so it must be exactly representable (no rounding of decimals, no overflow).
+ * The canonical text of `value` for a column of `type`, or undefined when the type cannot hold it
+ * exactly. The database casts the canonical text to the column's type before comparing, and a cast
+ * that rounds would match another person's value (`16777217` on a FLOAT is 16777216; `10:00:00.5`
+ * on a TIMESTAMP_S is 10:00:01). So a value is accepted only if the type holds it exactly, casting
+ * it and back gives the same value: integral forms of an integer (`17.0`, `1.7e1`) fit an integer
+ * column; a fraction, a digit beyond a decimal's scale or a float's precision, or a sub-unit time
+ * never does.
  */
 export function castMatchValue(value: string, type: ColumnType): string | undefined {
   switch (type.kind) {
@@ -19,15 +25,12 @@ export function castMatchValue(value: string, type: ColumnType): string | undefi
       return castInteger(value, type.bits, type.signed);
     case 'decimal':
       return castDecimal(value, type.precision, type.scale);
-    case 'float': {
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) return undefined;
-      const number = Number(value);
-      return Number.isFinite(number) ? String(number) : undefined;
-    }
+    case 'float':
+      return castFloat(value, type.bits);
     case 'date':
       return isValidDate(value) ? value : undefined;
     case 'timestamp':
-      return castTimestamp(value, type.withTimeZone);
+      return castTimestamp(value, type.unit, type.withTimeZone);
     case 'boolean': {
       const lower = value.trim().toLowerCase();
       return lower === 'true' || lower === 'false' ? lower : undefined;
@@ -41,36 +44,50 @@ export function castMatchValue(value: string, type: ColumnType): string | undefi
 }
 
 function castInteger(value: string, bits: number, signed: boolean): string | undefined {
-  const text = value.trim();
-  if (!INTEGER.test(text)) return undefined;
-  const number = BigInt(text);
+  const number = parseExactDecimal(value);
+  // A negative exponent after trimming trailing zeros is a fraction; 40 digits exceed even 128 bits.
+  if (!number || number.exponent < 0 || number.digits.length + number.exponent > 40) return undefined;
+  const integer = BigInt(formatExactDecimal(number));
   const min = signed ? -(2n ** BigInt(bits - 1)) : 0n;
   const max = signed ? 2n ** BigInt(bits - 1) - 1n : 2n ** BigInt(bits) - 1n;
-  return number >= min && number <= max ? number.toString() : undefined;
+  return integer >= min && integer <= max ? integer.toString() : undefined;
 }
 
 function castDecimal(value: string, precision: number, scale: number): string | undefined {
-  const match = DECIMAL.exec(value.trim());
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) return undefined;
-  const sign = match[1] === '-' ? '-' : '';
-  const whole = (match[2] ?? '').replace(/^0+(?=\d)/, '') || '0';
-  const fraction = (match[3] ?? '').replace(/0+$/, '');
-  // A value with more fractional digits than the scale would be rounded by the cast: not the same value.
-  if (fraction.length > scale) return undefined;
-  const wholeDigits = whole === '0' ? 0 : whole.length;
-  if (wholeDigits > precision - scale) return undefined;
-  return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
+  const number = parseExactDecimal(value);
+  if (!number) return undefined;
+  const fractionDigits = Math.max(0, -number.exponent);
+  const wholeDigits = number.digits === '0' ? 0 : Math.max(0, number.digits.length + number.exponent);
+  return fractionDigits <= scale && wholeDigits <= precision - scale ? formatExactDecimal(number) : undefined;
+}
+
+/**
+ * Accepted only when the float holds exactly the value given: 16777216 fits a FLOAT, 16777217 does
+ * not (it would match the FLOAT 16777216, another person's id); 0.5 fits, 0.1 does not (no binary
+ * float is 0.1, and a rounded match could name the neighbour of the value meant).
+ */
+function castFloat(value: string, bits: 32 | 64): string | undefined {
+  const given = parseExactDecimal(value);
+  if (!given) return undefined;
+  const double = Number(value.trim());
+  const number = bits === 32 ? Math.fround(double) : double;
+  if (!Number.isFinite(number) || !sameExactDecimal(given, exactDecimalOfDouble(number))) return undefined;
+  // The shortest text of the same double (1500, 1e+21): DuckDB and Athena read it as this float.
+  return String(number);
 }
 
 function isValidDate(value: string): boolean {
   const match = DATE.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  // Year 0 is read as 1 BC by DuckDB, a different day than the one written.
+  if (year === 0) return false;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-function castTimestamp(value: string, withTimeZone: boolean): string | undefined {
+function castTimestamp(value: string, unit: TimeUnit, withTimeZone: boolean): string | undefined {
   const match = TIMESTAMP.exec(value.trim());
   if (!match || !isValidDate(match[1]!)) return undefined;
   const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4] ?? '0')];
@@ -78,12 +95,32 @@ function castTimestamp(value: string, withTimeZone: boolean): string | undefined
   const zone = match[6];
   // A zone on a column without one would shift the instant silently; refuse it rather than guess.
   if (zone && !withTimeZone) return undefined;
-  const fraction = match[5] ? `.${match[5]}` : '';
-  const time = `${match[2]}:${match[3]}:${match[4] ?? '00'}${fraction}`;
-  return `${match[1]} ${time}${withTimeZone ? normalizeZone(zone) : ''}`;
+  const offsetMinutes = parseZoneOffset(zone);
+  if (offsetMinutes === undefined) return undefined;
+  const fraction = (match[5] ?? '').replace(/0+$/, '');
+  // DuckDB keeps a zoned timestamp in microseconds whatever the file's unit (Athena in milliseconds).
+  if (fraction.length > Math.min(FRACTION_DIGITS[unit], withTimeZone ? 6 : 9)) return undefined;
+  if (unit === 'ns') {
+    const [year, month, day] = match[1]!.split('-').map(Number) as [number, number, number];
+    const seconds = BigInt(Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60);
+    const nanos = seconds * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+    if (nanos < NS_RANGE.min || nanos > NS_RANGE.max) return undefined;
+  }
+  const time = `${match[2]}:${match[3]}:${match[4] ?? '00'}${fraction ? `.${fraction}` : ''}`;
+  return `${match[1]} ${time}${withTimeZone ? formatZone(offsetMinutes) : ''}`;
 }
 
-function normalizeZone(zone: string | undefined): string {
-  if (!zone || zone === 'Z') return '+00:00';
-  return zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+/** Minutes east of UTC; undefined for an offset no zone has (beyond ±15:59). */
+function parseZoneOffset(zone: string | undefined): number | undefined {
+  if (!zone || zone === 'Z') return 0;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(-2));
+  if (hours > 15 || minutes > 59) return undefined;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function formatZone(offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
