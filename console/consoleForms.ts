@@ -2,6 +2,7 @@ import { DataMapper } from '../shared/model/dataMapper';
 import { InputError } from '../shared/model/errors';
 import { parseMatch } from '../shared/model/match';
 import { NewQueueItem } from '../shared/queue/deletionQueue';
+import { checkMatchesFitMappers } from '../shared/queue/checkMatchesFitMappers';
 import { parseMatchFile } from '../shared/queue/parseMatchFile';
 
 /**
@@ -27,6 +28,7 @@ export function parseSimpleEnqueueForm(form: URLSearchParams, mappers: readonly 
   const items = parseMatchFile(form.get('ids') ?? '', 'txt', 'match IDs', chosen);
   if (items.length === 0) throw new InputError('match IDs: give at least one, one a line');
   if (items.length > MAX_ITEMS_PER_FORM) throw new InputError(`match IDs: at most ${MAX_ITEMS_PER_FORM} in one form; use lethe enqueue --file for more`);
+  checkMatchesFitMappers(items, mappers);
   return items;
 }
 
@@ -46,7 +48,9 @@ export function parseCompositeEnqueueForm(form: URLSearchParams, mappers: readon
     columns[name] = value;
   });
   if (Object.keys(columns).length < 2) throw new InputError('composite match: give at least two columns (one column is a simple match)');
-  return { match: parseMatch(columns, 'composite match'), ...(chosen ? { mappers: chosen } : {}) };
+  const item: NewQueueItem = { match: parseMatch(columns, 'composite match'), where: 'composite match', ...(chosen ? { mappers: chosen } : {}) };
+  checkMatchesFitMappers([item], mappers);
+  return item;
 }
 
 /** Queue item ids from the remove form's checkboxes. */

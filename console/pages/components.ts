@@ -8,7 +8,8 @@ export function csrfField(token: string): SafeHtml {
 
 export function statusClass(status: JobStatus): string {
   if (status === 'COMPLETED') return 'ok';
-  if (status === 'AWAITING_APPROVAL') return 'wait';
+  // Both wait on a person: an approval, or a match ID or mapper to fix.
+  if (status === 'AWAITING_APPROVAL' || status === 'UNAPPLIED_MATCHES') return 'wait';
   if (status === 'REJECTED' || status === 'CANCELLED') return 'neutral';
   return isTerminal(status) ? 'bad' : 'run';
 }

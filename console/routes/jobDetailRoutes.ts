@@ -1,5 +1,7 @@
 import { listObjectResults } from '../../shared/records/objectResults';
-import { readJobPlan } from '../../shared/records/jobPlan';
+import { JobPlan, readJobPlan } from '../../shared/records/jobPlan';
+import { shortHash } from '../../shared/privacy/hmacMatch';
+import { describeNotApplied } from '../../shared/report/deletionReport';
 import { reportKey } from '../../shared/records/stateKeys';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { readJob } from '../../shared/records/jobRecord';
@@ -18,6 +20,7 @@ const MAX_ROWS_SHOWN = 1000;
 const COUNTERS: Array<[keyof JobCounters, string]> = [
   ['matchIds', 'Match IDs'],
   ['matchesSkipped', 'Skipped for a mapper'],
+  ['matchesUnapplied', 'Applied nowhere'],
   ['queries', 'Find queries'],
   ['objectsFound', 'Objects found'],
   ['objectsUpdated', 'Objects rewritten'],
@@ -56,6 +59,7 @@ ${job.status === 'FORGETTING' ? html`<p><label for="forget-progress">Objects don
 ${drive?.error ? html`<p class="flash error">The console stopped driving this job: ${drive.error}</p>` : ''}
 ${actions(job, csrfToken)}
 </section>
+${plan ? unappliedMatches(plan) : ''}
 ${failures(job, results)}
 ${report ? html`<section aria-labelledby="report-h" class="card"><h2 id="report-h">Deletion report</h2>
 <p><a href="/jobs/${job.id}/report.html" id="report-view">View the report</a> · <a href="/jobs/${job.id}/report.html?download=1" download>Download HTML</a> · <a href="/jobs/${job.id}/report.json" download>Download JSON</a></p></section>` : ''}
@@ -66,6 +70,16 @@ ${table('Per-object results', ['Object', 'Mapper', 'Outcome', 'Rows before', 'Ro
 ${eventsSection(job, events, filter)}`);
   },
 };
+
+/** Matches that applied to no column of any mapper: still in the queue, waiting for someone to act. */
+function unappliedMatches(plan: JobPlan): SafeHtml {
+  const unapplied = plan.matches.filter((m) => m.appliedTo.length === 0);
+  if (unapplied.length === 0) return html``;
+  return html`<section aria-labelledby="unapplied-h" class="card" id="unapplied"><h2 id="unapplied-h">Matches applied nowhere (${unapplied.length})</h2>
+<p>These match IDs fit no column of any data mapper they target, so nothing was erased for them. They stay in the <a href="/queue">deletion queue</a>: fix the ID or the data mapper and run a job again, or remove them from the queue.</p>
+${table('Matches applied nowhere (HMAC-SHA256 short hashes)', ['Match hash', 'Queue item', 'Why (per mapper)'], unapplied.slice(0, MAX_ROWS_SHOWN).map((m) => [html`<code class="hash">${shortHash(m.matchHash)}</code>`, html`<code>${m.item}</code>`, html`${describeNotApplied(m)}`]), { id: 'unapplied-table' })}
+</section>`;
+}
 
 function actions(job: Job, csrfToken: string): SafeHtml {
   if (isTerminal(job.status)) return html``;

@@ -1,15 +1,21 @@
 import { SkippedMatch } from '../records/jobPlan';
-import { ResolvedColumn } from '../model/columnType';
+import { ResolvedColumn, describeColumnType } from '../model/columnType';
+import { sameColumnName } from '../model/dataMapper';
 import { ManifestRow } from '../model/manifest';
 import { MatchHash, QueueItem } from '../model/match';
 import { hmacMatch } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { castMatchValue } from './castMatchValue';
 
+/** What became of one queue item's match at one mapper: the columns it was applied to, or why none. */
+export type MapperMatchOutcome = { item: string; columns: string[] } | { item: string; reason: string };
+
 export interface MapperManifest {
   rows: ManifestRow[];
   matchSets: MatchColumnSet[];
   skipped: SkippedMatch[];
+  /** One per queue item that targets this mapper. */
+  outcomes: MapperMatchOutcome[];
   /** Queue items that apply to this mapper (before skipping). */
   applicable: number;
 }
@@ -33,6 +39,11 @@ export function buildManifest(items: readonly HashedQueueItem[], mapperId: strin
   const rows = new Map<string, ManifestRow>();
   const sets = new Map<string, MatchColumnSet>();
   const skipped: SkippedMatch[] = [];
+  const outcomes: MapperMatchOutcome[] = [];
+  const skip = (item: QueueItem, matchHash: MatchHash, reason: string) => {
+    skipped.push({ matchHash, mapperId, reason });
+    outcomes.push({ item: item.id, reason });
+  };
   let applicable = 0;
   const add = (set: MatchColumnSet, values: string[], matchHash: MatchHash) => {
     sets.set(set.key, set);
@@ -44,31 +55,35 @@ export function buildManifest(items: readonly HashedQueueItem[], mapperId: strin
     applicable++;
     if (item.match.kind === 'simple') {
       const value = item.match.value;
-      let added = 0;
+      const applied: string[] = [];
       for (const column of columns) {
         const cast = castMatchValue(value, column.type);
         if (cast === undefined) continue;
         add({ key: column.configured, columns: [column] }, [cast], matchHash);
-        added++;
+        applied.push(column.configured);
       }
-      if (added === 0) skipped.push({ matchHash, mapperId, reason: `casts to none of the columns ${columns.map(describe).join(', ')}` });
+      if (applied.length === 0) skip(item, matchHash, `no column holds the value exactly: ${columns.map(describe).join(', ')}`);
+      else outcomes.push({ item: item.id, columns: applied });
       continue;
     }
     const outcome = castComposite(item.match.columns, columns);
-    if (typeof outcome === 'string') skipped.push({ matchHash, mapperId, reason: outcome });
-    else add(outcome.set, outcome.values, matchHash);
+    if (typeof outcome === 'string') skip(item, matchHash, outcome);
+    else {
+      add(outcome.set, outcome.values, matchHash);
+      outcomes.push({ item: item.id, columns: outcome.set.columns.map((c) => c.configured) });
+    }
   }
-  return { rows: [...rows.values()], matchSets: [...sets.values()], skipped, applicable };
+  return { rows: [...rows.values()], matchSets: [...sets.values()], skipped, outcomes, applicable };
 }
 
 function castComposite(values: Readonly<Record<string, string>>, columns: readonly ResolvedColumn[]): string | { set: MatchColumnSet; values: string[] } {
   const picked: ResolvedColumn[] = [];
   const cast: string[] = [];
   for (const name of Object.keys(values).sort()) {
-    const column = columns.find((c) => c.configured.toLowerCase() === name.toLowerCase());
+    const column = columns.find((c) => sameColumnName(c.configured, name));
     if (!column) return `composite column "${name}" is not one of the mapper's columns (${columns.map((c) => c.configured).join(', ')})`;
     const text = castMatchValue(values[name]!, column.type);
-    if (text === undefined) return `composite column ${describe(column)} cannot hold the given value`;
+    if (text === undefined) return `composite column ${describe(column)} does not hold the given value exactly`;
     picked.push(column);
     cast.push(text);
   }
@@ -76,5 +91,5 @@ function castComposite(values: Readonly<Record<string, string>>, columns: readon
 }
 
 function describe(column: ResolvedColumn): string {
-  return `"${column.configured}" (${column.type.kind === 'int' ? 'integer' : column.type.kind})`;
+  return `"${column.configured}" (${column.type.kind === 'int' ? 'integer' : describeColumnType(column.type)})`;
 }

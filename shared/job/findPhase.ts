@@ -1,3 +1,4 @@
+import { accountMatches } from '../find/accountMatches';
 import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
@@ -45,6 +46,7 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
     })),
     skipped: finds.flatMap((find) => find.manifest.skipped),
     matchHashes: hashed.map((h) => h.matchHash),
+    matches: accountMatches(hashed, new Map(finds.map((find) => [find.mapper.id, find.manifest]))),
     bytesScanned: outcome.bytesScanned,
   };
 }

@@ -13,15 +13,18 @@ import { buildReport } from '../report/buildReport';
 import { renderReportHtml } from '../report/renderReportHtml';
 
 /**
- * Ends a job: a COMPLETED job's queue items are removed; every job's manifests (the only clear match
- * IDs besides the queue) are deleted; the report is written; the terminal status is written once;
- * the lock is released. Safe to run again after a crash part-way.
+ * Ends a job: a job that ran to the end (COMPLETED or UNAPPLIED_MATCHES) removes the queue items it
+ * applied, keeping those that applied nowhere for someone to fix or remove; every job's manifests
+ * (the only clear match IDs besides the queue) are deleted; the report is written; the terminal
+ * status is written once; the lock is released. Safe to run again after a crash part-way.
  */
 export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, verification: Verification, failure?: string): Promise<Job> {
   let status: TerminalStatus = wanted;
   const cleanupErrors: string[] = [];
-  if (status === 'COMPLETED') {
-    await removeProcessedItems(ports.state, job.queue).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
+  const plan = await readJobPlan(ports.state, job.id);
+  if (status === 'COMPLETED' || status === 'UNAPPLIED_MATCHES') {
+    const unapplied = new Set((plan?.matches ?? []).filter((m) => m.appliedTo.length === 0).map((m) => m.item));
+    await removeProcessedItems(ports.state, job.queue, unapplied).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
   }
   for (const prefix of [manifestsPrefix(job.id), matchSetsPrefix(job.id)]) {
     try {
@@ -38,7 +41,7 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   }
   const finishedAt = new Date().toISOString();
   const ended: Job = { ...job, status, finishedAt, ...(failure ? { failure } : {}) };
-  const report = await buildReport(ports.state, ended, await readJobPlan(ports.state, job.id), verification);
+  const report = await buildReport(ports.state, ended, plan, verification, cleanupErrors);
   await putStateValue(ports.state, reportKey(job.id, 'json'), JSON.stringify(report, null, 2));
   await putStateValue(ports.state, reportKey(job.id, 'html'), renderReportHtml(report));
   await appendEvent(ports.state, job.id, 'ReportWritten', { report: ports.state.describe(reportKey(job.id, 'html')) });

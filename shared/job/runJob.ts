@@ -66,6 +66,7 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
         counters: {
           ...j.counters,
           matchesSkipped: plan.skipped.length,
+          matchesUnapplied: plan.matches.filter((m) => m.appliedTo.length === 0).length,
           queries: plan.mappers.reduce((sum, m) => sum + m.queries, 0),
           bytesScanned: plan.bytesScanned,
           objectsFound: plan.objects.length,
@@ -106,6 +107,8 @@ export function decideOutcome(job: Job, objectsWithMatches: number): TerminalSta
   if (objectsFailed > 0 && objectsFailed === objectsFound) return 'FORGET_FAILED';
   if (objectsFailed > 0) return 'FORGET_PARTIALLY_FAILED';
   if (objectsWithMatches > 0) return 'VERIFY_FAILED';
+  // Everything the job could do is done, but a request it could not apply must not read as done.
+  if (job.counters.matchesUnapplied > 0) return 'UNAPPLIED_MATCHES';
   return 'COMPLETED';
 }
 

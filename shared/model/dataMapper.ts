@@ -108,3 +108,8 @@ export function parseDataMappers(input: unknown, where: string, resolveLocation?
   }
   return mappers;
 }
+
+/** Column names compare as Athena and Glue compare them: case-insensitively. */
+export function sameColumnName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

@@ -7,6 +7,8 @@ export const RUNNING_STATUSES = ['QUEUED', 'FINDING', 'AWAITING_APPROVAL', 'FORG
 export const TERMINAL_STATUSES = [
   'COMPLETED',
   'COMPLETED_CLEANUP_FAILED',
+  /** Ran to the end, but some match fits no column of any mapper it targets: it stays in the queue. */
+  'UNAPPLIED_MATCHES',
   'FIND_FAILED',
   'FORGET_FAILED',
   'FORGET_PARTIALLY_FAILED',
@@ -27,6 +29,8 @@ export function isTerminal(status: JobStatus): status is TerminalStatus {
 export interface JobCounters {
   matchIds: number;
   matchesSkipped: number;
+  /** Queue items whose match applied to no column of any mapper they target. */
+  matchesUnapplied: number;
   queries: number;
   queriesFailed: number;
   bytesScanned: number;
@@ -43,6 +47,7 @@ export interface JobCounters {
 export const ZERO_COUNTERS: JobCounters = {
   matchIds: 0,
   matchesSkipped: 0,
+  matchesUnapplied: 0,
   queries: 0,
   queriesFailed: 0,
   bytesScanned: 0,

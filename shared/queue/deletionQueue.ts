@@ -9,6 +9,8 @@ import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '..
 export interface NewQueueItem {
   match: Match;
   mappers?: string[];
+  /** Where the item came from (`ids.csv row 3`), for error messages; never stored. */
+  where?: string;
 }
 
 /** Writes one batch (queue/<batchId>.jsonl) holding every item of one enqueue call; returns the items. */
@@ -117,38 +119,38 @@ export async function readQueueSnapshot(state: StateStore, snapshot: readonly Qu
  */
 export async function removeQueueItems(state: StateStore, ids: readonly string[]): Promise<string[]> {
   const wanted = new Set(ids);
-  const batchKeys = new Set(ids.map((id) => queueBatchKey(id.split('.')[0]!)));
   const found = new Set<string>();
-  for (const key of batchKeys) {
-    for (let attempt = 0; ; attempt++) {
-      const batch = await readBatch(state, key);
-      if (!batch) break;
-      const keep = batch.items.filter((item) => !wanted.has(item.id));
-      batch.items.forEach((item) => wanted.has(item.id) && found.add(item.id));
-      if (keep.length === batch.items.length) break;
-      try {
-        if (keep.length === 0) await state.delete(key, batch.etag);
-        else await state.replace(key, keep.map((item) => JSON.stringify(queueItemToJson(item))).join('\n') + '\n', batch.etag);
-        break;
-      } catch (error) {
-        if (!(error instanceof ConflictError) || attempt > 10) throw error;
-      }
-    }
+  for (const key of new Set(ids.map((id) => queueBatchKey(id.split('.')[0]!)))) {
+    for (const item of await filterBatch(state, key, (i) => !wanted.has(i.id))) if (wanted.has(item.id)) found.add(item.id);
   }
   return ids.filter((id) => !found.has(id));
 }
 
-/** Cleanup after a job: drops the snapshot's batches, or just its items where a batch changed since. */
-export async function removeProcessedItems(state: StateStore, snapshot: readonly QueueSnapshotEntry[]): Promise<void> {
-  for (const entry of snapshot) {
+/**
+ * Cleanup after a job: removes the snapshot's items except those in `keep` (matches that applied
+ * nowhere stay queued), deleting a batch that keeps none.
+ */
+export async function removeProcessedItems(state: StateStore, snapshot: readonly QueueSnapshotEntry[], keep: ReadonlySet<string> = new Set()): Promise<void> {
+  for (const entry of snapshot) await filterBatch(state, entry.key, (item) => keep.has(item.id));
+}
+
+/**
+ * Rewrites one batch with only the items `keeps` accepts, or deletes it when none stay, with
+ * If-Match: a concurrent change makes it re-read. Enqueue never appends to a batch, so a re-read
+ * holds no item the first read did not. Returns the items the batch held.
+ */
+async function filterBatch(state: StateStore, key: string, keeps: (item: QueueItem) => boolean): Promise<QueueItem[]> {
+  for (let attempt = 0; ; attempt++) {
+    const batch = await readBatch(state, key);
+    if (!batch) return [];
+    const kept = batch.items.filter(keeps);
+    if (kept.length === batch.items.length) return batch.items;
     try {
-      await state.delete(entry.key, entry.etag);
+      if (kept.length === 0) await state.delete(key, batch.etag);
+      else await state.replace(key, kept.map((item) => JSON.stringify(queueItemToJson(item))).join('\n') + '\n', batch.etag);
+      return batch.items;
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // The batch changed during the job (an item removed by hand): the items in it now were all
-      // in the snapshot, since enqueue never appends to an existing batch.
-      const batch = await readBatch(state, entry.key);
-      if (batch) await state.delete(entry.key, batch.etag);
+      if (!(error instanceof ConflictError) || attempt > 10) throw error;
     }
   }
 }

@@ -24,7 +24,8 @@ export function parseMatchFile(text: string, format: MatchFileFormat, fileName: 
   if (format === 'txt') {
     lines.forEach((line, i) => {
       const value = line.trim();
-      if (value.length > 0 && !value.startsWith('#')) items.push(withMappers({ match: parseMatch(value, `${fileName} line ${i + 1}`) }));
+      const where = `${fileName} line ${i + 1}`;
+      if (value.length > 0 && !value.startsWith('#')) items.push(withMappers({ match: parseMatch(value, where), where }));
     });
   } else if (format === 'jsonl') {
     lines.forEach((line, i) => {
@@ -36,7 +37,7 @@ export function parseMatchFile(text: string, format: MatchFileFormat, fileName: 
       } catch {
         throw new InputError(`${where}: not valid JSON`);
       }
-      items.push(withMappers(parseJsonMatch(value, where)));
+      items.push(withMappers({ ...parseJsonMatch(value, where), where }));
     });
   } else {
     const rows = lines.filter((line) => line.trim().length > 0).map(splitCsvLine);
@@ -46,7 +47,7 @@ export function parseMatchFile(text: string, format: MatchFileFormat, fileName: 
       const where = `${fileName} row ${i + 2}`;
       if (cells.length !== header.length) throw new InputError(`${where}: ${cells.length} fields, the header has ${header.length}`);
       const match = header.length === 1 ? cells[0] : Object.fromEntries(header.map((name, j) => [name, cells[j]]));
-      items.push(withMappers({ match: parseMatch(match, where) }));
+      items.push(withMappers({ match: parseMatch(match, where), where }));
     });
   }
   if (items.length === 0) throw new InputError(`${fileName}: no match IDs in the file`);

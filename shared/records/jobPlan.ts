@@ -26,6 +26,18 @@ export interface SkippedMatch {
   reason: string;
 }
 
+/**
+ * Where one queue item's match was applied (mapper and columns), or why not, by HMAC: the report's
+ * account of every match. A match with no `appliedTo` applied nowhere and stays in the queue.
+ */
+export interface MatchAccount {
+  /** The queue item id (a batch id and a number; not personal data). */
+  item: string;
+  matchHash: MatchHash;
+  appliedTo: Array<{ mapperId: string; columns: string[] }>;
+  notApplied: Array<{ mapperId: string; reason: string }>;
+}
+
 export interface MapperPlan {
   mapperId: string;
   /** Queue items that apply to the mapper, and manifest rows cast from them. */
@@ -43,6 +55,8 @@ export interface JobPlan {
   skipped: SkippedMatch[];
   /** Every match in the job, as HMACs: what an auditor checks a request against. */
   matchHashes: MatchHash[];
+  /** Every queue item's match accounted for, those that applied nowhere first. */
+  matches: MatchAccount[];
   bytesScanned: number;
 }
 
@@ -73,6 +87,24 @@ export async function readJobPlan(state: StateStore, jobId: string): Promise<Job
       return { matchHash: expectNonEmptyString(x.matchHash, `${key}.skipped[${i}].matchHash`) as MatchHash, mapperId: expectString(x.mapperId, `${key}.skipped[${i}].mapperId`), reason: expectString(x.reason, `${key}.skipped[${i}].reason`) };
     }),
     matchHashes: expectArray(r.matchHashes, `${key}.matchHashes`).map((h, i) => expectNonEmptyString(h, `${key}.matchHashes[${i}]`) as MatchHash),
+    // A plan written before matches were accounted for has none to list.
+    matches: r.matches === undefined ? [] : expectArray(r.matches, `${key}.matches`).map((m, i) => parseMatchAccount(m, `${key}.matches[${i}]`)),
     bytesScanned: count(r.bytesScanned, `${key}.bytesScanned`),
+  };
+}
+
+function parseMatchAccount(input: unknown, at: string): MatchAccount {
+  const x = expectRecord(input, at);
+  return {
+    item: expectNonEmptyString(x.item, `${at}.item`),
+    matchHash: expectNonEmptyString(x.matchHash, `${at}.matchHash`) as MatchHash,
+    appliedTo: expectArray(x.appliedTo, `${at}.appliedTo`).map((a, i) => {
+      const y = expectRecord(a, `${at}.appliedTo[${i}]`);
+      return { mapperId: expectNonEmptyString(y.mapperId, `${at}.appliedTo[${i}].mapperId`), columns: expectArray(y.columns, `${at}.appliedTo[${i}].columns`).map((c, j) => expectNonEmptyString(c, `${at}.appliedTo[${i}].columns[${j}]`)) };
+    }),
+    notApplied: expectArray(x.notApplied, `${at}.notApplied`).map((n, i) => {
+      const y = expectRecord(n, `${at}.notApplied[${i}]`);
+      return { mapperId: expectNonEmptyString(y.mapperId, `${at}.notApplied[${i}].mapperId`), reason: expectString(y.reason, `${at}.notApplied[${i}].reason`) };
+    }),
   };
 }

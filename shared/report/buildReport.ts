@@ -7,9 +7,9 @@ import { countObjectResults } from './countObjectResults';
 import { DeletionReport, describeMapperLocation } from './deletionReport';
 
 /** Gathers the report from the job, its plan (absent when find failed) and the object results. */
-export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification): Promise<DeletionReport> {
+export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification, cleanupFailures: readonly string[] = []): Promise<DeletionReport> {
   const results = (await listObjectResults(state, job.id)).sort((a, b) => (a.object < b.object ? -1 : 1));
-  const emptyPlan: JobPlan = { objects: [], mappers: [], skipped: [], matchHashes: [], bytesScanned: 0 };
+  const emptyPlan: JobPlan = { objects: [], mappers: [], skipped: [], matchHashes: [], matches: [], bytesScanned: 0 };
   const totals = countObjectResults(plan ?? emptyPlan, results);
   return {
     reportVersion: 1,
@@ -20,6 +20,7 @@ export async function buildReport(state: StateStore, job: Job, plan: JobPlan | u
       createdAt: job.createdAt,
       finishedAt: job.finishedAt ?? new Date().toISOString(),
       ...(job.failure ? { failure: job.failure } : {}),
+      ...(cleanupFailures.length > 0 ? { cleanupFailures: [...cleanupFailures] } : {}),
     },
     mappers: job.mappers.map((mapper) => {
       const planned = plan?.mappers.find((m) => m.mapperId === mapper.id);
@@ -33,6 +34,7 @@ export async function buildReport(state: StateStore, job: Job, plan: JobPlan | u
       };
     }),
     matchIds: { count: job.counters.matchIds, hashes: plan?.matchHashes ?? [], skipped: plan?.skipped ?? [], hashAlgorithm: 'HMAC-SHA256' },
+    matches: plan?.matches ?? [],
     find: { queries: job.counters.queries, bytesScanned: job.counters.bytesScanned },
     objects: results,
     totals,

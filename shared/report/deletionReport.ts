@@ -1,14 +1,17 @@
 import { Job, JobStatus } from '../model/job';
 import { ObjectResult } from '../model/objectResult';
 import { MatchHash } from '../model/match';
-import { MapperPlan, SkippedMatch } from '../records/jobPlan';
+import { MapperPlan, MatchAccount, SkippedMatch } from '../records/jobPlan';
 
 /** What an auditor reads: who ran the job, over what, what changed, what failed, and the proof. */
 export interface DeletionReport {
   reportVersion: 1;
-  job: { id: string; status: JobStatus; createdBy: string; createdAt: string; finishedAt: string; failure?: string };
+  /** cleanupFailures: what the end of the job could not clean up (queue, manifests), by key, never a match ID. */
+  job: { id: string; status: JobStatus; createdBy: string; createdAt: string; finishedAt: string; failure?: string; cleanupFailures?: string[] };
   mappers: Array<{ id: string; location: string; format: string; columns: string[]; deleteOldVersions: boolean } & Partial<Omit<MapperPlan, 'mapperId'>>>;
   matchIds: { count: number; hashes: MatchHash[]; skipped: SkippedMatch[]; hashAlgorithm: 'HMAC-SHA256' };
+  /** Every match by HMAC: where it was applied, or why not; those that applied nowhere first. */
+  matches: MatchAccount[];
   find: { queries: number; bytesScanned: number };
   objects: ObjectResult[];
   totals: { objectsFound: number; objectsUpdated: number; objectsUnchanged: number; objectsMissing: number; objectsFailed: number; rowsDeleted: number; versionsDeleted: number };
@@ -17,7 +20,21 @@ export interface DeletionReport {
 
 export function reportStatusSentence(report: DeletionReport): string {
   const t = report.totals;
-  return `${report.job.status}: ${t.rowsDeleted} rows deleted from ${t.objectsUpdated} of ${t.objectsFound} objects; ${t.objectsFailed} failed; verification ${report.verification.ran ? (report.verification.objectsWithMatches.length === 0 ? 'found no match left' : `found matches left in ${report.verification.objectsWithMatches.length} objects`) : 'did not run'}.`;
+  const unapplied = report.matches.filter((m) => m.appliedTo.length === 0).length;
+  const one = unapplied === 1;
+  return `${report.job.status}: ${t.rowsDeleted} rows deleted from ${t.objectsUpdated} of ${t.objectsFound} objects; ${t.objectsFailed} failed; verification ${report.verification.ran ? (report.verification.objectsWithMatches.length === 0 ? 'found no match left' : `found matches left in ${report.verification.objectsWithMatches.length} objects`) : 'did not run'}.${
+    unapplied > 0 ? ` ${unapplied} match ${one ? 'ID' : 'IDs'} applied to no column of any mapper and ${one ? 'stays' : 'stay'} in the deletion queue: fix the ID or the mapper, or remove ${one ? 'it' : 'them'} (lethe queue remove).` : ''
+  }`;
+}
+
+/** "customers: customer_id; events: email" — where a match was applied. */
+export function describeApplied(account: MatchAccount): string {
+  return account.appliedTo.map((a) => `${a.mapperId}: ${a.columns.join(', ')}`).join('; ');
+}
+
+/** "orders: no column holds the value exactly: ..." — where it was not, and why. */
+export function describeNotApplied(account: MatchAccount): string {
+  return account.notApplied.map((n) => `${n.mapperId}: ${n.reason}`).join('; ');
 }
 
 export function describeMapperLocation(mapper: Job['mappers'][number]): string {

@@ -1,14 +1,14 @@
 import { shortHash } from '../privacy/hmacMatch';
-import { DeletionReport, reportStatusSentence } from './deletionReport';
+import { DeletionReport, describeApplied, describeNotApplied, reportStatusSentence } from './deletionReport';
 
-const MAX_HASHES_SHOWN = 200;
+const MAX_MATCHES_SHOWN = 1000;
 
 /** A self-contained page an auditor can open anywhere: no scripts, no external assets. */
 export function renderReportHtml(report: DeletionReport): string {
   const t = report.totals;
   const rows = (cells: Array<Array<string | number>>) => cells.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
   const head = (names: string[]) => `<thead><tr>${names.map((n) => `<th scope="col">${escapeHtml(n)}</th>`).join('')}</tr></thead>`;
-  const hashes = report.matchIds.hashes.slice(0, MAX_HASHES_SHOWN).map(shortHash);
+  const matches = report.matches.slice(0, MAX_MATCHES_SHOWN);
   // A table cell is at least as wide as its longest word, and an object path is one long word:
   // overflow-wrap:anywhere lets paths and error text wrap so the page fits the window.
   return `<!doctype html>
@@ -27,6 +27,7 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
     ['Started', report.job.createdAt],
     ['Finished', report.job.finishedAt],
     ...(report.job.failure ? [['Failure', report.job.failure]] : []),
+    ...(report.job.cleanupFailures ? [['Cleanup failed', report.job.cleanupFailures.join('; ')]] : []),
     ['Match IDs', `${report.matchIds.count} (as ${report.matchIds.hashAlgorithm} hashes; ${report.matchIds.skipped.length} skipped for a mapper)`],
     ['Find', `${report.find.queries} queries, ${report.find.bytesScanned} bytes scanned`],
     ['Objects', `${t.objectsFound} found, ${t.objectsUpdated} rewritten, ${t.objectsUnchanged} unchanged, ${t.objectsMissing} missing, ${t.objectsFailed} failed`],
@@ -40,10 +41,10 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
 <table class="objects">${head(['Object', 'Mappers', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
 ${rows(report.objects.map((o) => [o.object, o.mapperIds.join(', '), o.outcome, o.rowsBefore ?? '', o.rowsDeleted ?? '', o.source?.versionId ?? o.source?.etag ?? '', o.output?.versionId ?? o.output?.etag ?? '', o.versionsDeleted ?? '', o.error ?? (o.physicalChanges ?? []).join('; ')]))}</table>
 ${report.verification.objectsWithMatches.length > 0 ? `<h2>Matches left after the rewrite</h2><ul>${report.verification.objectsWithMatches.map((o) => `<li><code>${escapeHtml(o)}</code></li>`).join('')}</ul>` : ''}
-<h2>Skipped match IDs</h2>
-${report.matchIds.skipped.length === 0 ? '<p>None.</p>' : `<table>${head(['Match (HMAC)', 'Mapper', 'Reason'])}${rows(report.matchIds.skipped.map((s) => [shortHash(s.matchHash), s.mapperId, s.reason]))}</table>`}
-<h2>Match IDs (HMAC-SHA256, first 16 hex digits)</h2>
-<p class="mono">${hashes.map(escapeHtml).join(' ')}${report.matchIds.hashes.length > MAX_HASHES_SHOWN ? ` … and ${report.matchIds.hashes.length - MAX_HASHES_SHOWN} more in report.json` : ''}</p>
+<h2>Matches (HMAC-SHA256, first 16 hex digits): where each was applied</h2>
+${matches.length === 0 ? '<p>None accounted for (the find did not finish).</p>' : `<table>${head(['Match (HMAC)', 'Queue item', 'Applied to (mapper: columns)', 'Not applied (mapper: why)'])}
+${rows(matches.map((m) => [shortHash(m.matchHash), m.item, describeApplied(m) || 'nowhere', describeNotApplied(m)]))}</table>`}
+${report.matches.length > MAX_MATCHES_SHOWN ? `<p>… and ${report.matches.length - MAX_MATCHES_SHOWN} more in report.json.</p>` : ''}
 </body></html>
 `;
 }

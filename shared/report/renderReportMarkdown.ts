@@ -1,5 +1,5 @@
 import { shortHash } from '../privacy/hmacMatch';
-import { DeletionReport, reportStatusSentence } from './deletionReport';
+import { DeletionReport, describeApplied, describeNotApplied, reportStatusSentence } from './deletionReport';
 
 export function renderReportMarkdown(report: DeletionReport): string {
   const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|');
@@ -11,6 +11,7 @@ export function renderReportMarkdown(report: DeletionReport): string {
     reportStatusSentence(report),
     '',
     `Started by ${report.job.createdBy} at ${report.job.createdAt}, finished ${report.job.finishedAt}. ${report.matchIds.count} match IDs (HMAC-SHA256), ${report.matchIds.skipped.length} skipped for a mapper.`,
+    ...(report.job.cleanupFailures ? ['', `Cleanup failed: ${report.job.cleanupFailures.join('; ')}`] : []),
     '',
     '## Objects',
     '',
@@ -19,9 +20,9 @@ export function renderReportMarkdown(report: DeletionReport): string {
       report.objects.map((o) => [o.object, o.mapperIds.join(', '), o.outcome, o.rowsDeleted ?? '', o.versionsDeleted ?? '', o.error ?? '']),
     ),
     '',
-    '## Skipped match IDs',
+    '## Matches: where each was applied',
     '',
-    report.matchIds.skipped.length === 0 ? 'None.' : table(['Match (HMAC)', 'Mapper', 'Reason'], report.matchIds.skipped.map((s) => [shortHash(s.matchHash), s.mapperId, s.reason])),
+    report.matches.length === 0 ? 'None accounted for (the find did not finish).' : table(['Match (HMAC)', 'Queue item', 'Applied to (mapper: columns)', 'Not applied (mapper: why)'], report.matches.map((m) => [shortHash(m.matchHash), m.item, describeApplied(m) || 'nowhere', describeNotApplied(m)])),
     '',
   ].join('\n');
 }

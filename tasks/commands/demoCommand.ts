@@ -8,8 +8,9 @@ import { jobStartCommand } from './jobCommands';
 import { Job } from '../../shared/model/job';
 
 /**
- * The two-minute tour: a sample lake, a queue with simple, composite and unusable IDs, one job run
- * to the end with verification. Leaves DIR/lethe.yaml so every other command can go on from there.
+ * The two-minute tour: a sample lake, a queue with simple and composite IDs (one that a mapper
+ * cannot hold, reported for it), one job run to the end with verification. Leaves DIR/lethe.yaml so
+ * every other command can go on from there.
  */
 export async function demoCommand(dir: string, rows: number, json: boolean): Promise<{ context: CliContext; job: Job }> {
   const root = path.resolve(dir);
@@ -31,9 +32,9 @@ export async function demoCommand(dir: string, rows: number, json: boolean): Pro
     { match: { kind: 'simple', value: '17' } },
     { match: { kind: 'simple', value: 'customer42@example.org' } },
     { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } }, mappers: ['customers'] },
-    { match: { kind: 'simple', value: 'not-an-id' }, mappers: ['orders'] },
+    { match: { kind: 'simple', value: 'nobody@example.org' } },
   ]);
-  say(`enqueued ${count} match IDs: customer 17, customer42@example.org, {first_name: Ann, last_name: Lee}, and one that fits no column of orders`);
+  say(`enqueued ${count} match IDs: customer 17, customer42@example.org, {first_name: Ann, last_name: Lee}, and nobody@example.org, which no column of orders can hold`);
   const job = await jobStartCommand(context, true);
   say(`next: lethe --config ${path.relative(process.cwd(), path.join(root, 'lethe.yaml')) || 'lethe.yaml'} job report ${job.id} --format md`);
   return { context, job };

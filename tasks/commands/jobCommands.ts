@@ -56,9 +56,15 @@ export async function driveJob(context: CliContext, jobId: string, wait: boolean
     ? `job ${jobId} is ${ended.status} (lethe job status ${jobId})`
     : ended.status === 'AWAITING_APPROVAL'
     ? `job ${jobId} found ${ended.counters.objectsFound} objects and awaits approval: lethe job approve ${jobId} (or reject)`
-    : `job ${jobId} ended ${ended.status}: ${ended.counters.rowsDeleted} rows deleted from ${ended.counters.objectsUpdated} objects\nreport: ${reportPath}`;
+    : `job ${jobId} ended ${ended.status}: ${ended.counters.rowsDeleted} rows deleted from ${ended.counters.objectsUpdated} objects${unappliedNote(ended)}\nreport: ${reportPath}`;
   context.print({ job: ended, report: reportPath }, text);
   return ended;
+}
+
+function unappliedNote(job: Job): string {
+  const n = job.counters.matchesUnapplied;
+  if (n === 0) return '';
+  return `\n${n} match ${n === 1 ? 'ID' : 'IDs'} applied to no column of any mapper and ${n === 1 ? 'stays' : 'stay'} in the queue (the report lists why): fix the ID or the mapper, or lethe queue remove ITEM`;
 }
 
 export async function jobListCommand(context: CliContext): Promise<void> {
@@ -79,7 +85,7 @@ export async function jobStatusCommand(context: CliContext, jobId: string): Prom
     [
       `job ${job.id}: ${job.status}${job.cancelRequested ? ' (cancel requested)' : ''}`,
       `started ${job.createdAt} by ${job.createdBy}${job.finishedAt ? `, finished ${job.finishedAt}` : ''}`,
-      `match IDs ${c.matchIds} (${c.matchesSkipped} skipped for a mapper), queries ${c.queries}, bytes scanned ${c.bytesScanned}`,
+      `match IDs ${c.matchIds} (${c.matchesSkipped} skipped for a mapper, ${c.matchesUnapplied} applied nowhere), queries ${c.queries}, bytes scanned ${c.bytesScanned}`,
       `objects found ${c.objectsFound}, updated ${c.objectsUpdated}, unchanged ${c.objectsUnchanged}, missing ${c.objectsMissing}, failed ${c.objectsFailed}`,
       `rows deleted ${c.rowsDeleted}, old versions deleted ${c.versionsDeleted}, matches left after verify ${c.matchesLeft}`,
       ...(job.failure ? [`failure: ${job.failure}`] : []),

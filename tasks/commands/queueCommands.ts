@@ -7,6 +7,7 @@ import { MAPPER_ID_PATTERN } from '../../shared/model/dataMapper';
 import { parseMatch } from '../../shared/model/match';
 import { hmacMatch, shortHash } from '../../shared/privacy/hmacMatch';
 import { NewQueueItem, enqueueMatches, listQueue, removeQueueItems } from '../../shared/queue/deletionQueue';
+import { checkMatchesFitMappers } from '../../shared/queue/checkMatchesFitMappers';
 import { MatchFileFormat, matchFileFormat, parseMatchFile } from '../../shared/queue/parseMatchFile';
 import { CliContext } from '../cliContext';
 
@@ -35,8 +36,14 @@ export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Pr
   }
   const mappers = args.mappers.length > 0 ? args.mappers : undefined;
   const items: NewQueueItem[] = [];
-  args.ids.forEach((id, i) => items.push({ match: parseMatch(id, `match ID #${i + 1}`), ...(mappers ? { mappers } : {}) }));
-  args.composite.forEach((spec, i) => items.push({ match: parseMatch(parseCompositeSpec(spec, i), `--composite #${i + 1}`), ...(mappers ? { mappers } : {}) }));
+  args.ids.forEach((id, i) => {
+    const where = `match ID #${i + 1}`;
+    items.push({ match: parseMatch(id, where), where, ...(mappers ? { mappers } : {}) });
+  });
+  args.composite.forEach((spec, i) => {
+    const where = `--composite #${i + 1}`;
+    items.push({ match: parseMatch(parseCompositeSpec(spec, i), where), where, ...(mappers ? { mappers } : {}) });
+  });
   if (args.format !== undefined && !args.file) throw new InputError(`--format ${args.format}: applies to --file only`);
   if (args.file) {
     const format = matchFileFormatOf(args.file, args.format);
@@ -44,6 +51,7 @@ export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Pr
     // A loop, not push(...spread): a file may hold millions of IDs, more than a call's arguments.
     for (const item of parseMatchFile(text, format, name, mappers)) items.push(item);
   }
+  checkMatchesFitMappers(items, config.dataMappers);
   const { ports } = await context.ports();
   const batch = await enqueueMatches(ports.state, items);
   context.print(batch, `enqueued ${batch.count} match IDs (batch ${batch.batchId})`);

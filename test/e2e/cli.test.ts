@@ -81,6 +81,38 @@ describe('the lethe command line', function () {
     assert.match(missing.stderr, /job 20990101T000000Z-abcdef not found/);
     assert.equal(lethe(['frobnicate'], dir).code, 1);
   });
+
+  it('refuses a composite naming columns its mapper does not declare, exit 1, queue unchanged', async () => {
+    await rm(path.join(dir, 'state'), { recursive: true, force: true });
+    const named = lethe(['enqueue', '--composite', 'first_name=Ann,nick_name=Al', '--mapper', 'customers'], dir);
+    assert.equal(named.code, 1);
+    assert.equal(named.stderr, 'lethe: --composite #1: mapper "customers" does not declare column "nick_name" (declared: customer_id, user.email, first_name, last_name)\n');
+    const anyMapper = lethe(['enqueue', '17', '--composite', 'FIRST_NAME=Ann,shoe_size=44'], dir);
+    assert.equal(anyMapper.code, 1);
+    assert.equal(anyMapper.stderr, 'lethe: --composite #1: no data mapper declares all its columns (FIRST_NAME, shoe_size); declared: customers [customer_id, user.email, first_name, last_name], events [customer_id, email], orders [customer_id]\n');
+    const file = path.join(dir, 'composites.jsonl');
+    await writeFile(file, '{"match": {"customer_id": 3, "email": "x@y.org"}, "mappers": ["orders"]}\n');
+    const fromFile = lethe(['enqueue', '--file', file], dir);
+    assert.equal(fromFile.code, 1);
+    assert.equal(fromFile.stderr, 'lethe: composites.jsonl line 1: mapper "orders" does not declare column "email" (declared: customer_id)\n');
+    assert.doesNotMatch(named.stderr + anyMapper.stderr + fromFile.stderr, /Ann|Al\b|44|x@y/);
+    assert.equal(JSON.parse(lethe(['--json', 'queue', 'list'], dir).stdout).total, 0);
+    assert.equal(lethe(['enqueue', '--composite', 'First_Name=Ann,last_name=Lee'], dir).code, 0, 'column names compare case-insensitively, as find resolves them');
+  });
+
+  it('ends UNAPPLIED_MATCHES under --wait with exit 2 when a match fits no column, and keeps it queued', async () => {
+    await rm(path.join(dir, 'state'), { recursive: true, force: true });
+    assert.equal(lethe(['enqueue', '12'], dir).code, 0);
+    assert.equal(lethe(['enqueue', 'not-a-number', '--mapper', 'orders'], dir).code, 0);
+    const run = lethe(['job', 'start', '--wait'], dir);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stdout, /ended UNAPPLIED_MATCHES/);
+    assert.match(run.stdout, /1 match ID applied to no column of any mapper and stays in the queue/);
+    assert.doesNotMatch(run.stdout + run.stderr, /not-a-number/);
+    const queue = JSON.parse(lethe(['--json', 'queue', 'list'], dir).stdout);
+    assert.equal(queue.total, 1);
+    assert.deepEqual(queue.items[0].mappers, ['orders']);
+  });
 });
 
 describe('lethe enqueue --file - (a script pipes match IDs in)', function () {
