@@ -3,8 +3,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateDatabaseCommand, CreateTableCommand, BatchCreatePartitionCommand, GlueClient } from '@aws-sdk/client-glue';
-import { CreateWorkGroupCommand, AthenaClient } from '@aws-sdk/client-athena';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import {
   CopyObjectCommand,
@@ -18,7 +16,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
 import { reportKey } from '../../shared/records/stateKeys';
@@ -26,6 +24,8 @@ import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
+import { createGlueParquetTable } from '../support/createGlueParquetTable';
+import { provisionLetheAws } from '../support/letheAwsStack';
 import { LetheRole, RecordedAwsCall, asRole, recordedInProcess, recordingChild } from '../support/awsCallRecorder';
 import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
@@ -34,11 +34,6 @@ import { assertCallsAllowed, readRecordedCalls, withoutPermission } from '../sup
 const root = path.resolve(__dirname, '../..');
 const LAKE = 'lake-bucket';
 const STATE = 'lethe-state';
-const PARQUET = {
-  InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-  OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
-};
 
 /** The lake: two partitions, two objects each. Customer 17 bought in both years; customer 88 is matched by email. */
 const OBJECTS: Record<string, { year: string; ids: number[] }> = {
@@ -387,69 +382,30 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
     connection.closeSync();
     instance.closeSync();
   }
-  const glue = new GlueClient({});
-  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'lake' } }));
-  await glue.send(
-    new CreateTableCommand({
-      DatabaseName: 'lake',
-      TableInput: {
-        Name: 'customers',
-        PartitionKeys: [{ Name: 'year', Type: 'string' }],
-        StorageDescriptor: {
-          Location: `s3://${LAKE}/customers/`,
-          Columns: [
-            { Name: 'customer_id', Type: 'bigint' },
-            { Name: 'user', Type: 'struct<email:string,name:string>' },
-            { Name: 'amount', Type: 'decimal(10,2)' },
-          ],
-          ...PARQUET,
-        },
-      },
-    }),
-  );
-  await glue.send(
-    new BatchCreatePartitionCommand({
-      DatabaseName: 'lake',
-      TableName: 'customers',
-      PartitionInputList: ['2023', '2024'].map((year) => ({ Values: [year], StorageDescriptor: { Location: `s3://${LAKE}/customers/year=${year}/`, ...PARQUET } })),
-    }),
-  );
-  glue.destroy();
-  const athena = new AthenaClient({});
-  await athena.send(new CreateWorkGroupCommand({ Name: 'lethe', Configuration: { ResultConfiguration: { OutputLocation: `s3://${STATE}/athena/` } } }));
-  athena.destroy();
+  await createGlueParquetTable({
+    database: 'lake',
+    name: 'customers',
+    location: `s3://${LAKE}/customers/`,
+    columns: [
+      { Name: 'customer_id', Type: 'bigint' },
+      { Name: 'user', Type: 'struct<email:string,name:string>' },
+      { Name: 'amount', Type: 'decimal(10,2)' },
+    ],
+    partitionKeys: [{ Name: 'year', Type: 'string' }],
+    partitions: [['2023'], ['2024']],
+  });
   const ecs = new ECSClient({});
   await ecs.send(new CreateClusterCommand({ clusterName: 'lethe' }));
   await ecs.send(new RegisterTaskDefinitionCommand({ family: 'lethe-forget', containerDefinitions: [{ name: 'forget', image: 'lethe:latest', memory: 1024 }] }));
   await ecs.send(new CreateServiceCommand({ cluster: 'lethe', serviceName: 'lethe-forget', taskDefinition: 'lethe-forget', desiredCount: 0 }));
   ecs.destroy();
-  const sqs = new SQSClient({});
-  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lethe-dlq' }))).QueueUrl!;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'lethe', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) } })))
-    .QueueUrl!;
-  sqs.destroy();
   const config = {
     dataMappers: [
       { id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['customer_id', 'user.email'], partitionKeys: ['year'], deleteOldVersions: true },
     ],
     settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, hmacKey: 'ab'.repeat(32) },
   };
-  await s3.send(new PutObjectCommand({ Bucket: STATE, Key: 'config/lethe.json', Body: JSON.stringify(config) }));
-  return {
-    ...process.env,
-    LETHE_MODE: 'aws',
-    LETHE_STATE_BUCKET: STATE,
-    LETHE_QUEUE_URL: queueUrl,
-    LETHE_DLQ_URL: dlqUrl,
-    LETHE_ATHENA_WORKGROUP: 'lethe',
-    LETHE_GLUE_DATABASE: 'lethe',
-    LETHE_CLUSTER: 'lethe',
-    LETHE_FORGET_SERVICE: 'lethe-forget',
-    LETHE_FIND_TASK_DEFINITION: 'lethe-find',
-    LETHE_TEMP_DIR: work,
-    AWS_ENDPOINT_URL: moto.endpoint,
-  };
+  return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe', maxReceiveCount: 2, config, work });
 }
 
 /** Every lake object's rows, read back with DuckDB from its current version. */

@@ -205,6 +205,33 @@ describe('S3ObjectStore on moto_server', function () {
     assert.equal(await store.deleteOtherVersions(written), 0);
   });
 
+  it('deletes every version and delete marker of a deleted key, not of keys sharing its prefix', async () => {
+    const key = 'gone/part-1.json';
+    await put(key, 'v1\n');
+    await put(key, 'v2\n');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    await put('gone/part-10.json', 'other\n');
+    assert.equal(await store.deleteAllVersions(`s3://${bucket}/${key}`), 3, 'two versions and the delete marker');
+    assert.deepEqual(await versionsOf(key), { versions: [], markers: [] });
+    assert.equal((await versionsOf('gone/part-10.json')).versions.length, 1);
+    assert.equal(await store.deleteAllVersions(`s3://${bucket}/${key}`), 0);
+  });
+
+  it('refuses to delete the versions of a key that exists again, and deletes none', async () => {
+    const key = 'back/part-1.json';
+    await put(key, 'v1\n');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    await put(key, 'written again\n');
+    await assert.rejects(store.deleteAllVersions(`s3://${bucket}/${key}`), { name: 'ConflictError', message: /back\/part-1\.json exists again/ });
+    const left = await versionsOf(key);
+    assert.equal(left.versions.length, 2);
+    assert.equal(left.markers.length, 1);
+  });
+
+  it('refuses to delete the versions of a deleted key in an unversioned bucket, naming the object', async () => {
+    await assert.rejects(store.deleteAllVersions('s3://lake-plain/x/never.json'), { name: 'InputError', message: /^s3:\/\/lake-plain\/x\/never\.json: bucket "lake-plain" is not versioned/ });
+  });
+
   it('leaves versions written after the kept one alone', async () => {
     const key = 'orders/part-2.json';
     await put(key, 'old\n');

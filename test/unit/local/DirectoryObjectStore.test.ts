@@ -41,6 +41,14 @@ describe('DirectoryObjectStore', () => {
     await assert.rejects(lake.download(head, path.join(root, 'tmp', 'x')), { name: 'ConflictError' });
   });
 
+  it('has no versions to delete for a deleted file, and refuses a file that is there again', async () => {
+    const object = path.join(root, 'lake', 'year=2024', 'part-9.csv');
+    assert.equal(await lake.deleteAllVersions(object), 0);
+    await writeFile(object, 'id\n1\n');
+    await assert.rejects(lake.deleteAllVersions(object), { name: 'ConflictError', message: /part-9\.csv exists again/ });
+    assert.equal(await readFile(object, 'utf8'), 'id\n1\n');
+  });
+
   it('lists objects in key order, skipping hidden and underscore files as Spark and Athena do', async () => {
     for (const name of ['b.parquet', 'a.parquet', '_SUCCESS', '.a.parquet.crc']) await writeFile(path.join(root, 'lake', 'year=2024', name), 'x');
     const listed: string[] = [];
