@@ -1,3 +1,4 @@
+import { isLosslessNumber, parse as parseLosslessJson } from 'lossless-json';
 import { InputError } from '../model/errors';
 import { isRecord } from '../model/fields';
 import { parseMatch } from '../model/match';
@@ -33,7 +34,7 @@ export function parseMatchFile(text: string, format: MatchFileFormat, fileName: 
       const where = `${fileName} line ${i + 1}`;
       let value: unknown;
       try {
-        value = JSON.parse(line);
+        value = parseLosslessJson(line);
       } catch {
         throw new InputError(`${where}: not valid JSON`);
       }
@@ -58,9 +59,19 @@ function parseJsonMatch(value: unknown, where: string): NewQueueItem {
   if (isRecord(value) && 'match' in value) {
     const mappers = value.mappers;
     if (mappers !== undefined && !(Array.isArray(mappers) && mappers.every((m) => typeof m === 'string'))) throw new InputError(`${where}: "mappers" must be a list of mapper ids`);
-    return { match: parseMatch(value.match, where), ...(mappers ? { mappers: mappers as string[] } : {}) };
+    return { match: parseMatch(numbersAsWritten(value.match), where), ...(mappers ? { mappers: mappers as string[] } : {}) };
   }
-  return { match: parseMatch(value, where) };
+  return { match: parseMatch(numbersAsWritten(value), where) };
+}
+
+/**
+ * A JSON number in a match keeps the digits it was written with: JSON.parse would make
+ * 9007199254740993 into 9007199254740992, another person's id.
+ */
+function numbersAsWritten(value: unknown): unknown {
+  if (isLosslessNumber(value)) return value.value;
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([name, v]) => [name, numbersAsWritten(v)]));
+  return value;
 }
 
 /** One CSV record on one line: commas, double-quoted fields, "" for a quote inside. */
