@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Match } from '../../shared/model/match';
+import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import {
   FixtureRow,
@@ -35,7 +36,9 @@ interface Expectation {
   format: MatrixFormat;
   /** Rows the matches aim at, by row number. */
   deleted: ReadonlySet<number>;
-  matches: Match[];
+  /** Each match, and the columns of `mapperId` the report must say it was applied to. */
+  matches: { match: Match; columns: string[] }[];
+  mapperId: string;
   /** Files beside the objects that must stay as they are (not data by rule). */
   notData?: string[];
 }
@@ -71,7 +74,7 @@ describe('the format matrix: every format, compression and partitioning through 
           const lake = await buildFormatMatrixLake(connection, dir, { format, compression, layout });
           const matches = matrixMatches(format);
           assert.deepEqual(
-            matches.filter((m) => m.match.kind === 'simple').map((m) => m.aim),
+            matches.filter((m) => m.match.kind === 'simple').map((m) => m.columns[0]),
             identifierColumns(format).map((c) => c.path),
             'one simple match per identifier column',
           );
@@ -81,7 +84,8 @@ describe('the format matrix: every format, compression and partitioning through 
             objects: lake.objects,
             format,
             deleted: new Set(aimed),
-            matches: matches.map((m) => m.match),
+            matches,
+            mapperId: 'table',
             notData: lake.notData,
           });
         });
@@ -103,8 +107,11 @@ describe('the format matrix: every format, compression and partitioning through 
       // Each of rows 1-6 is aimed at through a different column (never the flag: "false" is in every row).
       const columns = identifierColumns(format).filter((c) => c.path !== 'flag');
       const rows = objects.flatMap((o) => o.rows).slice(0, 6);
-      const matches = rows.map((row, i): Match => ({ kind: 'simple', value: row.values[columns[i % columns.length]!.path]! }));
-      await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches });
+      const matches = rows.map((row, i) => {
+        const column = columns[i % columns.length]!.path;
+        return { match: { kind: 'simple', value: row.values[column]! } as const, columns: [column] };
+      });
+      await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches, mapperId: 'table' });
     });
   }
 });
@@ -116,7 +123,7 @@ describe('the format matrix: every format, compression and partitioning through 
 async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
   try {
     const notDataBefore = await Promise.all((expected.notData ?? []).map((file) => readFile(file)));
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map((match) => ({ match })));
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map(({ match }) => ({ match })));
     const job = await runQueuedJob(runtime);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
@@ -144,10 +151,15 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     assert.equal(report.totals.objectsUpdated, touched.length);
     assert.equal(report.totals.objectsFailed, 0);
     assert.equal(report.matchIds.count, expected.matches.length);
+    for (const { match, columns } of expected.matches) {
+      const account = report.matches.find((m) => m.matchHash === hmacMatch(runtime.hmacKey, match));
+      const applied = account?.appliedTo.find((a) => a.mapperId === expected.mapperId)?.columns ?? [];
+      assert.deepEqual(columns.filter((c) => !applied.includes(c)), [], `the report says the match aimed at ${columns.join(', ')} was applied there`);
+    }
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
 
     const afterFirst = await hashTree(lakeFolder);
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map((match) => ({ match })));
+    await enqueueMatches(runtime.local.ports.state, expected.matches.map(({ match }) => ({ match })));
     const second = await runQueuedJob(runtime);
     assert.equal(second.status, 'COMPLETED', second.failure);
     assert.equal(second.counters.objectsFound, 0, 'a second job over the same matches finds nothing');

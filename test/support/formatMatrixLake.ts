@@ -95,8 +95,8 @@ function fixtureRow(format: MatrixFormat, n: number): FixtureRow {
 /** A match and what it must delete. */
 export interface AimedMatch {
   match: Match;
-  /** The column, or the composite's columns, it is aimed at. */
-  aim: string;
+  /** The column, or the composite's columns, it is aimed at: the report must say it was applied there. */
+  columns: string[];
   /** The one row it must delete; null when it must delete nothing. */
   row: number | null;
 }
@@ -110,13 +110,13 @@ export function matrixMatches(format: MatrixFormat): AimedMatch[] {
   // The flag's match is "true", which only FLAG_ROW holds.
   const simple = columns.map((column, i): AimedMatch => {
     const row = column.path === 'flag' ? FLAG_ROW : TARGET_ROWS[i]!;
-    return { match: { kind: 'simple', value: column.value(row) }, aim: column.path, row };
+    return { match: { kind: 'simple', value: column.value(row) }, columns: [column.path], row };
   });
   const [s, day] = ['s', 'day'].map((name) => columns.find((c) => c.path === name)!);
   return [
     ...simple,
-    { match: { kind: 'composite', columns: { s: s!.value(4), day: day!.value(4) } }, aim: 's+day', row: 4 },
-    { match: { kind: 'composite', columns: { s: s!.value(24), day: day!.value(25) } }, aim: 's+day', row: null },
+    { match: { kind: 'composite', columns: { s: s!.value(4), day: day!.value(4) } }, columns: ['s', 'day'], row: 4 },
+    { match: { kind: 'composite', columns: { s: s!.value(24), day: day!.value(25) } }, columns: ['s', 'day'], row: null },
   ];
 }
 
