@@ -10,6 +10,7 @@ import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
+import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { spliceParquetObject } from './spliceParquetObject';
 import { verifyRewrite } from './verifyRewrite';
@@ -34,6 +35,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const rowsBefore = source.rowCount;
   const rowsDeleted = deleted.length;
   if (rowsDeleted === 0) return { rowsBefore, rowsAfter: rowsBefore, rowsDeleted: 0, outputBytes: 0, physicalChanges: [] };
+  await refuseInexactInt96(connection, request.inputFile, source, context);
 
   const options = buildParquetCopyOptions(source);
   const written = await writeWithoutDeletedRows(connection, request, source, deleted, predicate, options);
