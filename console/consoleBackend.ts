@@ -14,10 +14,11 @@ export interface ConsoleBackend {
   config: LetheConfig;
   hmacKey(): Promise<Buffer>;
   /**
-   * aws mode: runs a job in the stack's find task, so it goes on when the console stops. Absent
-   * locally, where the queue and workers live in the process that drives the job.
+   * aws mode: asks the stack to run a job in its find task (a request in the state bucket), so it
+   * goes on when the console stops; returns where the request is. Absent locally, where the queue
+   * and workers live in the process that drives the job.
    */
-  launchJob?(jobId: string): Promise<string>;
+  launchJob?(jobId: string, requestedBy: string): Promise<string>;
   /** Throws StateUnreachableError when the state store cannot be read. */
   checkState(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
 import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { errorMessage } from '../shared/model/errors';
+import { writeJobRequest } from '../shared/records/jobRequest';
 import { JOBS_PREFIX } from '../shared/records/stateKeys';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 import { CliContext } from '../tasks/cliContext';
@@ -34,7 +35,8 @@ export async function createAwsConsoleBackend(env: Readonly<Record<string, strin
     ports,
     config,
     hmacKey: () => loadHmacKey(ports.state, config.settings),
-    launchJob: (jobId) => ports.fleet.startFindTask(jobId),
+    // A request in the state bucket: the stack's EventBridge rule runs the find task (no ecs:RunTask here).
+    launchJob: async (jobId, requestedBy) => ports.state.describe(await writeJobRequest(ports.state, jobId, requestedBy)),
     checkState: async () => {
       try {
         for await (const first of ports.state.list(JOBS_PREFIX)) {

@@ -26,11 +26,12 @@ export class JobDriver {
     private readonly log: (line: string) => void,
   ) {}
 
-  drive(jobId: string): void {
+  /** Starts driving a job; `by` is who asked (named in the aws request). */
+  drive(jobId: string, by: string): void {
     const running = this.drives.get(jobId);
     if (running && !running.state.done) return;
     const state: DriveState = { jobId, done: false };
-    const promise = this.run(state);
+    const promise = this.run(state, by);
     this.drives.set(jobId, { state, promise });
   }
 
@@ -43,10 +44,10 @@ export class JobDriver {
     await Promise.all([...this.drives.values()].map((d) => d.promise));
   }
 
-  private async run(state: DriveState): Promise<void> {
+  private async run(state: DriveState, by: string): Promise<void> {
     try {
       if (this.backend.launchJob) {
-        this.log(`job ${state.jobId}: runs in find task ${await this.backend.launchJob(state.jobId)}`);
+        this.log(`job ${state.jobId}: find task requested by ${await this.backend.launchJob(state.jobId, by)}`);
         return;
       }
       const ended: Job = await runJob(this.backend.ports, state.jobId, {

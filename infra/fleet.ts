@@ -25,6 +25,9 @@ export interface FleetArgs {
   imageContext: string;
 }
 
+/** The find task definition's container: run-task overrides address it by name. */
+export const FIND_CONTAINER = 'find';
+
 interface TaskSpec {
   family: string;
   logGroup: string;
@@ -57,7 +60,7 @@ export class Fleet extends pulumi.ComponentResource {
       logGroup: n.findLogGroup,
       size: FIND_TASK_SIZE,
       roleArn: args.findRoleArn,
-      container: { name: 'find', entryPoint: ['node'], command: ['dist/tasks/find.js'], stopTimeout: 30 },
+      container: { name: FIND_CONTAINER, entryPoint: ['node'], command: ['dist/tasks/find.js'], stopTimeout: 30 },
     });
     const forget = task('forget', {
       family: n.forgetFamily,

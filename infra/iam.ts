@@ -64,10 +64,8 @@ export class Iam extends pulumi.ComponentResource {
     const operator = new aws.iam.Policy(
       `${name}-operator`,
       {
-        description: `lethe ${n.prefix}: drive jobs with the lethe CLI`,
-        policy: pulumi
-          .all([taskScope, find.arn, execution.arn])
-          .apply(([scope, findArn, executionArn]) => JSON.stringify(operatorPolicy({ ...scope, findFamily: n.findFamily, passRoleArns: [findArn, executionArn] }))),
+        description: `lethe ${n.prefix}: drive jobs with the lethe CLI and console`,
+        policy: taskScope.apply((scope) => JSON.stringify(operatorPolicy(scope))),
       },
       { parent: this },
     );

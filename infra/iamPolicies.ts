@@ -241,19 +241,16 @@ export function ecsTasksTrustPolicy(s: AwsScope): PolicyDocument {
 }
 
 /** Actions that IAM only grants on Resource "*"; the infra tests allow "*" for these alone. */
-export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition'];
-
-export interface OperatorPolicyScope extends TaskPolicyScope {
-  findFamily: string;
-  /** Roles `run-task` hands to the find task. */
-  passRoleArns: string[];
-}
+export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
 
 /**
- * For people and pipelines that drive the stack with the `lethe` CLI: enqueue, start (run the find
- * task), follow, approve or cancel jobs and read reports. Attach it to their role; it is not a task role.
+ * For people and pipelines that drive the stack with the `lethe` CLI or console: enqueue, start and
+ * follow jobs, approve, reject or cancel them, and read reports. A job runs when they write a request
+ * under requests/ (the EventBridge rule starts the find task): they hold no ecs:RunTask or
+ * iam:PassRole, since RunTask's command overrides would let them run any code as the find role.
+ * Attach it to their role; it is not a task role.
  */
-export function operatorPolicy(s: OperatorPolicyScope): PolicyDocument {
+export function operatorPolicy(s: TaskPolicyScope): PolicyDocument {
   const p = s.partition;
   const state = (key: string) => s3Arn(p, s.stateBucket, key);
   const ecs = `arn:${p}:ecs:${s.region}:${s.accountId}`;
@@ -261,36 +258,15 @@ export function operatorPolicy(s: OperatorPolicyScope): PolicyDocument {
     { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [state('*')] },
     ...bucketListStatements('ListState', p, ['s3:ListBucket'], [{ bucket: s.stateBucket, prefix: '' }]),
     {
-      Sid: 'EnqueueAndStartJobs',
+      Sid: 'EnqueueAndRequestJobs',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:DeleteObject'],
-      Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
+      Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`), state(`${STATE_PREFIXES.requests}*`)],
     },
     // `queue remove`, and a reject or cancel ends the job here: cleanup deletes batches, manifests and the lock.
     ...purgeStateVersionStatements('PurgeDeletedStateVersions', p, s.stateBucket, [STATE_PREFIXES.jobs, STATE_PREFIXES.queue, LOCK_KEY]),
-    {
-      Sid: 'RunFindTask',
-      Effect: 'Allow',
-      Action: ['ecs:RunTask'],
-      Resource: [`${ecs}:task-definition/${s.findFamily}:*`],
-      Condition: { ArnEquals: { 'ecs:cluster': `${ecs}:cluster/${s.cluster}` } },
-    },
-    { Sid: 'FollowTasks', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: [`${ecs}:task/${s.cluster}/*`] },
+    // A job rejected or cancelled here scales the forget service back to 0 (desired count only).
     { Sid: 'ReadForgetService', Effect: 'Allow', Action: ['ecs:DescribeServices', 'ecs:UpdateService'], Resource: [`${ecs}:service/${s.cluster}/${s.forgetService}`] },
-    {
-      // DescribeTaskDefinition has no resource-level permissions: IAM only accepts "*".
-      Sid: 'ReadTaskDefinitions',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeTaskDefinition'],
-      Resource: ['*'],
-    },
-    {
-      Sid: 'PassTaskRoles',
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: s.passRoleArns,
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    },
     { Sid: 'QueueDepth', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [s.deletionQueueArn, s.deadLetterQueueArn] },
     kmsStatement(s),
   ]);

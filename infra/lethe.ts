@@ -3,7 +3,8 @@ import { Alarms } from './alarms';
 import { Athena } from './athena';
 import { awsScopeOutput } from './awsScope';
 import { Catalog } from './catalog';
-import { Fleet } from './fleet';
+import { FIND_CONTAINER, Fleet } from './fleet';
+import { JobRequests } from './jobRequests';
 import { Iam } from './iam';
 import { lakeScopeFor } from './lakeScope';
 import { Network } from './network';
@@ -39,7 +40,7 @@ export interface LetheOutputs {
   letheEnvironment: pulumi.Output<string>;
   /** Starts a job against this stack from a shell with the lethe CLI. */
   letheCommand: pulumi.Output<string>;
-  /** Starts the find task directly (what `lethe job start` does in aws mode). */
+  /** Starts the find task directly, for an administrator holding ecs:RunTask (operators start jobs with a request). */
   runTaskCommand: pulumi.Output<string>;
 }
 
@@ -123,6 +124,18 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     forgetEphemeralStorageGiB: config.forgetEphemeralStorageGiB,
     forceDestroy: config.forceDestroy,
     imageContext: options.imageContext ?? '.',
+  });
+  new JobRequests(`${n.prefix}-requests`, {
+    scope,
+    names: n,
+    stateBucketName: storage.stateBucketName,
+    clusterArn: fleet.clusterArn,
+    findTaskDefinitionArn: fleet.findTaskDefinitionArn,
+    findContainer: FIND_CONTAINER,
+    findRoleArn: iam.findRoleArn,
+    executionRoleArn: iam.executionRoleArn,
+    subnetIds: network.subnetIds,
+    securityGroupId: network.securityGroupId,
   });
   const notifications = new Notifications(`${n.prefix}-notify`, {
     scope,

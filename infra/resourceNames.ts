@@ -1,4 +1,4 @@
-import { ATHENA_RESULTS_PREFIX, CONFIG_PREFIX, JOBS_PREFIX, KEYS_PREFIX, QUEUE_PREFIX, TMP_PREFIX } from '../shared/records/stateKeys';
+import { ATHENA_RESULTS_PREFIX, CONFIG_PREFIX, JOBS_PREFIX, KEYS_PREFIX, QUEUE_PREFIX, REQUESTS_PREFIX, TMP_PREFIX } from '../shared/records/stateKeys';
 
 /**
  * Physical names of the resources the tasks address by name. They are fixed here, once, so that IAM
@@ -21,6 +21,8 @@ export interface ResourceNames {
   findLogGroup: string;
   forgetLogGroup: string;
   jobOutcomeRule: string;
+  /** The EventBridge rule that runs the find task for each job request. */
+  jobRequestRule: string;
 }
 
 export function resourceNamesFor(stack: string): ResourceNames {
@@ -40,6 +42,7 @@ export function resourceNamesFor(stack: string): ResourceNames {
     findLogGroup: `/lethe/${slug}/find`,
     forgetLogGroup: `/lethe/${slug}/forget`,
     jobOutcomeRule: `${prefix}-job-outcome`,
+    jobRequestRule: `${prefix}-job-request`,
   };
 }
 
@@ -52,6 +55,8 @@ export const STATE_PREFIXES = {
   keys: KEYS_PREFIX,
   athenaResults: ATHENA_RESULTS_PREFIX,
   tmp: TMP_PREFIX,
+  /** Job requests from the CLI and console: the EventBridge rule runs the find task for each. */
+  requests: REQUESTS_PREFIX,
 } as const;
 
 export { CONFIG_KEY, LOCK_KEY } from '../shared/records/stateKeys';

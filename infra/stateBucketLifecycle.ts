@@ -29,6 +29,8 @@ export function stateBucketLifecycleRules(retentionDays: number): LifecycleRule[
       noncurrentVersionExpiration: { noncurrentDays: 1 },
     },
     { id: 'temp-files', status: 'Enabled', filter: { prefix: STATE_PREFIXES.tmp }, expiration: { days: 1 }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
+    // Who asked for which run, kept as long as the jobs they started.
+    { id: 'job-requests', status: 'Enabled', filter: { prefix: STATE_PREFIXES.requests }, expiration: { days: retentionDays }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
     { id: 'served-queue-batches', status: 'Enabled', filter: { prefix: STATE_PREFIXES.queue }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
     {
       id: 'manifests',

@@ -6,17 +6,24 @@ import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
 import { checkJobId } from '../shared/model/job';
 import { loadHmacKey } from '../shared/privacy/loadHmacKey';
+import { readJobRequest } from '../shared/records/jobRequest';
+import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
 
 /**
- * The job coordinator (the find task on ECS). With LETHE_JOB_ID it drives that job, as `lethe job
- * start` runs it; without, it creates a job from the queue, so the AWS console's "run task" starts one.
+ * The job coordinator (the find task on ECS). With LETHE_REQUEST_KEY (set by the EventBridge rule on
+ * requests/, where `lethe job start`, `approve` and the console ask for a run) it drives the job that
+ * request names; with LETHE_JOB_ID, that job; without either, it creates a job from the queue, so
+ * the AWS console's "run task" starts one.
  * Exit 0 when the job ends COMPLETED or waits for approval, 2 for any other end, 1 for bad input.
  */
 export async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const ports = createAwsPorts(env);
   const config = await readStoredConfig(ports.state, ports.config.configKey);
   const hmacKey = await loadHmacKey(ports.state, config.settings);
-  const jobId = env.LETHE_JOB_ID
+  const requestKey = env[REQUEST_KEY_VARIABLE]?.trim();
+  const jobId = requestKey
+    ? (await readJobRequest(ports.state, requestKey)).jobId
+    : env.LETHE_JOB_ID
     ? checkJobId(env.LETHE_JOB_ID.trim())
     : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;
   log({ message: 'job running', jobId });

@@ -84,7 +84,7 @@ export const startJobRoute: Route = {
     } else {
       job = await startJob(ports.state, config, user);
     }
-    driver.drive(job.id);
+    driver.drive(job.id, user);
     return redirect(`/jobs/${job.id}`, { kind: 'ok', text: orphan ? `Resumed job ${job.id}.` : `Started job ${job.id}.` });
   },
 };
@@ -116,7 +116,7 @@ export const approveJobRoute: Route = {
       });
     }
     await approveJob(backend.ports, job.id, user);
-    driver.drive(job.id);
+    driver.drive(job.id, user);
     return redirect(`/jobs/${job.id}`, { kind: 'ok', text: `Approved job ${job.id}: rewriting objects.` });
   },
 };

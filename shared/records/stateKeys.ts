@@ -11,6 +11,10 @@ export const CONFIG_PREFIX = 'config/';
 export const KEYS_PREFIX = 'keys/';
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';
 export const TMP_PREFIX = 'tmp/';
+/** aws: job requests from the CLI and console; an EventBridge rule on this prefix runs the find task. */
+export const REQUESTS_PREFIX = 'requests/';
+/** The environment variable that hands the find task the key of the request it runs (the rule's input). */
+export const REQUEST_KEY_VARIABLE = 'LETHE_REQUEST_KEY';
 
 /** The single-job lock (conditional create). */
 export const LOCK_KEY = 'lock.json';
@@ -101,4 +105,9 @@ export type ReportFormat = 'json' | 'html';
 
 export function reportKey(jobId: string, format: ReportFormat): string {
   return `${jobPrefix(jobId)}report.${format}`;
+}
+
+/** Keys sort by time; the job id keeps two requests of one millisecond apart. */
+export function jobRequestKey(jobId: string, at: string): string {
+  return `${REQUESTS_PREFIX}${at.replace(/[:.]/g, '')}-${jobId}.json`;
 }

@@ -6,6 +6,7 @@ import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../
 import { reportKey } from '../../shared/records/stateKeys';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
+import { writeJobRequest } from '../../shared/records/jobRequest';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { DeletionReport } from '../../shared/report/deletionReport';
@@ -37,15 +38,16 @@ export async function jobStartCommand(context: CliContext, wait: boolean): Promi
 
 /**
  * Runs the job to its end or to approval: here, where the local queue and workers live; or, on AWS,
- * in the ECS find task, which this process then follows when asked to wait.
+ * in the ECS find task, which a request in the state bucket starts (the stack's EventBridge rule runs
+ * it: operators hold no ecs:RunTask), and which this process then follows when asked to wait.
  */
 export async function driveJob(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
   const { ports, aws } = await context.ports();
   const progress = wait && !context.json ? createProgressLine() : undefined;
   let ended: Job;
   if (aws) {
-    const task = await aws.fleet.startFindTask(jobId);
-    if (!context.json) process.stderr.write(`job ${jobId} runs in find task ${task}\n`);
+    const request = await writeJobRequest(ports.state, jobId, currentUser());
+    if (!context.json) process.stderr.write(`job ${jobId} requested: ${ports.state.describe(request)} starts the find task\n`);
     ended = wait ? await followJob(ports.state, jobId, (job) => progress?.update({ job })) : (await readJob(ports.state, jobId)).job;
   } else {
     ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });

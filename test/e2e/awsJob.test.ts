@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
 import { reportKey } from '../../shared/records/stateKeys';
@@ -89,18 +89,24 @@ describe('an aws-mode deletion job on moto_server', function () {
     await stack?.stop();
   });
 
-  /** Runs the find task with two forget workers beside it, stops the workers with SIGTERM, returns the job. */
-  async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: string; details: string }> {
+  /** Runs the find task (with `findEnv`) and two forget workers beside it, then stops the workers with SIGTERM. */
+  async function runFindWithWorkers(state: S3StateStore, findEnv: Record<string, string> = {}): Promise<{ code: number | null; details: string }> {
     const worker = () => runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '600' }, 'forget', callsFile);
     const running = [worker(), worker()];
     workers.push(...running);
-    const find = runTask('find.ts', env, 'find', callsFile);
+    const find = runTask('find.ts', { ...env, ...findEnv }, 'find', callsFile);
     const code = await find.exit;
     for (const worker of running) worker.child.kill('SIGTERM');
     const workerCodes = await Promise.all(running.map((w) => w.exit));
     const details = `${find.output()}\n${await objectErrors(state)}\n${running.map((w) => w.output()).join('\n')}`;
     assert.deepEqual(workerCodes, [0, 0], details);
     for (const worker of running) assert.match(worker.output(), /worker stopped \(SIGTERM\)/, details);
+    return { code, details };
+  }
+
+  /** Runs a job the find task creates from the queue, with two workers; returns it. */
+  async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: string; details: string }> {
+    const { code, details } = await runFindWithWorkers(state);
     const jobIds = await listJobIds(state);
     assert.equal(jobIds.length, earlierJobs + 1, details);
     return { code, jobId: jobIds.sort()[earlierJobs]!, details };
@@ -187,12 +193,107 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(after['customers/year=2024/part-1.parquet']!.map((r) => r.customer_id), ['10', '11'], 'customer 9 gone from the other object');
   });
 
-  /** Every call of the two jobs: the find task's, the workers', and the operator's enqueues. */
+  it('a message no worker can parse goes to the dead-letter queue at once, untouched', async () => {
+    const sqs = new SQSClient({});
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: env.LETHE_QUEUE_URL, MessageBody: 'not a work message' }));
+      const worker = runTask('forget.ts', { ...env, LETHE_IDLE_EXIT_SECONDS: '2' }, 'forget', callsFile);
+      workers.push(worker);
+      assert.equal(await worker.exit, 0, worker.output());
+      const dead = await sqs.send(new ReceiveMessageCommand({ QueueUrl: env.LETHE_DLQ_URL, WaitTimeSeconds: 1 }));
+      assert.deepEqual(dead.Messages?.map((m) => m.Body), ['not a work message']);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: env.LETHE_DLQ_URL, ReceiptHandle: dead.Messages![0]!.ReceiptHandle }));
+      assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  /** `lethe ARGS` in aws mode against the stack, as an operator would run it (its calls recorded as theirs). */
+  function lethe(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const recording = recordingChild('operator', callsFile);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', ...recording.nodeArgs, path.join(root, 'tasks', 'cli.ts'), ...args], {
+      cwd: root,
+      env: { ...env, ...recording.env },
+      encoding: 'utf8',
+    });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  /** What the stack's EventBridge rule does for a request: runs the find task with its key. */
+  async function requestFor(state: S3StateStore, jobId: string, before: ReadonlySet<string>): Promise<string> {
+    const requests: string[] = [];
+    for await (const key of state.list('requests/')) if (!before.has(key)) requests.push(key);
+    assert.equal(requests.length, 1, `one new request: ${requests.join(', ')}`);
+    assert.match(requests[0]!, new RegExp(`^requests/\\d{4}-\\d{2}-\\d{2}T\\d{9}Z-${jobId}\\.json$`));
+    return requests[0]!;
+  }
+
+  async function requestKeys(state: S3StateStore): Promise<Set<string>> {
+    const keys = new Set<string>();
+    for await (const key of state.list('requests/')) keys.add(key);
+    return keys;
+  }
+
+  it('the CLI drives jobs on the stack by request: enqueue, queue list and remove, start, reject, approve, cancel, report', async () => {
+    const state = new S3StateStore({ client: s3, bucket: STATE });
+    await writeStackConfig(s3, { requireApproval: true });
+    const ok = (run: ReturnType<typeof lethe>) => {
+      assert.equal(run.code, 0, run.stderr);
+      return run.stdout;
+    };
+    type Listing = { total: number; items: Array<{ id: string }> };
+    const queued = () => (JSON.parse(ok(lethe('--json', 'queue', 'list'))) as Listing).items.map((item) => item.id).sort();
+    // The poison job left its items queued (it did not complete): remove them, as an operator would.
+    const left = queued();
+    assert.equal(left.length, 2);
+    ok(lethe('queue', 'remove', ...left));
+    ok(lethe('enqueue', '7', 'customer10@example.org'));
+    ok(lethe('enqueue', 'nobody@example.org'));
+    const listed = queued();
+    assert.equal(listed.length, 3);
+    ok(lethe('queue', 'remove', listed.at(-1)!));
+    assert.deepEqual(queued(), listed.slice(0, 2));
+    const before = await readLake(s3, work, ['customers/year=2024/part-0.parquet', 'customers/year=2024/part-1.parquet']);
+
+    // Start: the CLI writes a request, the rule runs the find task with its key, the job waits for approval.
+    let requests = await requestKeys(state);
+    const rejected = ok(lethe('job', 'start')).split('\n')[0]!;
+    const firstRun = runTask('find.ts', { ...env, LETHE_REQUEST_KEY: await requestFor(state, rejected, requests) }, 'find', callsFile);
+    assert.equal(await firstRun.exit, 0, firstRun.output());
+    assert.equal((await readJob(state, rejected)).job.status, 'AWAITING_APPROVAL');
+    ok(lethe('job', 'reject', rejected));
+    assert.equal((JSON.parse(ok(lethe('job', 'report', rejected, '--format', 'json'))) as DeletionReport).job.status, 'REJECTED');
+    assert.deepEqual(await readLake(s3, work, Object.keys(before)), before, 'a rejected job changes nothing');
+
+    // Approve: a second request for the same job; the find task goes on with the workers.
+    requests = await requestKeys(state);
+    const approved = ok(lethe('job', 'start')).split('\n')[0]!;
+    const secondRun = runTask('find.ts', { ...env, LETHE_REQUEST_KEY: await requestFor(state, approved, requests) }, 'find', callsFile);
+    assert.equal(await secondRun.exit, 0, secondRun.output());
+    requests = await requestKeys(state);
+    ok(lethe('job', 'approve', approved));
+    const { code, details } = await runFindWithWorkers(state, { LETHE_REQUEST_KEY: await requestFor(state, approved, requests) });
+    assert.equal(code, 0, details);
+    assert.equal((await readJob(state, approved)).job.status, 'COMPLETED');
+    const after = await readLake(s3, work, Object.keys(before));
+    for (const key of Object.keys(before)) assert.deepEqual(after[key], before[key]!.filter((row) => !['7', '10'].includes(row.customer_id)), key);
+    assert.match(ok(lethe('job', 'report', approved, '--format', 'md')), /COMPLETED/);
+
+    // Cancel: a job nothing drives yet ends at once.
+    ok(lethe('enqueue', '8'));
+    const cancelled = ok(lethe('job', 'start')).split('\n')[0]!;
+    ok(lethe('job', 'cancel', cancelled));
+    assert.equal((await readJob(state, cancelled)).job.status, 'CANCELLED');
+    await writeStackConfig(s3, {});
+  });
+
+  /** Every call of the jobs: the find task's, the workers', and the operator's enqueues. */
   async function recordedCalls(): Promise<RecordedAwsCall[]> {
     return [...(await readRecordedCalls(callsFile)), ...recordedInProcess()];
   }
 
-  it('IAM simulation: every AWS call of both jobs is allowed by the policies the stack deploys, for the role that makes it', async () => {
+  it('IAM simulation: every AWS call of these jobs and workers is allowed by the policies the stack deploys, for the role that makes it', async () => {
     const calls = await recordedCalls();
     assert.deepEqual([...new Set(calls.map((c) => c.role))].sort(), ['find', 'forget', 'operator']);
     await assertCallsAllowed(calls, { deployed: await deployedPolicies(), testEnvironment: env });
@@ -399,13 +500,22 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
   await ecs.send(new RegisterTaskDefinitionCommand({ family: 'lethe-forget', containerDefinitions: [{ name: 'forget', image: 'lethe:latest', memory: 1024 }] }));
   await ecs.send(new CreateServiceCommand({ cluster: 'lethe', serviceName: 'lethe-forget', taskDefinition: 'lethe-forget', desiredCount: 0 }));
   ecs.destroy();
-  const config = {
+  return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe', maxReceiveCount: 2, config: stackConfig({}), work });
+}
+
+/** The mappers and settings as the Pulumi program writes them, with `settings` changed. */
+function stackConfig(settings: Record<string, unknown>): unknown {
+  return {
     dataMappers: [
       { id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['customer_id', 'user.email'], partitionKeys: ['year'], deleteOldVersions: true },
     ],
-    settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, hmacKey: 'ab'.repeat(32) },
+    settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, hmacKey: 'ab'.repeat(32), ...settings },
   };
-  return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe', maxReceiveCount: 2, config, work });
+}
+
+/** Rewrites the config in the state bucket, as a `pulumi up` with other settings would. */
+async function writeStackConfig(s3: S3Client, settings: Record<string, unknown>): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: STATE, Key: 'config/lethe.json', Body: JSON.stringify(stackConfig(settings)) }));
 }
 
 /** Every lake object's rows, read back with DuckDB from its current version. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsConsoleBackend } from '../../console/createConsoleBackend';
 import { ConsoleServer, startConsoleServer } from '../../console/server';
 import { asRole, recordedInProcess } from '../support/awsCallRecorder';
@@ -72,6 +72,28 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
     const queue = await rawRequest(server.origin, { path: '/queue', headers: { cookie: session.cookie } });
     assert.match(queue.body, /1 item in the queue/);
     assert.doesNotMatch(queue.body, /stack-person/);
+  });
+
+  it('starts a job by writing a request for the stack’s find task, not by running the task itself', async function () {
+    const session = await openSession(server!);
+    const started = await rawRequest(server!.origin, {
+      method: 'POST',
+      path: '/jobs/start',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server!.origin, cookie: session.cookie },
+      body: new URLSearchParams({ _csrf: session.csrf, confirm: 'yes' }).toString(),
+    });
+    assert.equal(started.status, 303);
+    const jobId = /\/jobs\/([^/?#]+)/.exec(String(started.headers.location))?.[1];
+    assert.ok(jobId, `redirect to the job: ${started.headers.location}`);
+    let requests: string[] = [];
+    for (let i = 0; i < 50 && requests.length === 0; i++) {
+      requests = ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'requests/' }))).Contents ?? []).map((o) => o.Key!);
+      if (requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(requests.length, 1);
+    assert.match(requests[0]!, new RegExp(`^requests/.*-${jobId}\\.json$`));
+    const request = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: requests[0]! }))).Body!.transformToString()) as Record<string, unknown>;
+    assert.equal(request.jobId, jobId);
   });
 
   it('says the state bucket is unreachable when it is gone', async function () {

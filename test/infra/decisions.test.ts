@@ -131,18 +131,18 @@ describe('infra decisions (pure, no Pulumi)', () => {
 
   describe('IAM policy documents', () => {
     it('never grant a wildcard action', () => {
-      const docs = [findTaskPolicy(scope()), forgetTaskPolicy(scope()), operatorPolicy({ ...scope(), findFamily: 'f', passRoleArns: ['arn:aws:iam::123456789012:role/r'] }), executionPolicy({ ...aws, repository: 'r', logGroups: ['/g'] }), letheKeyPolicy(aws)];
+      const docs = [findTaskPolicy(scope()), forgetTaskPolicy(scope()), operatorPolicy(scope()), executionPolicy({ ...aws, repository: 'r', logGroups: ['/g'] }), letheKeyPolicy(aws)];
       for (const action of docs.flatMap(allActions)) assert.doesNotMatch(action, /\*/);
     });
     it('grant Resource "*" only for actions IAM cannot scope', () => {
-      const docs = [findTaskPolicy(scope()), forgetTaskPolicy(scope()), executionPolicy({ ...aws, repository: 'r', logGroups: ['/g'] }), operatorPolicy({ ...scope(), findFamily: 'f', passRoleArns: ['r'] })];
+      const docs = [findTaskPolicy(scope()), forgetTaskPolicy(scope()), executionPolicy({ ...aws, repository: 'r', logGroups: ['/g'] }), operatorPolicy(scope())];
       for (const s of docs.flatMap((d) => d.Statement)) if (s.Resource?.includes('*')) assert.ok(s.Action.every((a) => ACCOUNT_WIDE_ACTIONS.includes(a)), s.Sid);
     });
     it('let only the forget role delete lake object versions, under mapped prefixes; find and operators purge only state versions', () => {
       const deletes = (doc: ReturnType<typeof forgetTaskPolicy>) => doc.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion')).flatMap((s) => s.Resource);
       const stateVersions = ['arn:aws:s3:::state/jobs/*', 'arn:aws:s3:::state/queue/*', 'arn:aws:s3:::state/lock.json*'];
       assert.deepEqual(deletes(findTaskPolicy(scope())), stateVersions);
-      assert.deepEqual(deletes(operatorPolicy({ ...scope(), findFamily: 'f', passRoleArns: ['arn:aws:iam::123456789012:role/r'] })), stateVersions);
+      assert.deepEqual(deletes(operatorPolicy(scope())), stateVersions);
       assert.deepEqual(deletes(forgetTaskPolicy(scope())), ['arn:aws:s3:::lake/t/*']);
     });
     it('put nothing of the lake in reach when no mapper is configured', () => {

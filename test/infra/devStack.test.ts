@@ -228,13 +228,41 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.ok(!forget.Statement.some((s) => s.Action.some((a) => a.startsWith('athena:') || a.startsWith('ecs:'))), 'forget neither queries nor scales');
   });
 
+  it('runs the find task for each job request in the state bucket; only the rule may run it, operators hold no RunTask or PassRole', () => {
+    assert.deepEqual(mocks.one('aws:s3/bucketNotification:BucketNotification').inputs, { bucket: STATE, eventbridge: true });
+    const rule = mocks.one('aws:cloudwatch/eventRule:EventRule', (r) => r.inputs.name === 'lethe-dev-job-request');
+    assert.deepEqual(parseJson(rule.inputs.eventPattern, 'pattern'), {
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [STATE] }, object: { key: [{ prefix: 'requests/' }] } },
+    });
+    const target = mocks.one('aws:cloudwatch/eventTarget:EventTarget', (t) => t.inputs.rule === 'lethe-dev-job-request');
+    assert.equal(target.inputs.arn, 'arn:aws:ecs:eu-west-1:123456789012:cluster/lethe-dev');
+    assert.equal(target.inputs.roleArn, 'arn:aws:iam::123456789012:role/lethe-dev-requests-run-find');
+    const ecsTarget = target.inputs.ecsTarget as { taskDefinitionArn: string; launchType: string; networkConfiguration: { assignPublicIp: boolean } };
+    assert.deepEqual([ecsTarget.taskDefinitionArn, ecsTarget.launchType, ecsTarget.networkConfiguration.assignPublicIp], ['arn:aws:ecs:eu-west-1:123456789012:task-definition/lethe-dev-find:1', 'FARGATE', false]);
+    const input = target.inputs.inputTransformer as { inputPaths: Record<string, string>; inputTemplate: string };
+    assert.deepEqual(input.inputPaths, { key: '$.detail.object.key' });
+    // What EventBridge sends for requests/x.json: only the request key reaches the find container.
+    assert.deepEqual(JSON.parse(input.inputTemplate.replace('<key>', JSON.stringify('requests/x.json'))), {
+      containerOverrides: [{ name: 'find', environment: [{ name: 'LETHE_REQUEST_KEY', value: 'requests/x.json' }] }],
+    });
+    const runFind = policyOf(mocks.one('aws:iam/rolePolicy:RolePolicy', (p) => p.name === 'lethe-dev-requests-run-find'));
+    assert.deepEqual(statement(runFind, 'RunFindTask').Resource, ['arn:aws:ecs:eu-west-1:123456789012:task-definition/lethe-dev-find:*']);
+    assert.deepEqual(statement(runFind, 'PassFindTaskRoles').Resource, ['arn:aws:iam::123456789012:role/lethe-dev-iam-find', 'arn:aws:iam::123456789012:role/lethe-dev-iam-execution']);
+    const operator = policyOf(mocks.one('aws:iam/policy:Policy', (p) => p.name === 'lethe-dev-iam-operator'));
+    const operatorActions = operator.Statement.flatMap((s) => s.Action);
+    for (const action of ['ecs:RunTask', 'iam:PassRole', 'ecs:StopTask']) assert.ok(!operatorActions.includes(action), `operators hold ${action}`);
+    assert.ok(statement(operator, 'EnqueueAndRequestJobs').Resource!.includes(`arn:aws:s3:::${STATE}/requests/*`));
+  });
+
   it('publishes job outcomes to an encrypted topic and alarms on dead letters and failed jobs', () => {
     assert.deepEqual(mocks.one('aws:sns/topicSubscription:TopicSubscription').inputs, {
       topic: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-notify-jobs',
       protocol: 'email',
       endpoint: 'privacy-ops@example.com',
     });
-    const rules = mocks.ofType('aws:cloudwatch/eventRule:EventRule');
+    const rules = mocks.ofType('aws:cloudwatch/eventRule:EventRule').filter((r) => String(r.inputs.name).includes('job-outcome'));
     assert.deepEqual(rules.map((r) => r.inputs.name), ['lethe-dev-job-outcome', 'lethe-dev-job-outcome-failed']);
     const pattern = parseJson(rules[1]!.inputs.eventPattern, 'pattern') as { detail: Record<string, unknown> };
     assert.deepEqual(pattern.detail.group, ['family:lethe-dev-find']);
@@ -267,6 +295,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       'lethe:network:Network',
       'lethe:iam:Iam',
       'lethe:fleet:Fleet',
+      'lethe:requests:JobRequests',
       'lethe:notifications:Notifications',
       'lethe:alarms:Alarms',
     ]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { EcsFleet } from '../../shared/adapters/aws/EcsFleet';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
@@ -33,7 +33,7 @@ describe('EcsFleet on moto_server', function () {
     moto = await startMotoServer();
     ecs = new ECSClient({});
     await ecs.send(new CreateClusterCommand({ clusterName: 'lethe' }));
-    for (const family of ['lethe-forget', 'lethe-find']) {
+    for (const family of ['lethe-forget']) {
       await ecs.send(
         new RegisterTaskDefinitionCommand({
           family,
@@ -77,15 +77,5 @@ describe('EcsFleet on moto_server', function () {
   it('names a missing service', async () => {
     const fleet = new EcsFleet({ client: ecs, cluster: 'lethe', service: 'nope' });
     await assert.rejects(fleet.running(), { message: /ECS service "nope" not found in cluster "lethe"|nope/ });
-  });
-
-  it('starts the find task for a job, passing the job id to its container', async () => {
-    const fleet = new EcsFleet({ client: ecs, cluster: 'lethe', service: 'lethe-forget', findTaskDefinition: 'lethe-find' });
-    const arn = await fleet.startFindTask('20261122T031500Z-a1b2c3');
-    const task = (await ecs.send(new DescribeTasksCommand({ cluster: 'lethe', tasks: [arn] }))).tasks?.[0];
-    assert.ok(task);
-    assert.deepEqual(task.overrides?.containerOverrides, [{ name: 'find', environment: [{ name: 'LETHE_JOB_ID', value: '20261122T031500Z-a1b2c3' }] }]);
-    assert.equal(task.launchType, 'FARGATE');
-    assert.match(task.taskDefinitionArn ?? '', /task-definition\/lethe-find:1$/);
   });
 });

@@ -46,7 +46,7 @@ export function createAwsPorts(env: Readonly<Record<string, string | undefined>>
       manifestTable: config.manifestTable,
     }),
     catalog: new GlueCatalog({ client: glue }),
-    fleet: new EcsFleet({ client: new ECSClient(common), cluster: config.cluster, service: config.forgetService, findTaskDefinition: config.findTaskDefinition }),
+    fleet: new EcsFleet({ client: new ECSClient(common), cluster: config.cluster, service: config.forgetService }),
     tempDirectory: config.tempDirectory ?? tmpdir(),
     config,
   };
