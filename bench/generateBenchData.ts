@@ -69,8 +69,9 @@ function customerRowsSql(first: number, count: number): string {
     FROM range(${first}, ${first + count}) r(i)`;
 }
 
-async function copyRows(connection: DuckDBConnection, first: number, count: number, file: string): Promise<void> {
-  await connection.run(`COPY (${customerRowsSql(first, count)}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION ${CODEC}, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
+/** Customer rows first..first+count-1 as one Parquet file, in row groups of `rowGroupRows`. */
+export async function copyRows(connection: DuckDBConnection, first: number, count: number, file: string, rowGroupRows = ROW_GROUP_ROWS): Promise<void> {
+  await connection.run(`COPY (${customerRowsSql(first, count)}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION ${CODEC}, ROW_GROUP_SIZE ${rowGroupRows})`);
 }
 
 /** Bytes one row takes on disk, from a sample: sizes are given in bytes, rows are what we write. */

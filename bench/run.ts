@@ -8,6 +8,7 @@ import { enqueueMillionIds } from './cases/enqueueMillionIds';
 import { findInLake } from './cases/findInLake';
 import { rewriteBeyondMemoryLimit } from './cases/rewriteBeyondMemoryLimit';
 import { rewriteLargeParquet } from './cases/rewriteLargeParquet';
+import { spliceOneMatch } from './cases/spliceOneMatch';
 import { wholeLocalJob } from './cases/wholeLocalJob';
 import { BenchData, SIZES, ensureBenchData } from './generateBenchData';
 
@@ -20,6 +21,7 @@ const CASES: { id: string; rounds: { quick: number; full: number }; run: (data: 
   { id: 'findInLake', rounds: { quick: 3, full: 3 }, run: findInLake },
   { id: 'enqueueMillionIds', rounds: { quick: 3, full: 3 }, run: enqueueMillionIds },
   { id: 'wholeLocalJob', rounds: { quick: 1, full: 2 }, run: wholeLocalJob },
+  { id: 'spliceOneMatch', rounds: { quick: 2, full: 3 }, run: spliceOneMatch },
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -111,6 +113,8 @@ function notes(result: CaseResult): string {
       return `limit ${f.memoryLimitMB} MB; max peak ${format(Number(f.letheMaxPeakMB))} MB; ${format(Number(f.letheSeconds))} s vs ${format(Number(f.baselineSeconds))} s`;
     case 'enqueueMillionIds':
       return `${Math.round(Number(f.idsPerSecond)).toLocaleString('en')} IDs/s`;
+    case 'spliceOneMatch':
+      return `${f.rowGroupsCopied} of ${f.rowGroups} row groups kept byte for byte`;
     case 'wholeLocalJob':
       return `${format(Number(f.lakeMBps))} MB/s, ${format(Number(f.lakeMBpsPerCore))} MB/s per core (${f.cores} cores), ${format(Number(f.lakeMBPerCpuSecond))} MB per CPU-second`;
     default:

@@ -2,12 +2,10 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
-import { runJob } from '../../shared/job/runJob';
-import { startJob } from '../../shared/job/startJob';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { BenchData, CODEC, ROW_GROUP_ROWS } from '../generateBenchData';
 import { MB, pairedRatio, summarize, timeOnce } from '../measure';
-import { enqueueIds, openBenchLethe } from '../openBenchLethe';
+import { openBenchLethe } from '../openBenchLethe';
+import { timeLocalJob } from '../timeLocalJob';
 import { CaseResult } from './caseResult';
 
 /**
@@ -29,21 +27,11 @@ export async function wholeLocalJob(data: BenchData, rounds: number, scratchRoot
       await cp(data.lake.tableDir, lakeCopy, { recursive: true });
       const lethe = await openBenchLethe(lakeCopy, path.join(scratch, `state-${round}`));
       try {
-        const { ports } = lethe.local;
-        await enqueueIds(lethe, data.lake.matchIds);
-        const hmacKey = await loadHmacKey(ports.state, lethe.config.settings);
-        const cpuBefore = process.cpuUsage();
-        seconds.push(
-          await timeOnce(async () => {
-            const job = await startJob(ports.state, lethe.config, 'bench');
-            const ended = await runJob(ports, job.id, { hmacKey, pollIntervalMs: 100 });
-            if (ended.status !== 'COMPLETED') throw new Error(`bench job ended ${ended.status}: ${ended.failure ?? ''}`);
-            rowsDeleted = ended.counters.rowsDeleted;
-            objectsUpdated = ended.counters.objectsUpdated;
-          }),
-        );
-        const cpu = process.cpuUsage(cpuBefore);
-        cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+        const job = await timeLocalJob(lethe, data.lake.matchIds);
+        seconds.push(job.seconds);
+        cpuSeconds.push(job.cpuSeconds);
+        rowsDeleted = job.rowsDeleted;
+        objectsUpdated = job.objectsUpdated;
 
         const connection = await lethe.local.connect();
         const out = path.join(scratch, 'baseline.parquet');

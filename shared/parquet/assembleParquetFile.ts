@@ -1,4 +1,5 @@
-import { FileHandle, open } from 'node:fs/promises';
+import { copyFile, FileHandle, open } from 'node:fs/promises';
+import { planRowGroupPlacement } from './planRowGroupPlacement';
 import { decodeThriftStruct, encodeThriftStruct, ThriftStruct } from './thriftCompact';
 import { fieldValue, integerField, structField, structListField, withField, withIntegerField } from './thriftFields';
 import { ByteRange, COLUMN_CHUNK, COLUMN_METADATA, ColumnChunkPlace, FILE_METADATA, ROW_GROUP, RowGroupPlace } from './readRowGroupPlaces';
@@ -15,6 +16,11 @@ export interface AssembleRequest {
   /** The output's row groups, in order. */
   pieces: readonly RowGroupPiece[];
   outputFile: string;
+  /**
+   * The file the output starts as a copy of (copied by the kernel, much cheaper than reading and
+   * writing it), with its row groups: pieces from it stay where they are (see planRowGroupPlacement).
+   */
+  base?: { file: string; places: readonly RowGroupPlace[] };
 }
 
 /** Where each piece's row group landed in the output, in piece order. */
@@ -38,18 +44,31 @@ const BLOOM_HEADER_NUM_BYTES = 1;
  * offsets and is re-encoded shifted.
  */
 export async function assembleParquetFile(request: AssembleRequest): Promise<AssembledFile> {
-  const out = await open(request.outputFile, 'w');
+  const { base } = request;
+  const placement = planRowGroupPlacement(
+    request.pieces.map((piece) => ({ place: piece.place, fromBase: base !== undefined && piece.file === base.file && base.places.includes(piece.place) })),
+    base?.places,
+  );
+  if (base) await copyFile(base.file, request.outputFile);
+  const out = await open(request.outputFile, base ? 'r+' : 'w');
   const inputs = new Map<string, FileHandle>();
   try {
     const input = async (file: string) => inputs.get(file) ?? inputs.set(file, await open(file, 'r')).get(file)!;
     const writer = new PositionedWriter(out);
-    await writer.write(MAGIC);
+    if (!base) await writer.write(MAGIC);
     const moved: { piece: RowGroupPiece; delta: number }[] = [];
-    for (const piece of request.pieces) {
-      const delta = writer.position - piece.place.span.offset;
+    for (const [i, piece] of request.pieces.entries()) {
+      const position = placement.positions[i]!;
+      moved.push({ piece, delta: position - piece.place.span.offset });
+      if (base && piece.file === base.file && position === piece.place.span.offset) continue;
+      writer.position = position;
       await copyRange(await input(piece.file), piece.place.span, writer);
-      moved.push({ piece, delta });
     }
+    for (const range of placement.zeroed) {
+      writer.position = range.offset;
+      await writer.zeros(range.length);
+    }
+    writer.position = placement.dataEnd;
     const rowGroups: ThriftStruct[] = [];
     for (const [ordinal, { piece, delta }] of moved.entries()) {
       const chunks: ThriftStruct[] = [];
@@ -65,6 +84,8 @@ export async function assembleParquetFile(request: AssembleRequest): Promise<Ass
     await writer.write(footer);
     await writer.write(length);
     await writer.write(MAGIC);
+    // A copied base is longer than its new row groups and footer when its old footer came after them.
+    await out.truncate(writer.position);
     return { rowGroups, bytes: writer.position };
   } finally {
     await out.close();
@@ -138,19 +159,34 @@ async function readRange(input: FileHandle, range: ByteRange): Promise<Uint8Arra
   return bytes.subarray(0, bytesRead);
 }
 
+/** Reads the next buffer while the last one is written: the copy is bound by I/O, not by either side alone. */
 async function copyRange(input: FileHandle, range: ByteRange, writer: PositionedWriter): Promise<void> {
-  const buffer = new Uint8Array(Math.min(COPY_BUFFER_BYTES, Math.max(1, range.length)));
-  for (let done = 0; done < range.length; ) {
-    const { bytesRead } = await input.read(buffer, 0, Math.min(buffer.length, range.length - done), range.offset + done);
-    if (bytesRead === 0) throw new Error(`the file ends at byte ${range.offset + done}, inside a row group that should end at ${range.offset + range.length}`);
-    await writer.write(buffer.subarray(0, bytesRead));
-    done += bytesRead;
+  const size = Math.min(COPY_BUFFER_BYTES, Math.max(1, range.length));
+  const buffers = [new Uint8Array(size), new Uint8Array(size)];
+  const read = async (done: number, buffer: Uint8Array) => {
+    const want = Math.min(buffer.length, range.length - done);
+    const { bytesRead } = await input.read(buffer, 0, want, range.offset + done);
+    if (bytesRead < want) throw new Error(`the file ends at byte ${range.offset + done + bytesRead}, inside a row group that should end at ${range.offset + range.length}`);
+    return buffer.subarray(0, bytesRead);
+  };
+  let done = 0;
+  let next = range.length > 0 ? read(0, buffers[0]!) : undefined;
+  for (let turn = 1; next; turn++) {
+    const current = await next;
+    done += current.length;
+    next = done < range.length ? read(done, buffers[turn % 2]!) : undefined;
+    await writer.write(current);
   }
 }
 
 class PositionedWriter {
   position = 0;
   constructor(private readonly handle: FileHandle) {}
+
+  async zeros(length: number): Promise<void> {
+    const zeros = new Uint8Array(Math.min(COPY_BUFFER_BYTES, Math.max(1, length)));
+    for (let left = length; left > 0; left -= zeros.length) await this.write(zeros.subarray(0, Math.min(zeros.length, left)));
+  }
 
   async write(bytes: Uint8Array): Promise<void> {
     for (let done = 0; done < bytes.length; ) {

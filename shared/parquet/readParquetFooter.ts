@@ -15,7 +15,9 @@ const MAGIC = 'PAR1';
 /** The magic of a file whose footer itself is encrypted (parquet-format Encryption.md). */
 const ENCRYPTED_MAGIC = 'PARE';
 
-export class ParquetFooterError extends Error {}
+export class ParquetFooterError extends Error {
+  override name = 'ParquetFooterError';
+}
 
 /** Reads and decodes the footer of a local Parquet file: [FileMetaData][length: u32 LE]["PAR1"]. */
 export async function readParquetFooter(file: string): Promise<ParquetFooter> {

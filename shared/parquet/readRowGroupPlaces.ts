@@ -27,7 +27,9 @@ export interface RowGroupPlace {
 }
 
 /** A footer this code will not move bytes for; the reason goes into the object's result. */
-export class UnsupportedParquetLayoutError extends Error {}
+export class UnsupportedParquetLayoutError extends Error {
+  override name = 'UnsupportedParquetLayoutError';
+}
 
 /** parquet.thrift field ids used here. */
 export const FILE_METADATA = { schema: 2, numRows: 3, rowGroups: 4, encryptionAlgorithm: 8, footerSigningKeyMetadata: 9 } as const;

@@ -46,7 +46,9 @@ const TYPES = new Map<number, ThriftElementType>([...Object.entries(CODES)].map(
 /** Nesting deeper than this is a corrupt or hostile footer, not Parquet (whose deepest struct is a few levels). */
 const MAX_DEPTH = 64;
 
-export class ThriftDecodeError extends Error {}
+export class ThriftDecodeError extends Error {
+  override name = 'ThriftDecodeError';
+}
 
 /** Decodes one struct starting at `offset`; `end` is where it stopped (after its STOP byte). */
 export function decodeThriftStruct(bytes: Uint8Array, offset = 0): { struct: ThriftStruct; end: number } {

@@ -59,7 +59,8 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
     changes.push(...describeReencodedGroup(index, place, encoded.places));
     pieces.push(...encoded.places.map((encodedPlace) => ({ file: encodedFile, place: encodedPlace })));
   }
-  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile });
+  // The output starts as a copy of the source: its kept row groups stay where they are.
+  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places } });
   await checkKeptRowGroups(request, source.places, kept);
   const touchedList = input.touched.map((group) => group.index).join(', ');
   return {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
@@ -96,6 +96,30 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       const [check] = (await workspace.connection.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE email = 'user5@x.org') AS emails FROM read_parquet(${quoteLiteral(output)})`)).getRowObjectsJS();
       assert.deepEqual(check, { n: 40_957n, emails: BigInt(original.rows.filter((row) => row.email === 'user5@x.org' && !gone.includes(Number(row.id))).length) });
       assert.equal(await sha256File(input), before);
+    });
+  });
+
+  it('leaves no byte of a deleted row in the output: not in its old row group, statistics, bloom filter area or the gaps', async () => {
+    await withRewriteWorkspace(async (workspace) => {
+      const input = path.join(workspace.directory, 'plain.parquet');
+      // Uncompressed and without dictionaries, so each secret is in the file as plain text.
+      await workspace.connection.run(`COPY (SELECT i AS id, 'secret-' || i || '-end' AS note FROM range(6 * 2048) r(i))
+        TO ${quoteLiteral(input)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 2048, DICTIONARY_COMPRESSION_RATIO_THRESHOLD -1)`);
+      const contains = async (file: string, text: string) => (await readFile(file)).includes(Buffer.from(text));
+      // Row 2048 opens row group 1 (its note is the group's min statistic too); row 4095 closes it,
+      // so its bytes are where a shorter re-encoded group leaves the old group's tail.
+      assert.ok(await contains(input, 'secret-2048-end'));
+      const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
+      await loadMatches(workspace.connection, [set], [[['2048'], ['4095'], ['9000']]]);
+      const result = await rewrite(workspace, input, [set], 'lake://t/plain.parquet');
+      assert.match(result.physicalChanges[0]!, /^row-group splice: row groups 1, 4 of 6/);
+      const output = path.join(workspace.directory, 'out.parquet');
+      assert.equal(await contains(output, 'secret-2048-end'), false);
+      assert.equal(await contains(output, 'secret-4095-end'), false);
+      assert.equal(await contains(output, 'secret-9000-end'), false);
+      assert.ok(await contains(output, 'secret-2049-end'));
+      assert.ok(await contains(output, 'secret-4999-end'));
+      assert.deepEqual((await readWithHyparquet(output)).rows.length, 6 * 2048 - 3);
     });
   });
 
