@@ -72,7 +72,7 @@ async function writeWithoutDeletedRows(
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
-    const splice = await spliceParquetObject(connection, request, { touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql });
+    const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql });
     if (splice.kind === 'spliced') return { changes: splice.physicalChanges };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }

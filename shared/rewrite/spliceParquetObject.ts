@@ -17,6 +17,8 @@ import { FormatRewriteRequest } from './rewriteRequest';
 import { withDuckDbSetting } from './withDuckDbSetting';
 
 export interface SpliceInput {
+  /** Rows of each row group as DuckDB read the footer: the plan's frame, which lethe's footer reader must agree with. */
+  rowGroupRows: readonly number[];
   touched: readonly TouchedRowGroup[];
   /** The match predicate over alias `t` (the same the full rewrite filters by). */
   predicate: string;
@@ -38,6 +40,10 @@ export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[] } | { k
 export async function spliceParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest, input: SpliceInput): Promise<SpliceOutcome> {
   const source = await readMovableFooter(request.inputFile);
   if ('reason' in source) return { kind: 'refused', reason: `the source footer: ${source.reason}` };
+  const rows = source.places.map((place) => place.rows);
+  if (rows.join(',') !== input.rowGroupRows.join(',')) {
+    return { kind: 'refused', reason: `the source footer's row groups (${rows.length}) do not hold the rows DuckDB reads in them (${input.rowGroupRows.length} groups)` };
+  }
   const schema = structListField(source.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
   const pieces: RowGroupPiece[] = [];
   const kept: { sourceIndex: number; outputIndex: number }[] = [];
