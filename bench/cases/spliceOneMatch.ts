@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
-import { quoteLiteral } from '../../shared/duckdb/sqlText';
-import { DEFAULT_SETTINGS } from '../../shared/model/settings';
 import { readParquetFooter } from '../../shared/parquet/readParquetFooter';
 import { readRowGroupPlaces } from '../../shared/parquet/readRowGroupPlaces';
-import { BenchData, CODEC, copyRows } from '../generateBenchData';
-import { MB, pairedRatio, summarize, timeOnce } from '../measure';
-import { openBenchLethe } from '../openBenchLethe';
-import { timeLocalJob } from '../timeLocalJob';
+import { BenchData, copyRows } from '../generateBenchData';
+import { MB, pairedRatio, summarize } from '../measure';
+import { timeJobRounds } from '../timeJobRounds';
 import { CaseResult } from './caseResult';
 
 export const GOAL_RATIO = 0.35;
@@ -33,38 +30,19 @@ interface SpliceLake {
 export async function spliceOneMatch(data: BenchData, rounds: number, scratchRoot: string): Promise<CaseResult> {
   const lake = await ensureSpliceLake(path.join(path.dirname(data.large.file), 'splice'));
   const scratch = await mkdtemp(path.join(scratchRoot, 'splice-'));
-  const seconds: number[] = [];
-  const baselineSeconds: number[] = [];
-  let rowsDeleted = 0;
   let rowGroupsCopied = 0;
   try {
-    for (let round = 0; round < rounds; round++) {
-      const lakeCopy = path.join(scratch, 'customers');
-      await rm(lakeCopy, { recursive: true, force: true });
-      await cp(lake.tableDir, lakeCopy, { recursive: true });
-      const lethe = await openBenchLethe(lakeCopy, path.join(scratch, `state-${round}`));
-      try {
-        const job = await timeLocalJob(lethe, [MATCH_ID]);
-        seconds.push(job.seconds);
-        rowsDeleted = job.rowsDeleted;
-        rowGroupsCopied = await countIdenticalRowGroups(lake.file, path.join(lakeCopy, path.relative(lake.tableDir, lake.file)));
-        const connection = await lethe.local.connect();
-        const out = path.join(scratch, 'baseline.parquet');
-        try {
-          baselineSeconds.push(
-            await timeOnce(async () => {
-              await connection.run(`COPY (SELECT * FROM read_parquet(${quoteLiteral(lake.file)})) TO ${quoteLiteral(out)} (FORMAT parquet, COMPRESSION ${CODEC}, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
-            }),
-          );
-        } finally {
-          connection.closeSync();
-          await rm(out, { force: true });
-        }
-      } finally {
-        await lethe.local.close();
-        await rm(path.join(scratch, `state-${round}`), { recursive: true, force: true });
-      }
-    }
+    const { seconds, baselineSeconds, rowsDeleted } = await timeJobRounds({
+      tableDir: lake.tableDir,
+      ids: [MATCH_ID],
+      files: [lake.file],
+      rowGroupRows: ROW_GROUP_ROWS,
+      rounds,
+      scratch,
+      inspect: async (tableCopy) => {
+        rowGroupsCopied = await countIdenticalRowGroups(lake.file, path.join(tableCopy, path.relative(lake.tableDir, lake.file)));
+      },
+    });
     if (rowsDeleted !== 1) throw new Error(`job deleted ${rowsDeleted} rows, expected 1`);
     const ratio = pairedRatio(seconds, baselineSeconds);
     return {

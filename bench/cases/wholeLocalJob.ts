@@ -1,11 +1,9 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { quoteLiteral } from '../../shared/duckdb/sqlText';
-import { BenchData, CODEC, ROW_GROUP_ROWS } from '../generateBenchData';
-import { MB, pairedRatio, summarize, timeOnce } from '../measure';
-import { openBenchLethe } from '../openBenchLethe';
-import { timeLocalJob } from '../timeLocalJob';
+import { BenchData, ROW_GROUP_ROWS } from '../generateBenchData';
+import { MB, pairedRatio, summarize } from '../measure';
+import { timeJobRounds } from '../timeJobRounds';
 import { CaseResult } from './caseResult';
 
 /**
@@ -15,43 +13,15 @@ import { CaseResult } from './caseResult';
  */
 export async function wholeLocalJob(data: BenchData, rounds: number, scratchRoot: string): Promise<CaseResult> {
   const scratch = await mkdtemp(path.join(scratchRoot, 'job-'));
-  const seconds: number[] = [];
-  const cpuSeconds: number[] = [];
-  const baselineSeconds: number[] = [];
-  let rowsDeleted = 0;
-  let objectsUpdated = 0;
   try {
-    for (let round = 0; round < rounds; round++) {
-      const lakeCopy = path.join(scratch, 'lake');
-      await rm(lakeCopy, { recursive: true, force: true });
-      await cp(data.lake.tableDir, lakeCopy, { recursive: true });
-      const lethe = await openBenchLethe(lakeCopy, path.join(scratch, `state-${round}`));
-      try {
-        const job = await timeLocalJob(lethe, data.lake.matchIds);
-        seconds.push(job.seconds);
-        cpuSeconds.push(job.cpuSeconds);
-        rowsDeleted = job.rowsDeleted;
-        objectsUpdated = job.objectsUpdated;
-
-        const connection = await lethe.local.connect();
-        const out = path.join(scratch, 'baseline.parquet');
-        try {
-          baselineSeconds.push(
-            await timeOnce(async () => {
-              for (const file of data.lake.files) {
-                await connection.run(`COPY (SELECT * FROM read_parquet(${quoteLiteral(file)})) TO ${quoteLiteral(out)} (FORMAT parquet, COMPRESSION ${CODEC}, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
-              }
-            }),
-          );
-        } finally {
-          connection.closeSync();
-          await rm(out, { force: true });
-        }
-      } finally {
-        await lethe.local.close();
-        await rm(path.join(scratch, `state-${round}`), { recursive: true, force: true });
-      }
-    }
+    const { seconds, cpuSeconds, baselineSeconds, rowsDeleted, objectsUpdated } = await timeJobRounds({
+      tableDir: data.lake.tableDir,
+      ids: data.lake.matchIds,
+      files: data.lake.files,
+      rowGroupRows: ROW_GROUP_ROWS,
+      rounds,
+      scratch,
+    });
     if (rowsDeleted !== data.lake.matchIds.length) throw new Error(`job deleted ${rowsDeleted} rows, expected ${data.lake.matchIds.length}`);
     const lethe = summarize(seconds);
     const baseline = summarize(baselineSeconds);
