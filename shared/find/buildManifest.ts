@@ -51,7 +51,7 @@ export function buildManifest(items: readonly HashedQueueItem[], mapperId: strin
     if (!rows.has(id)) rows.set(id, { match_columns: set.key, values, match_hash: matchHash });
   };
   for (const { item, matchHash } of items) {
-    if (item.mappers && !item.mappers.includes(mapperId)) continue;
+    if (!appliesToMapper(item, mapperId)) continue;
     applicable++;
     if (item.match.kind === 'simple') {
       const value = item.match.value;
@@ -74,6 +74,11 @@ export function buildManifest(items: readonly HashedQueueItem[], mapperId: strin
     }
   }
   return { rows: [...rows.values()], matchSets: [...sets.values()], skipped, outcomes, applicable };
+}
+
+/** Whether a queue item targets a mapper: every mapper unless it names some. */
+export function appliesToMapper(item: QueueItem, mapperId: string): boolean {
+  return !item.mappers || item.mappers.includes(mapperId);
 }
 
 function castComposite(values: Readonly<Record<string, string>>, columns: readonly ResolvedColumn[]): string | { set: MatchColumnSet; values: string[] } {

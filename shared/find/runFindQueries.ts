@@ -5,9 +5,22 @@ import { LetheError, errorMessage } from '../model/errors';
 import { manifestKey } from '../records/stateKeys';
 import { Settings } from '../model/settings';
 import { Ports } from '../ports/Ports';
-import { FindQuery } from '../ports/QueryExecutor';
-import { MapperFind } from './prepareMapperFind';
+import { FindQuery, MatchColumnSet } from '../ports/QueryExecutor';
+import { describeMapperLocation } from '../report/deletionReport';
+import { Coverage } from '../records/jobPlan';
+import { planCoverage } from './planCoverage';
+import { MapperTable } from './prepareMapperFind';
 import { describePartitionGroup, planPartitionQueries } from './planPartitionQueries';
+
+/** A mapper to search: its table, the objects under it, and the typed columns its matches compare with. */
+export interface MapperSearch extends MapperTable {
+  /** Empty when no match applies to the mapper (or its table is empty): then nothing is queried. */
+  matchSets: MatchColumnSet[];
+}
+
+export interface MapperCoverage extends Coverage {
+  mapperId: string;
+}
 
 export interface QueryOutcome {
   mapperId: string;
@@ -21,25 +34,40 @@ export interface FindOutcome {
   objects: FoundObject[];
   queries: QueryOutcome[];
   bytesScanned: number;
+  /** One per mapper, in the order given. */
+  coverage: MapperCoverage[];
 }
 
 /**
  * Runs one query per partition group of every mapper that has matches, at most queryConcurrency at
- * once, each retried queryRetries times. Fails fast: a query that fails for good fails the find.
+ * once, each retried queryRetries times. Before any query runs, proves coverage: every data object
+ * under a searched mapper's location lies in a partition some query reads, or the find fails naming
+ * one that does not (a Glue partition never registered would otherwise be skipped in silence).
+ * Fails fast: a query that fails for good fails the find.
  */
 export async function runFindQueries(
   ports: Pick<Ports, 'catalog' | 'queries'>,
   jobId: string,
-  finds: readonly MapperFind[],
+  searches: readonly MapperSearch[],
   settings: Pick<Settings, 'queryConcurrency' | 'queryRetries'>,
   onQuery: (outcome: QueryOutcome) => Promise<void> = async () => {},
 ): Promise<FindOutcome> {
   const queries: FindQuery[] = [];
-  for (const find of finds) {
-    if (find.manifest.rows.length === 0) continue;
-    const partitions = await ports.catalog.listPartitions(find.mapper, find.table);
-    for (const group of planPartitionQueries(find.mapper, find.table, partitions)) {
-      queries.push({ jobId, mapper: find.mapper, table: find.table, group, matchSets: find.manifest.matchSets, manifestKey: manifestKey(jobId, find.mapper.id) });
+  const coverage: MapperCoverage[] = [];
+  for (const search of searches) {
+    const { mapper, table } = search;
+    const partitions = search.matchSets.length === 0 ? [] : await ports.catalog.listPartitions(mapper, table);
+    const plan = planCoverage(table.location, search.listed, partitions);
+    if (search.matchSets.length > 0 && plan.unread.length > 0) {
+      throw new LetheError(
+        `mapper "${mapper.id}" (${describeMapperLocation(mapper)}): ${plan.unread.length} of ${plan.coverage.objects} objects under ${table.location} lie in no partition the catalog lists, so no find query would read them, e.g. ${plan.unread[0]} (register the partitions, e.g. MSCK REPAIR TABLE, or move the objects)`,
+        { mapperId: mapper.id, object: plan.unread[0] },
+      );
+    }
+    coverage.push({ mapperId: mapper.id, ...plan.coverage });
+    if (search.matchSets.length === 0) continue;
+    for (const group of planPartitionQueries(mapper, table, partitions)) {
+      queries.push({ jobId, mapper, table, group, matchSets: search.matchSets, manifestKey: manifestKey(jobId, mapper.id) });
     }
   }
   const outcomes = await mapWithConcurrency(queries, settings.queryConcurrency, async (query) => {
@@ -72,5 +100,5 @@ export async function runFindQueries(
       seen.add(id);
     }
   }
-  return { objects, queries: outcomes.map((o) => o.outcome), bytesScanned: outcomes.reduce((sum, o) => sum + o.outcome.bytesScanned, 0) };
+  return { objects, queries: outcomes.map((o) => o.outcome), bytesScanned: outcomes.reduce((sum, o) => sum + o.outcome.bytesScanned, 0), coverage };
 }

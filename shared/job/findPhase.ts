@@ -2,7 +2,8 @@ import { accountMatches } from '../find/accountMatches';
 import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
-import { FindOutcome, runFindQueries } from '../find/runFindQueries';
+import { FindOutcome, MapperSearch, runFindQueries } from '../find/runFindQueries';
+import { Coverage } from '../records/jobPlan';
 import { Job } from '../model/job';
 import { manifestKey } from '../records/stateKeys';
 import { serializeManifest } from '../model/manifest';
@@ -14,9 +15,9 @@ import { JobPlan } from '../records/jobPlan';
 import { appendEvent } from '../records/jobEvents';
 
 /** Resolves every mapper's columns and casts the queue's matches (nothing written). */
-export async function prepareFinds(ports: Pick<Ports, 'catalog'>, job: Job, items: readonly HashedQueueItem[]): Promise<MapperFind[]> {
+export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job, items: readonly HashedQueueItem[]): Promise<MapperFind[]> {
   const finds: MapperFind[] = [];
-  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports.catalog, mapper, items));
+  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports, mapper, items));
   return finds;
 }
 
@@ -34,7 +35,7 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
       await appendEvent(ports.state, job.id, 'MatchSkipped', { matchHash: skipped.matchHash, mapperId: skipped.mapperId, reason: skipped.reason });
     }
   }
-  const outcome = await runFinds(ports, job, finds);
+  const outcome = await runFinds(ports, job, finds.map((find) => ({ ...find, matchSets: find.manifest.matchSets })));
   return {
     objects: groupFoundObjects(outcome.objects),
     mappers: finds.map((find) => ({
@@ -43,6 +44,7 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
       manifestRows: find.manifest.rows.length,
       queries: outcome.queries.filter((q) => q.mapperId === find.mapper.id).length,
       objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
+      coverage: coverageOf(outcome, find.mapper.id),
     })),
     skipped: finds.flatMap((find) => find.manifest.skipped),
     matchHashes: hashed.map((h) => h.matchHash),
@@ -51,9 +53,14 @@ export async function runFindPhase(ports: Ports, job: Job, items: readonly Queue
   };
 }
 
+function coverageOf(outcome: FindOutcome, mapperId: string): Coverage {
+  const found = outcome.coverage.find((c) => c.mapperId === mapperId);
+  return { objects: found?.objects ?? 0, read: found?.read ?? 0, notData: found?.notData ?? 0 };
+}
+
 /** Runs the find queries, recording each as an event; verification calls it again after forget. */
-export async function runFinds(ports: Ports, job: Job, finds: readonly MapperFind[]): Promise<FindOutcome> {
-  return runFindQueries(ports, job.id, finds, job.settings, async (query) => {
+export async function runFinds(ports: Ports, job: Job, searches: readonly MapperSearch[]): Promise<FindOutcome> {
+  return runFindQueries(ports, job.id, searches, job.settings, async (query) => {
     await appendEvent(ports.state, job.id, 'QuerySucceeded', { ...query });
   });
 }

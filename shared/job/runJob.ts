@@ -85,7 +85,7 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
       return;
     }
     case 'VERIFYING': {
-      const verification = await runVerifyPhase(ports, job, options.hmacKey);
+      const verification = await runVerifyPhase(ports, job);
       await updateJob(ports.state, job.id, (j) => ({ ...j, status: 'CLEANING_UP', counters: { ...j.counters, matchesLeft: verification.objectsWithMatches.length } }));
       return;
     }

@@ -38,6 +38,16 @@ export interface MatchAccount {
   notApplied: Array<{ mapperId: string; reason: string }>;
 }
 
+/** The coverage proof of one mapper: "N objects under the location, M read, K not data". */
+export interface Coverage {
+  /** Every object listed under the location. */
+  objects: number;
+  /** Those a find query read. */
+  read: number;
+  /** Those whose name or a folder starts with `_` or `.` (not data, not read). */
+  notData: number;
+}
+
 export interface MapperPlan {
   mapperId: string;
   /** Queue items that apply to the mapper, and manifest rows cast from them. */
@@ -45,6 +55,8 @@ export interface MapperPlan {
   manifestRows: number;
   queries: number;
   objects: number;
+  /** The coverage proof: objects under the location, read, not data. Absent in plans written before it existed. */
+  coverage?: Coverage;
 }
 
 /** jobs/<jobId>/plan.json: what the find found, shown for approval and worked through by forget. */
@@ -80,7 +92,17 @@ export async function readJobPlan(state: StateStore, jobId: string): Promise<Job
     mappers: expectArray(r.mappers, `${key}.mappers`).map((m, i) => {
       const x = expectRecord(m, `${key}.mappers[${i}]`);
       const at = `${key}.mappers[${i}]`;
-      return { mapperId: expectNonEmptyString(x.mapperId, `${at}.mapperId`), matches: count(x.matches, `${at}.matches`), manifestRows: count(x.manifestRows, `${at}.manifestRows`), queries: count(x.queries, `${at}.queries`), objects: count(x.objects, `${at}.objects`) };
+      const coverage = x.coverage === undefined ? undefined : expectRecord(x.coverage, `${at}.coverage`);
+      return {
+        mapperId: expectNonEmptyString(x.mapperId, `${at}.mapperId`),
+        matches: count(x.matches, `${at}.matches`),
+        manifestRows: count(x.manifestRows, `${at}.manifestRows`),
+        queries: count(x.queries, `${at}.queries`),
+        objects: count(x.objects, `${at}.objects`),
+        ...(coverage
+          ? { coverage: { objects: count(coverage.objects, `${at}.coverage.objects`), read: count(coverage.read, `${at}.coverage.read`), notData: count(coverage.notData, `${at}.coverage.notData`) } }
+          : {}),
+      };
     }),
     skipped: expectArray(r.skipped, `${key}.skipped`).map((s, i) => {
       const x = expectRecord(s, `${key}.skipped[${i}]`);

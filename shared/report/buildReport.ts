@@ -31,6 +31,7 @@ export async function buildReport(state: StateStore, job: Job, plan: JobPlan | u
         columns: mapper.columns,
         deleteOldVersions: mapper.deleteOldVersions,
         ...(planned ? { matches: planned.matches, manifestRows: planned.manifestRows, queries: planned.queries, objects: planned.objects } : {}),
+        ...(planned?.coverage ? { coverage: planned.coverage } : {}),
       };
     }),
     matchIds: { count: job.counters.matchIds, hashes: plan?.matchHashes ?? [], skipped: plan?.skipped ?? [], hashAlgorithm: 'HMAC-SHA256' },

@@ -37,6 +37,14 @@ export function describeNotApplied(account: MatchAccount): string {
   return account.notApplied.map((n) => `${n.mapperId}: ${n.reason}`).join('; ');
 }
 
+/** The coverage proof in one line: "12 objects under the location, 10 read, 2 not data (names starting with _ or .)". */
+export function describeCoverage(mapper: DeletionReport['mappers'][number]): string {
+  const c = mapper.coverage;
+  if (!c) return 'not listed';
+  const searched = mapper.queries === 0 && c.objects > c.notData ? ' (no match applies: not searched)' : '';
+  return `${c.objects} objects under the location, ${c.read} read, ${c.notData} not data (names starting with _ or .)${searched}`;
+}
+
 export function describeMapperLocation(mapper: Job['mappers'][number]): string {
   return mapper.location.kind === 'prefix' ? mapper.location.uri : `glue:${mapper.location.database}.${mapper.location.table}`;
 }

@@ -1,5 +1,5 @@
 import { shortHash } from '../privacy/hmacMatch';
-import { DeletionReport, describeApplied, describeNotApplied, reportStatusSentence } from './deletionReport';
+import { DeletionReport, describeApplied, describeCoverage, describeNotApplied, reportStatusSentence } from './deletionReport';
 
 const MAX_MATCHES_SHOWN = 1000;
 
@@ -36,7 +36,7 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
     ['Verification', report.verification.ran ? (report.verification.objectsWithMatches.length === 0 ? 'no match left' : `matches left in ${report.verification.objectsWithMatches.length} objects`) : 'not run'],
   ])}</table>
 <h2>Data mappers</h2>
-<table class="mappers">${head(['Mapper', 'Location', 'Format', 'Columns', 'Matches', 'Queries', 'Objects'])}${rows(report.mappers.map((m) => [m.id, m.location, m.format, m.columns.join(', '), m.matches ?? '', m.queries ?? '', m.objects ?? '']))}</table>
+<table class="mappers">${head(['Mapper', 'Location', 'Format', 'Columns', 'Matches', 'Queries', 'Objects', 'Coverage'])}${rows(report.mappers.map((m) => [m.id, m.location, m.format, m.columns.join(', '), m.matches ?? '', m.queries ?? '', m.objects ?? '', describeCoverage(m)]))}</table>
 <h2>Objects</h2>
 <table class="objects">${head(['Object', 'Mappers', 'Outcome', 'Rows before', 'Rows deleted', 'Source version', 'New version', 'Old versions deleted', 'Physical changes / error'])}
 ${rows(report.objects.map((o) => [o.object, o.mapperIds.join(', '), o.outcome, o.rowsBefore ?? '', o.rowsDeleted ?? '', o.source?.versionId ?? o.source?.etag ?? '', o.output?.versionId ?? o.output?.etag ?? '', o.versionsDeleted ?? '', o.error ?? (o.physicalChanges ?? []).join('; ')]))}</table>

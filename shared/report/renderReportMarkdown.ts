@@ -1,5 +1,5 @@
 import { shortHash } from '../privacy/hmacMatch';
-import { DeletionReport, describeApplied, describeNotApplied, reportStatusSentence } from './deletionReport';
+import { DeletionReport, describeApplied, describeCoverage, describeNotApplied, reportStatusSentence } from './deletionReport';
 
 export function renderReportMarkdown(report: DeletionReport): string {
   const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|');
@@ -12,6 +12,10 @@ export function renderReportMarkdown(report: DeletionReport): string {
     '',
     `Started by ${report.job.createdBy} at ${report.job.createdAt}, finished ${report.job.finishedAt}. ${report.matchIds.count} match IDs (HMAC-SHA256), ${report.matchIds.skipped.length} skipped for a mapper.`,
     ...(report.job.cleanupFailures ? ['', `Cleanup failed: ${report.job.cleanupFailures.join('; ')}`] : []),
+    '',
+    '## Data mappers',
+    '',
+    table(['Mapper', 'Location', 'Queries', 'Objects found', 'Coverage'], report.mappers.map((m) => [m.id, m.location, m.queries ?? '', m.objects ?? '', describeCoverage(m)])),
     '',
     '## Objects',
     '',

@@ -1,5 +1,5 @@
 import { DuckDBBlobValue, DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../duckdb/sqlText';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
 import { queryRows } from './queryRows';
 
 /** One node of a Parquet schema (parquet_schema), with its path from the root. */
@@ -39,7 +39,7 @@ export interface ParquetLayout {
 }
 
 export async function readParquetLayout(connection: DuckDBConnection, file: string): Promise<ParquetLayout> {
-  const source = quoteLiteral(file);
+  const source = exactFileLiteral(file);
   const chunks = await queryRows(connection, `SELECT row_group_id, row_group_num_rows, compression FROM parquet_metadata(${source}) ORDER BY row_group_id, column_id`);
   const rowGroups = new Map<number, number>();
   for (const chunk of chunks) rowGroups.set(Number(chunk.row_group_id), Number(chunk.row_group_num_rows));

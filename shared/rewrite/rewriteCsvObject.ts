@@ -1,4 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
+import { matchColumnTypes } from '../duckdb/matchColumnTypes';
 import { quoteLiteral } from '../duckdb/sqlText';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { DataColumn, ORDINAL_COLUMN, rewriteTextObject, TextRecordFormat } from './rewriteTextObject';
@@ -29,6 +31,21 @@ async function openCsvFormat(connection: DuckDBConnection, plainFile: string): P
   const dialect = await sniffCsvDialect(connection, plainFile);
   const prefix = (text: string) => Buffer.from(`${text}${dialect.delimiter}`);
   const comment = dialect.comment.length > 0 ? dialect.comment.charCodeAt(0) : -1;
+  const numberedRelation = (numberedFile: string, columns: readonly DataColumn[] = dialect.columns): string => {
+    const types = [`${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT'`, ...columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`)];
+    const options = [
+      'auto_detect = false',
+      'hive_partitioning = false',
+      `delim = ${quoteLiteral(dialect.delimiter)}`,
+      `quote = ${quoteLiteral(dialect.quote)}`,
+      `escape = ${quoteLiteral(dialect.escape)}`,
+      `header = ${dialect.hasHeader}`,
+      `columns = {${types.join(', ')}}`,
+      ...(dialect.dateFormat ? [`dateformat = ${quoteLiteral(dialect.dateFormat)}`] : []),
+      ...(dialect.timestampFormat ? [`timestampformat = ${quoteLiteral(dialect.timestampFormat)}`] : []),
+    ];
+    return `(SELECT * FROM read_csv(${exactFileLiteral(numberedFile)}, ${options.join(', ')}))`;
+  };
   return {
     boundary: { kind: 'csv', quote: dialect.quote, escape: dialect.escape, newline: dialect.newline },
     classify(record, index) {
@@ -36,27 +53,18 @@ async function openCsvFormat(connection: DuckDBConnection, plainFile: string): P
       return dialect.hasHeader && index === dialect.skipRows ? 'header' : 'data';
     },
     numberedLine: (record, ordinal) => Buffer.concat([prefix(ordinal === null ? ORDINAL_COLUMN : String(ordinal)), withNewline(record, dialect.newline)]),
-    numberedRelation(numberedFile, columns = dialect.columns) {
-      const types = [`${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT'`, ...columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`)];
-      const options = [
-        'auto_detect = false',
-        'hive_partitioning = false',
-        `delim = ${quoteLiteral(dialect.delimiter)}`,
-        `quote = ${quoteLiteral(dialect.quote)}`,
-        `escape = ${quoteLiteral(dialect.escape)}`,
-        `header = ${dialect.hasHeader}`,
-        `columns = {${types.join(', ')}}`,
-        ...(dialect.dateFormat ? [`dateformat = ${quoteLiteral(dialect.dateFormat)}`] : []),
-        ...(dialect.timestampFormat ? [`timestampformat = ${quoteLiteral(dialect.timestampFormat)}`] : []),
-      ];
-      return `(SELECT * FROM read_csv(${quoteLiteral(numberedFile)}, ${options.join(', ')}))`;
+    numberedRelation,
+    matchRelation(numberedFile, matchColumns) {
+      // CSV is flat: a match column keeps its place and name, read with the job's type instead of this file's.
+      const typed = new Map(matchColumnTypes(matchColumns).map((column) => [column.name, column.type]));
+      return numberedRelation(numberedFile, dialect.columns.map((column) => ({ name: column.name, type: typed.get(column.name) ?? column.type })));
     },
   };
 }
 
 /** sample_size = -1: types are inferred from every row, so no late row fails the typed read. */
 async function sniffCsvDialect(connection: DuckDBConnection, file: string): Promise<CsvDialect> {
-  const reader = await connection.runAndReadAll(`SELECT * FROM sniff_csv(${quoteLiteral(file)}, sample_size = -1)`);
+  const reader = await connection.runAndReadAll(`SELECT * FROM sniff_csv(${exactFileLiteral(file)}, sample_size = -1)`);
   const [row] = reader.getRowObjectsJS();
   if (!row) throw new Error('sniff_csv returned nothing');
   const option = (value: unknown) => (value === null || value === undefined || String(value) === '(empty)' ? '' : String(value));

@@ -1,4 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
+import { matchColumnTypes } from '../duckdb/matchColumnTypes';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { DataColumn, ORDINAL_COLUMN, rewriteTextObject, TextRecordFormat } from './rewriteTextObject';
@@ -16,14 +18,16 @@ const jsonLinesFormat: TextRecordFormat = {
   classify: (record) => (isBlank(record) ? 'verbatim' : 'data'),
   // Wrapping the line as a value, instead of adding a key to it, leaves its own keys untouched.
   numberedLine: (record, ordinal) => Buffer.concat([Buffer.from(`{"${ORDINAL_COLUMN}":${ordinal},"r":`), trimLineEnd(record), Buffer.from('}\n')]),
-  numberedRelation(numberedFile: string, columns?: readonly DataColumn[]): string {
-    // sample_size = -1 infers types from every line, so a late line of another shape cannot fail the read.
-    const typed = columns
-      ? `, columns = {${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT', 'r': ${quoteLiteral(structType(columns))}}`
-      : ', sample_size = -1';
-    return `(SELECT ${ORDINAL_COLUMN}, r.* FROM read_json(${quoteLiteral(numberedFile)}, format = 'newline_delimited', hive_partitioning = false${typed}))`;
-  },
+  numberedRelation: (numberedFile, columns) => readNumbered(numberedFile, columns && structType(columns)),
+  matchRelation: (numberedFile, matchColumns) => readNumbered(numberedFile, structType(matchColumnTypes(matchColumns))),
 };
+
+/** The numbered copy's reader: the ordinal, then the line as `r` of the given type, or inferred from every line. */
+function readNumbered(numberedFile: string, recordType: string | undefined): string {
+  // sample_size = -1 infers types from every line, so a late line of another shape cannot fail the read.
+  const typed = recordType ? `, columns = {${quoteLiteral(ORDINAL_COLUMN)}: 'BIGINT', 'r': ${quoteLiteral(recordType)}}` : ', sample_size = -1';
+  return `(SELECT ${ORDINAL_COLUMN}, r.* FROM read_json(${exactFileLiteral(numberedFile)}, format = 'newline_delimited', hive_partitioning = false${typed}))`;
+}
 
 function structType(columns: readonly DataColumn[]): string {
   return `STRUCT(${columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`).join(', ')})`;

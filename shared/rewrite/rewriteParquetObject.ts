@@ -2,6 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
 import { planRowGroupSplice } from '../parquet/planRowGroupSplice';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { buildParquetCopyOptions, ParquetCopyOptions } from './buildParquetCopyOptions';
@@ -41,7 +42,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const written = await writeWithoutDeletedRows(connection, request, source, deleted, predicate, options);
   const rowsAfter = rowsBefore - rowsDeleted;
   await verifyRewrite(connection, {
-    outputRelation: `read_parquet(${quoteLiteral(request.outputFile)}, hive_partitioning = false)`,
+    outputRelation: `read_parquet(${exactFileLiteral(request.outputFile)}, hive_partitioning = false)`,
     expectedColumns: source.columns,
     expectedRows: rowsAfter,
     matchSets,
@@ -87,7 +88,7 @@ async function writeWithoutDeletedRows(
 }
 
 function numberedRows(file: string): string {
-  return `read_parquet(${quoteLiteral(file)}, hive_partitioning = false, file_row_number = true)`;
+  return `read_parquet(${exactFileLiteral(file)}, hive_partitioning = false, file_row_number = true)`;
 }
 
 /**

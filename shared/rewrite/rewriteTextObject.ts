@@ -2,6 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildMatchPredicate } from '../duckdb/matchTables';
+import { ResolvedColumn } from '../model/columnType';
 import { UnreadableObjectError } from '../model/errors';
 import { detectGzip } from '../duckdb/detectGzip';
 import { openByteSink } from './openByteSink';
@@ -31,6 +32,13 @@ export interface TextRecordFormat {
   numberedLine(record: Buffer, ordinal: number | null): Buffer;
   /** A FROM item over a numbered copy: the ordinal, then the data columns (typed as given, else detected). */
   numberedRelation(numberedFile: string, columns?: readonly DataColumn[]): string;
+  /**
+   * A FROM item over a numbered copy with the ordinal and the match columns typed as the job
+   * resolved them, whatever this file alone would show: a column no line has reads as NULL, one
+   * whose values are all null keeps its type. The match predicate runs over this, never over types
+   * inferred from one file.
+   */
+  matchRelation(numberedFile: string, matchColumns: readonly ResolvedColumn[]): string;
 }
 
 /**
@@ -51,12 +59,12 @@ export async function rewriteTextObject(
 
   const numbered = path.join(request.scratchDirectory, 'input.numbered');
   const rowsBefore = await writeNumberedCopy(plainInput, false, numbered, format);
-  const relation = format.numberedRelation(numbered);
+  const matchColumns = matchSets.flatMap((set) => set.columns);
   const { columns, rowsRead, ordinals } = await readDuckDbFile(context, 'read', () => retryOnOneThread(connection, async () => {
-    const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${relation}`);
+    const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${format.numberedRelation(numbered)}`);
     // One pass counts the records and collects the matching ordinals (few: the rows being erased).
     const reader = await connection.runAndReadAll(
-      `SELECT count(*) AS row_count, coalesce(list(t.${ORDINAL_COLUMN}) FILTER (WHERE ${buildMatchPredicate(matchSets, 't')}), []) AS matching FROM ${relation} t`,
+      `SELECT count(*) AS row_count, coalesce(list(t.${ORDINAL_COLUMN}) FILTER (WHERE ${buildMatchPredicate(matchSets, 't')}), []) AS matching FROM ${format.matchRelation(numbered, matchColumns)} t`,
     );
     const [counted] = reader.getRowObjectsJS();
     const matching = Array.isArray(counted?.matching) ? counted.matching : [];
@@ -79,6 +87,7 @@ export async function rewriteTextObject(
   await writeNumberedCopy(request.outputFile, gzip, numberedOutput, format);
   await verifyRewrite(connection, {
     outputRelation: `(SELECT * EXCLUDE (${ORDINAL_COLUMN}) FROM ${format.numberedRelation(numberedOutput, columns)})`,
+    matchRelation: format.matchRelation(numberedOutput, matchColumns),
     expectedColumns: columns,
     expectedRows: rowsAfter,
     matchSets,

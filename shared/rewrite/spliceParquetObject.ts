@@ -1,6 +1,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import * as path from 'node:path';
 import { quoteLiteral } from '../duckdb/sqlText';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
 import { LetheError } from '../model/errors';
 import { assembleParquetFile, RowGroupPiece } from '../parquet/assembleParquetFile';
 import { describeSchemaDifference } from '../parquet/describeSchemaDifference';
@@ -103,7 +104,7 @@ async function reencodeRowGroup(
   const alone = path.join(request.scratchDirectory, `row-group-${group.index}.parquet`);
   const encoded = path.join(request.scratchDirectory, `row-group-${group.index}-rewritten.parquet`);
   await assembleParquetFile({ metadata: footer.metadata, pieces: [{ file: request.inputFile, place }], outputFile: alone });
-  const numbered = `read_parquet(${quoteLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
+  const numbered = `read_parquet(${exactFileLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
   const query = `SELECT ${input.selectList} FROM ${numbered} t ${buildKeepRowsClause(group.deletedRows, input.predicate, 't')}`;
   await readDuckDbFile(request.context, `re-encode row group ${group.index} of`, () =>
     withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>

@@ -10,6 +10,8 @@ import { RewriteContext } from './rewriteRequest';
 export interface RewriteCheck {
   /** A FROM item that reads the written output with its data columns only, e.g. `read_parquet('out')`. */
   outputRelation: string;
+  /** Where the match predicate runs, when not over outputRelation (text formats: the match columns typed as the job resolved them). */
+  matchRelation?: string;
   /** The input's columns as DuckDB described them. */
   expectedColumns: readonly { name: string; type: string }[];
   /** rowsBefore - rowsDeleted. */
@@ -26,14 +28,15 @@ export async function verifyRewrite(connection: DuckDBConnection, check: Rewrite
   const { context } = check;
   const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', () => retryOnOneThread(connection, async () => {
     const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`);
-    const [counts] = await queryRows(
+    const [counts] = await queryRows(connection, `SELECT count(*) AS row_count FROM ${check.outputRelation} t`);
+    const [matching] = await queryRows(
       connection,
-      `SELECT count(*) AS row_count, count(*) FILTER (WHERE ${buildMatchPredicate(check.matchSets, 't')}) AS match_count FROM ${check.outputRelation} t`,
+      `SELECT count(*) FILTER (WHERE ${buildMatchPredicate(check.matchSets, 't')}) AS match_count FROM ${check.matchRelation ?? check.outputRelation} t`,
     );
     return {
       columns: described.map((column) => `${String(column.column_name)} ${String(column.column_type)}`),
       rows: Number(counts?.row_count),
-      matches: Number(counts?.match_count),
+      matches: Number(matching?.match_count),
     };
   }));
   const problems: string[] = [];

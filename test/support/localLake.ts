@@ -114,6 +114,33 @@ export async function readJobReport(lake: TestLake, jobId: string): Promise<Dele
   return JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
 }
 
+/**
+ * A lake of the test's own making: `write` fills <dir>/lake (with a DuckDB of the test's own for
+ * COPY ... TO), then lethe.yaml names `mappers` (locations relative to <dir>).
+ */
+export async function openLakeWith(
+  write: (lake: string, run: (sql: string) => Promise<void>) => Promise<void>,
+  mappers: Record<string, unknown>[],
+  settings: Record<string, unknown> = {},
+): Promise<TestLake> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'lethe-test-'));
+  const lake = path.join(dir, 'lake');
+  await mkdir(lake, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await write(lake, async (sql) => {
+      await connection.run(sql);
+    });
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  const configPath = path.join(dir, 'lethe.yaml');
+  await writeFile(configPath, JSON.stringify({ stateDir: './state', dataMappers: mappers, settings: { queryConcurrency: 2, forgetConcurrency: 2, duckdbMemoryLimit: '512MB', ...settings } }, null, 2));
+  return openLocalLake(dir, configPath);
+}
+
 /** Every row of a table, read by a DuckDB of the test's own (not lethe's), in a stable order. */
 export async function readTable(location: string, format: 'parquet' | 'json' | 'csv'): Promise<Row[]> {
   return withTestDuckDb(async (connection) => {

@@ -108,7 +108,11 @@ function checkLocalPath(uri: string): void {
   if (!path.isAbsolute(uri)) throw new InputError(`${uri}: a directory lake needs absolute paths (s3:// locations need LETHE_MODE=aws)`);
 }
 
-/** Files under a folder in key order, skipping hidden and underscore names as Spark and Athena do. */
+/**
+ * Every file under a folder in key order, hidden and underscore names included, as an S3 listing
+ * returns them: what is data is the find's decision (isDataObject), and `_delta_log/` or `.hoodie/`
+ * must be visible for it to refuse such a table.
+ */
 async function* walkObjects(folder: string): AsyncIterable<ObjectListing> {
   let entries;
   try {
@@ -119,7 +123,6 @@ async function* walkObjects(folder: string): AsyncIterable<ObjectListing> {
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) yield* walkObjects(full);
     else if (entry.isFile()) yield { uri: full, size: (await stat(full)).size };

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { detectGzip } from '../../duckdb/detectGzip';
 import { buildMatchPredicate, loadMatchTables } from '../../duckdb/matchTables';
 import { readObjectsSql } from '../../duckdb/readObjectsSql';
-import { NotFoundError } from '../../model/errors';
+import { describeDuckDbFailure } from '../../duckdb/describeDuckDbFailure';
+import { NotFoundError, UnreadableObjectError, errorMessage } from '../../model/errors';
 import { ManifestRow, parseManifest } from '../../model/manifest';
 import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
 import { StateStore } from '../../ports/StateStore';
@@ -25,13 +26,17 @@ export class DuckDbQueryExecutor implements QueryExecutor {
     if (paths.length === 0) return { objects: [], bytesScanned: 0 };
     const files = await Promise.all(paths.map(async (file) => ({ path: file, gzip: await detectGzip(file) })));
     const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
+    const rows = await this.manifest(query.manifestKey);
+    const columns = query.matchSets.flatMap((set) => set.columns);
+    const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t WHERE ${buildMatchPredicate(query.matchSets, 't')}`;
     const connection = await this.connect();
     try {
-      await loadMatchTables(connection, query.matchSets, await this.manifest(query.manifestKey));
-      const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true })} t WHERE ${buildMatchPredicate(query.matchSets, 't')}`;
+      await loadMatchTables(connection, query.matchSets, rows);
       const result = await connection.runAndReadAll(sql);
       const objects = result.getRowObjectsJS().map((row) => String(row.object)).sort();
       return { objects, bytesScanned: sizes.reduce((a, b) => a + b, 0) };
+    } catch (error) {
+      throw new UnreadableObjectError(`DuckDB: ${describeDuckDbFailure(errorMessage(error))}`, { mapperId: query.mapper.id });
     } finally {
       connection.closeSync();
     }

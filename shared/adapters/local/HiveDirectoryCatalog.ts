@@ -2,7 +2,9 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
 import { detectGzip } from '../../duckdb/detectGzip';
 import { parseDuckDbType } from '../../duckdb/parseDuckDbType';
+import { describeDuckDbFailure } from '../../duckdb/describeDuckDbFailure';
 import { readObjectsSql } from '../../duckdb/readObjectsSql';
+import { isDataObject } from '../../model/isDataObject';
 import { DataMapper } from '../../model/dataMapper';
 import { InputError, errorMessage } from '../../model/errors';
 import { Catalog, Partition, TableDescription } from '../../ports/Catalog';
@@ -13,7 +15,8 @@ const SCHEMA_SAMPLE_FILES = 20;
 
 /**
  * Tables from lethe.yaml over hive-style folders (year=2024/month=05/part-0.parquet). Columns come
- * from the files themselves, read with DuckDB; partition keys from the folder names.
+ * from the files themselves, read with DuckDB; partition keys from the folder names. Names starting
+ * with `_` or `.` are not data and belong to no partition.
  */
 export class HiveDirectoryCatalog implements Catalog {
   private readonly listings = new Map<string, string[]>();
@@ -29,9 +32,10 @@ export class HiveDirectoryCatalog implements Catalog {
     }
     const location = mapper.location.uri;
     const files: string[] = [];
-    for await (const object of this.lake.list(location)) files.push(object.uri);
-    if (files.length === 0) throw new InputError(`mapper "${mapper.id}": no objects under ${location}`, { mapperId: mapper.id });
+    for await (const object of this.lake.list(location)) if (isDataObject(location, object.uri)) files.push(object.uri);
     this.listings.set(mapper.id, files);
+    // An empty table has no files to learn columns from, and nothing to find or erase.
+    if (files.length === 0) return { location, format: mapper.format, columns: [], partitionKeys: [] };
     const partitionKeys = Object.keys(partitionValues(location, files[0]!));
     const sample = await Promise.all(files.slice(0, SCHEMA_SAMPLE_FILES).map(async (file) => ({ path: file, gzip: await detectGzip(file) })));
     const connection = await this.connect();
@@ -40,7 +44,7 @@ export class HiveDirectoryCatalog implements Catalog {
       const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), type: parseDuckDbType(String(row.column_type)) }));
       return { location, format: mapper.format, columns, partitionKeys };
     } catch (error) {
-      throw new InputError(`mapper "${mapper.id}": cannot read ${mapper.format} objects under ${location}: ${errorMessage(error)}`, { mapperId: mapper.id });
+      throw new InputError(`mapper "${mapper.id}": cannot read ${mapper.format} objects under ${location}: ${describeDuckDbFailure(errorMessage(error))}`, { mapperId: mapper.id });
     } finally {
       connection.closeSync();
     }

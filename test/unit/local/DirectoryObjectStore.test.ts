@@ -49,10 +49,10 @@ describe('DirectoryObjectStore', () => {
     assert.equal(await readFile(object, 'utf8'), 'id\n1\n');
   });
 
-  it('lists objects in key order, skipping hidden and underscore files as Spark and Athena do', async () => {
+  it('lists every object in key order, hidden and underscore names included, as S3 does', async () => {
     for (const name of ['b.parquet', 'a.parquet', '_SUCCESS', '.a.parquet.crc']) await writeFile(path.join(root, 'lake', 'year=2024', name), 'x');
     const listed: string[] = [];
     for await (const o of lake.list(path.join(root, 'lake'))) listed.push(path.basename(o.uri));
-    assert.deepEqual(listed, ['a.parquet', 'b.parquet']);
+    assert.deepEqual(listed, ['.a.parquet.crc', '_SUCCESS', 'a.parquet', 'b.parquet']);
   });
 });
