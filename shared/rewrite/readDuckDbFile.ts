@@ -1,4 +1,4 @@
-import { describeDuckDbFailure } from '../duckdb/describeDuckDbFailure';
+import { scrubEngineMessage } from '../privacy/scrubEngineMessage';
 import { errorMessage, LetheError, UnreadableObjectError } from '../model/errors';
 import { RewriteContext } from './rewriteRequest';
 
@@ -11,7 +11,7 @@ export async function readDuckDbFile<T>(context: RewriteContext, step: string, r
     return await read();
   } catch (error) {
     if (error instanceof LetheError) throw error;
-    throw new UnreadableObjectError(`mapper "${context.mapperId}": cannot ${step} ${context.object}: ${describeDuckDbFailure(errorMessage(error))}`, {
+    throw new UnreadableObjectError(`mapper "${context.mapperId}": cannot ${step} ${context.object}: ${scrubEngineMessage(errorMessage(error))}`, {
       mapperId: context.mapperId,
       object: context.object,
     });

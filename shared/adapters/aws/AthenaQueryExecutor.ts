@@ -12,6 +12,7 @@ import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ColumnType } from '../../model/columnType';
 import { ErrorContext, InputError, LetheError, TransientError } from '../../model/errors';
 import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
+import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { buildAthenaFindSql, describePartition } from './buildAthenaFindSql';
 import { parseGlueType } from './parseGlueType';
 import { translateAwsError } from './translateAwsError';
@@ -138,7 +139,7 @@ export class AthenaQueryExecutor implements QueryExecutor {
       const state = execution?.Status?.State;
       if (state === 'SUCCEEDED' && execution) return execution;
       if (state === 'FAILED' || state === 'CANCELLED') {
-        const reason = execution?.Status?.StateChangeReason ?? state;
+        const reason = scrubEngineMessage(execution?.Status?.StateChangeReason ?? state ?? '');
         const athenaError = execution?.Status?.AthenaError;
         // ErrorCategory 1 is a system error; Retryable says Athena expects a retry to work.
         const ErrorClass = athenaError?.Retryable || athenaError?.ErrorCategory === 1 ? TransientError : LetheError;

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { detectGzip } from '../../duckdb/detectGzip';
 import { buildMatchPredicate, loadMatchTables } from '../../duckdb/matchTables';
 import { readObjectsSql } from '../../duckdb/readObjectsSql';
-import { describeDuckDbFailure } from '../../duckdb/describeDuckDbFailure';
+import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { NotFoundError, UnreadableObjectError, errorMessage } from '../../model/errors';
 import { ManifestRow, parseManifest } from '../../model/manifest';
 import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
@@ -36,7 +36,7 @@ export class DuckDbQueryExecutor implements QueryExecutor {
       const objects = result.getRowObjectsJS().map((row) => String(row.object)).sort();
       return { objects, bytesScanned: sizes.reduce((a, b) => a + b, 0) };
     } catch (error) {
-      throw new UnreadableObjectError(`DuckDB: ${describeDuckDbFailure(errorMessage(error))}`, { mapperId: query.mapper.id });
+      throw new UnreadableObjectError(`DuckDB: ${scrubEngineMessage(errorMessage(error))}`, { mapperId: query.mapper.id });
     } finally {
       connection.closeSync();
     }

@@ -2,7 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
 import { detectGzip } from '../../duckdb/detectGzip';
 import { parseDuckDbType } from '../../duckdb/parseDuckDbType';
-import { describeDuckDbFailure } from '../../duckdb/describeDuckDbFailure';
+import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { readObjectsSql } from '../../duckdb/readObjectsSql';
 import { isDataObject } from '../../model/isDataObject';
 import { DataMapper } from '../../model/dataMapper';
@@ -44,7 +44,7 @@ export class HiveDirectoryCatalog implements Catalog {
       const columns = described.getRowObjectsJS().map((row) => ({ name: String(row.column_name), type: parseDuckDbType(String(row.column_type)) }));
       return { location, format: mapper.format, columns, partitionKeys };
     } catch (error) {
-      throw new InputError(`mapper "${mapper.id}": cannot read ${mapper.format} objects under ${location}: ${describeDuckDbFailure(errorMessage(error))}`, { mapperId: mapper.id });
+      throw new InputError(`mapper "${mapper.id}": cannot read ${mapper.format} objects under ${location}: ${scrubEngineMessage(errorMessage(error))}`, { mapperId: mapper.id });
     } finally {
       connection.closeSync();
     }

@@ -109,7 +109,7 @@ describe('rewriteObject on a large gzip JSON Lines object', function () {
 describe('rewriteObject errors', function () {
   this.timeout(60_000);
 
-  it('a column that holds text in this object but numbers in the catalog: the error names the object and the types, never a value', async () => {
+  it('a column that holds text in this object but numbers in the catalog: the error names the object and the line, never a value', async () => {
     await withRewriteWorkspace(async (workspace) => {
       const input = path.join(workspace.directory, 'drift.json');
       await writeFile(input, '{"id":"ann@x.org"}\n{"id":"bob@x.org"}\n');
@@ -117,7 +117,8 @@ describe('rewriteObject errors', function () {
       await loadMatches(workspace.connection, [set], [[['17']]]);
       await assert.rejects(rewriteObject(workspace.connection, request(workspace, 'json', input, [set])), (error: Error) => {
         assert.equal(error.name, 'UnreadableObjectError');
-        assert.match(error.message, /^mapper "m1": cannot read lake:\/\/bucket\/drift\.json: Binder Error: Cannot compare values of type VARCHAR and BIGINT/);
+        // The match column is read as the catalog's BIGINT, so DuckDB stops at the first line that is not one.
+        assert.match(error.message, /^mapper "m1": cannot read lake:\/\/bucket\/drift\.json: Invalid Input Error: JSON transform error in file <file>, in line 1: Failed to cast value to numerical: <value>$/);
         assert.doesNotMatch(error.message, /ann@x\.org|bob@x\.org|\/tmp\//);
         return true;
       });
