@@ -126,16 +126,11 @@ export async function openLakeWith(
   const dir = await mkdtemp(path.join(tmpdir(), 'lethe-test-'));
   const lake = path.join(dir, 'lake');
   await mkdir(lake, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await write(lake, async (sql) => {
+  await withTestDuckDb((connection) =>
+    write(lake, async (sql) => {
       await connection.run(sql);
-    });
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+    }),
+  );
   const configPath = path.join(dir, 'lethe.yaml');
   await writeFile(configPath, JSON.stringify({ stateDir: './state', dataMappers: mappers, settings: { queryConcurrency: 2, forgetConcurrency: 2, duckdbMemoryLimit: '512MB', ...settings } }, null, 2));
   return openLocalLake(dir, configPath);
