@@ -5,6 +5,7 @@ import { LetheError, errorMessage } from '../model/errors';
 import { manifestKey } from '../records/stateKeys';
 import { Settings } from '../model/settings';
 import { Ports } from '../ports/Ports';
+import { Partition } from '../ports/Catalog';
 import { FindQuery, MatchColumnSet } from '../ports/QueryExecutor';
 import { describeMapperLocation } from '../report/deletionReport';
 import { Coverage } from '../records/jobPlan';
@@ -56,16 +57,12 @@ export async function runFindQueries(
   const coverage: MapperCoverage[] = [];
   for (const search of searches) {
     const { mapper, table } = search;
-    const partitions = search.matchSets.length === 0 ? [] : await ports.catalog.listPartitions(mapper, table);
-    const plan = planCoverage(table.location, search.listed, partitions);
-    if (search.matchSets.length > 0 && plan.unread.length > 0) {
-      throw new LetheError(
-        `mapper "${mapper.id}" (${describeMapperLocation(mapper)}): ${plan.unread.length} of ${plan.coverage.objects} objects under ${table.location} lie in no partition the catalog lists, so no find query would read them, e.g. ${plan.unread[0]} (register the partitions, e.g. MSCK REPAIR TABLE, or move the objects)`,
-        { mapperId: mapper.id, object: plan.unread[0] },
-      );
+    if (search.matchSets.length === 0) {
+      coverage.push({ mapperId: mapper.id, ...planCoverage(table.location, search.listed, []).coverage });
+      continue;
     }
-    coverage.push({ mapperId: mapper.id, ...plan.coverage });
-    if (search.matchSets.length === 0) continue;
+    const partitions = await ports.catalog.listPartitions(mapper, table);
+    coverage.push(proveCoverage(search, partitions));
     for (const group of planPartitionQueries(mapper, table, partitions)) {
       queries.push({ jobId, mapper, table, group, matchSets: search.matchSets, manifestKey: manifestKey(jobId, mapper.id) });
     }
@@ -101,4 +98,18 @@ export async function runFindQueries(
     }
   }
   return { objects, queries: outcomes.map((o) => o.outcome), bytesScanned: outcomes.reduce((sum, o) => sum + o.outcome.bytesScanned, 0), coverage };
+}
+
+/** The coverage of a searched mapper, or a LetheError naming an object no query would read. */
+function proveCoverage(search: MapperSearch, partitions: readonly Partition[]): MapperCoverage {
+  const { mapper, table } = search;
+  const plan = planCoverage(table.location, search.listed, partitions);
+  if (plan.unread.length > 0) {
+    const remedy = mapper.location.kind === 'glue' ? 'register their partitions in Glue (MSCK REPAIR TABLE, ALTER TABLE ADD PARTITION)' : 'they appeared after the folder was read; start the job again';
+    throw new LetheError(
+      `mapper "${mapper.id}" (${describeMapperLocation(mapper)}): ${plan.unread.length} of ${plan.coverage.objects} objects under ${table.location} lie in no partition the catalog lists, so no find query would read them, e.g. ${plan.unread[0]}: ${remedy}`,
+      { mapperId: mapper.id, object: plan.unread[0] },
+    );
+  }
+  return { mapperId: mapper.id, ...plan.coverage };
 }

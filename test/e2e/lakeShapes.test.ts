@@ -102,8 +102,17 @@ describe('whole jobs over the lake shapes lethe must read', function () {
           const file = path.join(dir, 'people', name).replace(/'/g, "''");
           await run(`COPY (SELECT unnest([${ids.join(', ')}])::BIGINT AS id) TO '${file}' (FORMAT parquet)`);
         }
+        // Text formats take the same path: a folder and a name that glob onto their neighbours.
+        for (const folder of ['k=[1]', 'k=1']) {
+          await mkdir(path.join(dir, 'events', folder), { recursive: true });
+          await writeFile(path.join(dir, 'events', folder, 'e[0].jsonl'), '{"id":7}\n{"id":1}\n');
+          await writeFile(path.join(dir, 'events', folder, 'e0.jsonl'), '{"id":2}\n');
+        }
       },
-      [{ id: 'people', location: './lake/people', format: 'parquet', columns: ['id'] }],
+      [
+        { id: 'people', location: './lake/people', format: 'parquet', columns: ['id'] },
+        { id: 'events', location: './lake/events', format: 'json', columns: ['id'] },
+      ],
     );
     await enqueueMatches(lake.local.ports.state, [simple('7')]);
     const job = await runQueuedJob(lake);
@@ -111,7 +120,11 @@ describe('whole jobs over the lake shapes lethe must read', function () {
     for (const [name, ids] of Object.entries(files)) {
       assert.deepEqual(await parquetIds(path.join(lake.dir, 'lake/people', name)), ids.filter((id) => id !== 7), name);
     }
-    assert.equal(job.counters.objectsUpdated, 4);
+    for (const folder of ['k=[1]', 'k=1']) {
+      assert.deepEqual(await lines(path.join(lake.dir, 'lake/events', folder, 'e[0].jsonl')), ['{"id":1}'], folder);
+      assert.deepEqual(await lines(path.join(lake.dir, 'lake/events', folder, 'e0.jsonl')), ['{"id":2}'], folder);
+    }
+    assert.equal(job.counters.objectsUpdated, 6);
   });
 
   it('an empty mapper folder has nothing to erase: the job goes on and completes', async () => {
