@@ -58,9 +58,14 @@ function coverageOf(outcome: FindOutcome, mapperId: string): Coverage {
   return { objects: found?.objects ?? 0, read: found?.read ?? 0, notData: found?.notData ?? 0 };
 }
 
-/** Runs the find queries, recording each as an event; verification calls it again after forget. */
+/**
+ * Runs the find queries, recording each and every mapper's coverage as events; verification calls it
+ * again after forget.
+ */
 export async function runFinds(ports: Ports, job: Job, searches: readonly MapperSearch[]): Promise<FindOutcome> {
-  return runFindQueries(ports, job.id, searches, job.settings, async (query) => {
+  const outcome = await runFindQueries(ports, job.id, searches, job.settings, async (query) => {
     await appendEvent(ports.state, job.id, 'QuerySucceeded', { ...query });
   });
+  for (const coverage of outcome.coverage) await appendEvent(ports.state, job.id, 'CoverageProven', { ...coverage });
+  return outcome;
 }

@@ -6,6 +6,7 @@ export const JOB_EVENT_TYPES = [
   'MatchSkipped',
   'QuerySucceeded',
   'QueryFailed',
+  'CoverageProven',
   'FindFinished',
   'PlanWritten',
   'JobApproved',

@@ -5,7 +5,7 @@ export interface TableDescription {
   /** Folder or s3:// prefix that holds the table's objects. */
   location: string;
   format: DataFormat;
-  /** Data columns, without partition keys. */
+  /** Data columns, without partition keys; empty for a directory table with no object to learn them from. */
   columns: Column[];
   /** Hive partition keys in table order. */
   partitionKeys: string[];

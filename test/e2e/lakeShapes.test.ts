@@ -255,6 +255,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
     const html = await readFile(lake.local.ports.state.describe(reportKey(job.id, 'html')), 'utf8');
     assert.match(html, /5 objects under the location, 2 read, 3 not data/);
     assert.match(renderReportMarkdown(report), /5 objects under the location, 2 read, 3 not data/);
-    assert.ok((await listJobEvents(lake.local.ports.state, job.id)).some((e) => e.type === 'QuerySucceeded'));
+    const proofs = (await listJobEvents(lake.local.ports.state, job.id)).filter((e) => e.type === 'CoverageProven').map((e) => e.data);
+    assert.deepEqual(proofs, [1, 2].map(() => ({ mapperId: 'people', objects: 5, read: 2, notData: 3 })), 'proven by the find and again by the verify');
   });
 });
