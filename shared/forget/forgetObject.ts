@@ -76,7 +76,7 @@ export async function forgetObject(
       // earlier delivery that replaced the object and was killed before recording it).
       return finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
-    const written = await ports.lake.replace(head, outputFile, head.props);
+    const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges);
     const replaced = { source, output: versionRef(written), ...rows, physicalChanges: rewrite.physicalChanges };
     if (!deleteOldVersions) return finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.

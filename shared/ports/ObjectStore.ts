@@ -39,6 +39,12 @@ export interface ObjectListing {
   size: number;
 }
 
+/** [offset, offset + length) of a file or object. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
 export interface ObjectStore {
   /** Every object under a prefix (a folder or s3://bucket/prefix/), in key order. */
   list(prefix: string): AsyncIterable<ObjectListing>;
@@ -48,10 +54,11 @@ export interface ObjectStore {
   download(at: ObjectVersion, toFile: string): Promise<void>;
   /**
    * Replaces the object with a local file (which it may move) only if it is still at `at`
-   * (If-Match), restoring `props`.
+   * (If-Match), restoring `props`. `unchanged` are ranges of the file that hold `at`'s bytes at the
+   * same offsets (a row-group splice's kept groups): a store may copy them server-side instead.
    * Throws ConflictError and changes nothing when the object changed since it was read.
    */
-  replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead>;
+  replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged?: readonly ByteRange[]): Promise<ObjectHead>;
   /**
    * InputError naming the object when its old versions could not be deleted after a rewrite (an
    * unversioned or MFA-delete bucket), so a mapper that asks for that fails before anything changes.

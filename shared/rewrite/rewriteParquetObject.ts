@@ -2,6 +2,7 @@ import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { buildMatchPredicate } from '../duckdb/matchTables';
 import { planRowGroupSplice } from '../parquet/planRowGroupSplice';
+import { ByteRange } from '../ports/ObjectStore';
 import { exactFileLiteral } from '../duckdb/exactFileLiteral';
 import { quoteIdentifier, quoteLiteral } from '../duckdb/sqlText';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
@@ -55,6 +56,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
     rowsDeleted,
     outputBytes: (await stat(request.outputFile)).size,
     physicalChanges: [...written.changes, ...describeParquetChanges(source, output)],
+    ...(written.unchangedRanges ? { unchangedRanges: written.unchangedRanges } : {}),
   };
 }
 
@@ -69,12 +71,12 @@ async function writeWithoutDeletedRows(
   deleted: readonly number[],
   predicate: string,
   options: ParquetCopyOptions,
-): Promise<{ changes: string[] }> {
+): Promise<{ changes: string[]; unchangedRanges?: ByteRange[] }> {
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
     const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql });
-    if (splice.kind === 'spliced') return { changes: splice.physicalChanges };
+    if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
   const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;

@@ -1,3 +1,4 @@
+import { ByteRange } from '../ports/ObjectStore';
 import { DataFormat } from '../model/dataMapper';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 
@@ -32,6 +33,8 @@ export interface RewriteResult {
   outputBytes: number;
   /** What the output does not keep physically, one sentence each (e.g. "INT96 column ts written as INT64 TIMESTAMP(MICROS)"). */
   physicalChanges: string[];
+  /** Ranges of the output that hold the source's bytes at the same offsets (a row-group splice's kept groups), checked byte for byte. */
+  unchangedRanges?: ByteRange[];
 }
 
 /** What one format's rewrite gets: the request plus a private scratch folder. */

@@ -8,7 +8,7 @@ import { describeSchemaDifference } from '../parquet/describeSchemaDifference';
 import { findChangedRowGroupBytes, KeptRowGroup } from '../parquet/findChangedRowGroupBytes';
 import { TouchedRowGroup } from '../parquet/planRowGroupSplice';
 import { ParquetFooter, ParquetFooterError, readParquetFooter } from '../parquet/readParquetFooter';
-import { FILE_METADATA, readRowGroupPlaces, RowGroupPlace, UnsupportedParquetLayoutError } from '../parquet/readRowGroupPlaces';
+import { ByteRange, FILE_METADATA, readRowGroupPlaces, RowGroupPlace, UnsupportedParquetLayoutError } from '../parquet/readRowGroupPlaces';
 import { ThriftDecodeError } from '../parquet/thriftCompact';
 import { integerField, structField, structListField } from '../parquet/thriftFields';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
@@ -29,7 +29,7 @@ export interface SpliceInput {
   copyOptions: string;
 }
 
-export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[] } | { kind: 'refused'; reason: string };
+export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[]; unchangedRanges: ByteRange[] } | { kind: 'refused'; reason: string };
 
 /**
  * Writes `request.outputFile` as the source's untouched row groups byte for byte, each touched group
@@ -72,6 +72,8 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   const touchedList = input.touched.map((group) => group.index).join(', ');
   return {
     kind: 'spliced',
+    // The output began as a copy of the source, so each kept group's span is where it was.
+    unchangedRanges: kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span),
     physicalChanges: [
       `row-group splice: row group${input.touched.length === 1 ? '' : 's'} ${touchedList} of ${source.places.length} re-encoded by DuckDB, the other ${kept.length} copied byte for byte`,
       ...changes,

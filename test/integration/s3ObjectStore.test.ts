@@ -276,6 +276,58 @@ describe('S3ObjectStore on moto_server', function () {
     mfaClient.destroy();
   });
 
+  it('replaces a spliced object copying its unchanged ranges server-side: only the changed bytes (and the padding of small parts) are sent', async () => {
+    const MiB = 1024 * 1024;
+    const sent: { command: string; bytes: number }[] = [];
+    const client = new S3Client({ forcePathStyle: true });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push({ command: context.commandName ?? '', bytes: Number((args.input as { ContentLength?: number }).ContentLength ?? 0) });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countBytesSent' },
+    );
+    const splicing = new S3ObjectStore({ client, multipartThresholdBytes: 64 * MiB, partSizeBytes: 8 * MiB });
+    // 30 MiB of distinct bytes; the rewrite changes 1 MiB at 12 MiB and shortens the tail by 100 bytes.
+    const source = Buffer.alloc(30 * MiB);
+    for (let i = 0; i < source.length; i += 4) source.writeUInt32LE(i, i);
+    await put('people/spliced.parquet', source);
+    const head = await store.head(`s3://${bucket}/people/spliced.parquet`);
+    assert.ok(head?.versionId);
+    const output = Buffer.from(source.subarray(0, source.length - 100));
+    output.fill(0xab, 12 * MiB, 13 * MiB);
+    const unchanged = [
+      { offset: 0, length: 12 * MiB },
+      { offset: 13 * MiB, length: output.length - 13 * MiB - 4096 },
+    ];
+    await put('people/other.bin', 'a bystander, written between read and replace');
+    const written = await splicing.replace(head, await file('spliced.parquet', output), head.props, unchanged);
+    assert.ok((await body('people/spliced.parquet')).equals(output), 'the object is the local output, byte for byte');
+    assert.ok((await body('people/spliced.parquet', head.versionId)).equals(source), 'the source version is untouched');
+    assert.equal(written.size, output.length);
+    const copies = sent.filter((call) => call.command === 'UploadPartCopyCommand');
+    const uploaded = sent.filter((call) => call.command === 'UploadPartCommand').reduce((sum, call) => sum + call.bytes, 0);
+    assert.ok(copies.length >= 2, `${copies.length} ranges copied server-side`);
+    // The changed MiB goes up padded to S3's 5 MiB part minimum, and the 4 KiB tail: far below 30 MiB.
+    assert.equal(uploaded, 5 * MiB + 4096);
+    client.destroy();
+  });
+
+  it('refuses a spliced replace when the object changed after it was read, copying nothing from the newer object', async () => {
+    const MiB = 1024 * 1024;
+    const source = Buffer.alloc(12 * MiB, 1);
+    await put('people/raced.parquet', source);
+    const head = await store.head(`s3://${bucket}/people/raced.parquet`);
+    assert.ok(head);
+    await put('people/raced.parquet', 'someone else wrote first');
+    const output = Buffer.from(source);
+    output.fill(2, 0, 1024);
+    await assert.rejects(store.replace(head, await file('raced.parquet', output), head.props, [{ offset: 6 * MiB, length: 6 * MiB }]), { name: 'ConflictError' });
+    assert.equal((await body('people/raced.parquet')).toString(), 'someone else wrote first');
+    const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    assert.deepEqual(uploads.Uploads ?? [], [], 'the refused upload was aborted');
+  });
+
   it('sends x-amz-request-payer on every call for a requester-pays lake', async () => {
     const headers: Array<[string, string | undefined]> = [];
     const client = new S3Client({ forcePathStyle: true });

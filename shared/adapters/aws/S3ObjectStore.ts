@@ -23,9 +23,11 @@ import {
   ServerSideEncryption,
   StorageClass,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { ConflictError, InputError, LetheError, NotFoundError, UnreadableObjectError } from '../../model/errors';
-import { ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
+import { ByteRange, ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
+import { planSplicedUpload, SplicedPart } from './planSplicedUpload';
 import { formatS3Uri, parseS3Uri } from './parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
 
@@ -53,6 +55,12 @@ interface VersionEntry {
   versionId: string;
   modified: number;
   latest: boolean;
+}
+
+/** A whole file as upload parts of `partSize` (grown to fit MAX_PARTS). */
+function wholeFileParts(size: number, partSizeBytes: number): SplicedPart[] {
+  const partSize = Math.max(partSizeBytes, Math.ceil(size / MAX_PARTS));
+  return Array.from({ length: Math.ceil(size / partSize) }, (_, i) => ({ kind: 'upload' as const, offset: i * partSize, length: Math.min(partSize, size - i * partSize) }));
 }
 
 /** The lake on S3: versioned reads, conditional (If-Match) replaces, exact-key version cleanup. */
@@ -157,9 +165,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead> {
+  async replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged: readonly ByteRange[] = []): Promise<ObjectHead> {
     const size = (await stat(fromFile)).size;
-    const written = size > this.multipartThresholdBytes ? await this.putMultipart(at, fromFile, size, props) : await this.putSingle(at, fromFile, size, props);
+    const spliced = planSplicedUpload(size, [...unchanged].sort((a, b) => a.offset - b.offset), this.partSizeBytes);
+    // Unchanged ranges worth a part of their own go server-side (UploadPartCopy) whatever the size.
+    const parts = spliced.some((part) => part.kind === 'copy') && spliced.length <= MAX_PARTS ? spliced : size > this.multipartThresholdBytes ? wholeFileParts(size, this.partSizeBytes) : undefined;
+    const written = parts ? await this.putMultipart(at, fromFile, size, props, parts) : await this.putSingle(at, fromFile, size, props);
     if (!written.etag) throw new LetheError(`replace ${at.uri}: S3 returned no ETag`, { object: at.uri });
     return { uri: at.uri, etag: written.etag, ...(written.versionId ? { versionId: written.versionId } : {}), size, props };
   }
@@ -312,20 +323,21 @@ export class S3ObjectStore implements ObjectStore {
    * A manual multipart upload so that CompleteMultipartUpload carries If-Match (transfer managers
    * such as lib-storage's Upload do not pass it). Any failure aborts the upload before rethrowing.
    */
-  private async putMultipart(at: ObjectVersion, fromFile: string, size: number, props: ObjectProps): Promise<{ etag?: string; versionId?: string }> {
+  private async putMultipart(at: ObjectVersion, fromFile: string, size: number, props: ObjectProps, plan: readonly SplicedPart[]): Promise<{ etag?: string; versionId?: string }> {
     const { bucket, key } = parseS3Uri(at.uri);
     const context = { object: at.uri };
-    const partSize = Math.max(this.partSizeBytes, Math.ceil(size / MAX_PARTS));
-    const partCount = Math.ceil(size / partSize);
+    const partCount = plan.length;
+    const planned = plan.reduce((sum, part) => sum + part.length, 0);
+    if (partCount > MAX_PARTS || planned !== size) throw new LetheError(`multipart upload ${at.uri}: ${partCount} parts of ${planned} bytes planned for a ${size}-byte file`, context);
     const created = await this.call(`CreateMultipartUpload ${at.uri}`, context, () =>
       this.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, RequestPayer: this.requestPayer, ...writeProps(props) })),
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new LetheError(`CreateMultipartUpload ${at.uri}: S3 returned no UploadId`, context);
     try {
-      const parts = await this.uploadParts(bucket, key, uploadId, fromFile, size, partSize, partCount, at.uri);
+      const parts = await this.uploadParts(at, uploadId, fromFile, plan);
       if (parts.length !== partCount || parts.some((part, i) => part.PartNumber !== i + 1 || !part.ETag)) {
-        throw new LetheError(`multipart upload ${at.uri}: expected ${partCount} parts (${size} bytes in ${partSize}-byte parts), uploaded ${parts.length}`, context);
+        throw new LetheError(`multipart upload ${at.uri}: expected ${partCount} parts (${size} bytes), uploaded ${parts.length}`, context);
       }
       // S3 checks If-Match on CompleteMultipartUpload itself; this head only narrows the window on
       // S3-compatible stores that ignore the header there (moto did when this was written).
@@ -353,37 +365,40 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  private async uploadParts(
-    bucket: string,
-    key: string,
-    uploadId: string,
-    fromFile: string,
-    size: number,
-    partSize: number,
-    partCount: number,
-    uri: string,
-  ): Promise<CompletedPart[]> {
+  private async uploadParts(at: ObjectVersion, uploadId: string, fromFile: string, plan: readonly SplicedPart[]): Promise<CompletedPart[]> {
+    const { bucket, key } = parseS3Uri(at.uri);
+    const partCount = plan.length;
     const parts: CompletedPart[] = new Array(partCount);
     let next = 0;
     const worker = async () => {
       while (next < partCount) {
         const index = next++;
-        const start = index * partSize;
-        const end = Math.min(size, start + partSize);
-        const result = await this.call(`UploadPart ${index + 1}/${partCount} ${uri}`, { object: uri }, () =>
-          this.client.send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
-              UploadId: uploadId,
-              PartNumber: index + 1,
-              Body: createReadStream(fromFile, { start, end: end - 1 }),
-              ContentLength: end - start,
-              RequestPayer: this.requestPayer,
-            }),
-          ),
-        );
-        parts[index] = { PartNumber: index + 1, ETag: result.ETag };
+        const part = plan[index]!;
+        const common = { Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: index + 1, RequestPayer: this.requestPayer };
+        const what = `${part.kind === 'copy' ? 'UploadPartCopy' : 'UploadPart'} ${index + 1}/${partCount} ${at.uri}`;
+        const etag =
+          part.kind === 'copy'
+            ? // The version read, pinned twice: by its id and by its ETag.
+              (
+                await this.call(what, { object: at.uri }, () =>
+                  this.client.send(
+                    new UploadPartCopyCommand({
+                      ...common,
+                      CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${at.versionId ? `?versionId=${encodeURIComponent(at.versionId)}` : ''}`,
+                      CopySourceRange: `bytes=${part.offset}-${part.offset + part.length - 1}`,
+                      CopySourceIfMatch: at.etag,
+                    }),
+                  ),
+                )
+              ).CopyPartResult?.ETag
+            : (
+                await this.call(what, { object: at.uri }, () =>
+                  this.client.send(
+                    new UploadPartCommand({ ...common, Body: createReadStream(fromFile, { start: part.offset, end: part.offset + part.length - 1 }), ContentLength: part.length }),
+                  ),
+                )
+              ).ETag;
+        parts[index] = { PartNumber: index + 1, ETag: etag };
       }
     };
     // allSettled: every worker stops before the upload is aborted, and the first failure is rethrown.
