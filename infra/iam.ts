@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { ecsTasksTrustPolicy, executionPolicy, findTaskPolicy, forgetTaskPolicy, operatorPolicy } from './iamPolicies';
+import { auditorPolicy, ecsTasksTrustPolicy, executionPolicy, findTaskPolicy, forgetTaskPolicy, operatorPolicy } from './iamPolicies';
 import { LakeScope } from './lakeScope';
 import { AwsScope, PolicyDocument } from './policyDocument';
 import { ResourceNames } from './resourceNames';
@@ -26,6 +26,8 @@ export class Iam extends pulumi.ComponentResource {
   readonly forgetRoleArn: pulumi.Output<string>;
   /** Managed policy for whoever runs the `lethe` CLI against this stack. */
   readonly operatorPolicyArn: pulumi.Output<string>;
+  /** Managed policy for auditors: reports and job records, never the queue, manifests or HMAC key. */
+  readonly auditorPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: IamArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lethe:iam:Iam', name, {}, opts);
@@ -72,12 +74,19 @@ export class Iam extends pulumi.ComponentResource {
     this.executionRoleArn = execution.arn;
     this.findRoleArn = find.arn;
     this.forgetRoleArn = forget.arn;
+    const auditor = new aws.iam.Policy(
+      `${name}-auditor`,
+      { description: `lethe ${n.prefix}: read deletion reports and job records`, policy: taskScope.apply((scope) => JSON.stringify(auditorPolicy(scope))) },
+      { parent: this },
+    );
     this.operatorPolicyArn = operator.arn;
+    this.auditorPolicyArn = auditor.arn;
     this.registerOutputs({
       executionRoleArn: this.executionRoleArn,
       findRoleArn: this.findRoleArn,
       forgetRoleArn: this.forgetRoleArn,
       operatorPolicyArn: this.operatorPolicyArn,
+      auditorPolicyArn: this.auditorPolicyArn,
     });
   }
 }

@@ -224,6 +224,36 @@ export function executionPolicy(s: ExecutionPolicyScope): PolicyDocument {
   ]);
 }
 
+/** What an auditor reads under jobs/<job>/: the job, its events, plan, verification, per-object results and reports. */
+const AUDITED_JOB_FILES = ['job.json', 'events/*', 'plan.json', 'verification.json', 'objects/*', 'report.json', 'report.html'];
+
+/**
+ * For auditors: read the deletion reports and job records (which hold HMACs, never a clear match
+ * ID) and the stack config, with `lethe job list|status|events|report` or the S3 console. Nothing
+ * that holds clear match IDs or can derive them: not the queue, not the manifests, not the HMAC key.
+ * No write anywhere. KMS use only through S3 reads.
+ */
+export function auditorPolicy(s: TaskPolicyScope): PolicyDocument {
+  const p = s.partition;
+  const state = (key: string) => s3Arn(p, s.stateBucket, key);
+  return policyDocument([
+    {
+      Sid: 'ReadJobRecordsAndReports',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [...AUDITED_JOB_FILES.map((file) => state(`${STATE_PREFIXES.jobs}*/${file}`)), state(CONFIG_KEY)],
+    },
+    ...bucketListStatements('ListJobs', p, ['s3:ListBucket'], [{ bucket: s.stateBucket, prefix: STATE_PREFIXES.jobs }]),
+    {
+      Sid: 'DecryptStateReads',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: s.kmsKeyArns,
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${s.region}.amazonaws.com` } },
+    },
+  ]);
+}
+
 /** Only ECS tasks of this account may assume the task roles (confused-deputy guard). */
 export function ecsTasksTrustPolicy(s: AwsScope): PolicyDocument {
   return policyDocument([

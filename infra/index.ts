@@ -22,6 +22,7 @@ export const securityGroupId = lethe.securityGroupId;
 export const imageUri = lethe.imageUri;
 export const notificationTopicArn = lethe.notificationTopicArn;
 export const operatorPolicyArn = lethe.operatorPolicyArn;
+export const auditorPolicyArn = lethe.auditorPolicyArn;
 export const letheEnvironment = lethe.letheEnvironment;
 export const letheCommand = lethe.letheCommand;
 export const runTaskCommand = lethe.runTaskCommand;

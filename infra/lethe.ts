@@ -36,6 +36,8 @@ export interface LetheOutputs {
   notificationTopicArn: pulumi.Output<string>;
   /** Attach to the roles of people and pipelines that run `lethe` against this stack. */
   operatorPolicyArn: pulumi.Output<string>;
+  /** Attach to auditors' roles: reports and job records only. */
+  auditorPolicyArn: pulumi.Output<string>;
   /** The task environment as `VAR=value ...`: prefix any `lethe` command with it. */
   letheEnvironment: pulumi.Output<string>;
   /** Starts a job against this stack from a shell with the lethe CLI. */
@@ -188,6 +190,7 @@ function stackOutputs(p: StackParts): LetheOutputs {
     imageUri: p.fleet.imageUri,
     notificationTopicArn: p.notifications.topicArn,
     operatorPolicyArn: p.iam.operatorPolicyArn,
+    auditorPolicyArn: p.iam.auditorPolicyArn,
     letheEnvironment,
     letheCommand: pulumi.interpolate`env ${letheEnvironment} lethe job start --wait`,
     runTaskCommand: pulumi

@@ -209,9 +209,9 @@ describe('an aws-mode deletion job on moto_server', function () {
     }
   });
 
-  /** `lethe ARGS` in aws mode against the stack, as an operator would run it (its calls recorded as theirs). */
-  function lethe(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const recording = recordingChild('operator', callsFile);
+  /** `lethe ARGS` in aws mode against the stack, as `role` runs it (its calls recorded as theirs). */
+  function letheAs(role: LetheRole, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const recording = recordingChild(role, callsFile);
     const run = spawnSync(process.execPath, ['--import', 'tsx', ...recording.nodeArgs, path.join(root, 'tasks', 'cli.ts'), ...args], {
       cwd: root,
       env: { ...env, ...recording.env },
@@ -219,6 +219,7 @@ describe('an aws-mode deletion job on moto_server', function () {
     });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   }
+  const lethe = (...args: string[]) => letheAs('operator', ...args);
 
   /** What the stack's EventBridge rule does for a request: runs the find task with its key. */
   async function requestFor(state: S3StateStore, jobId: string, before: ReadonlySet<string>): Promise<string> {
@@ -279,6 +280,10 @@ describe('an aws-mode deletion job on moto_server', function () {
     const after = await readLake(s3, work, Object.keys(before));
     for (const key of Object.keys(before)) assert.deepEqual(after[key], before[key]!.filter((row) => !['7', '10'].includes(row.customer_id)), key);
     assert.match(ok(lethe('job', 'report', approved, '--format', 'md')), /COMPLETED/);
+    // An auditor, with the auditor policy only, follows the jobs and reads the report.
+    assert.match(ok(letheAs('auditor', 'job', 'list')), new RegExp(`${approved}\\s+COMPLETED`));
+    assert.match(ok(letheAs('auditor', 'job', 'status', approved)), /COMPLETED/);
+    assert.equal((JSON.parse(ok(letheAs('auditor', 'job', 'report', approved, '--format', 'json'))) as DeletionReport).job.status, 'COMPLETED');
 
     // Cancel: a job nothing drives yet ends at once.
     ok(lethe('enqueue', '8'));
@@ -295,7 +300,7 @@ describe('an aws-mode deletion job on moto_server', function () {
 
   it('IAM simulation: every AWS call of these jobs and workers is allowed by the policies the stack deploys, for the role that makes it', async () => {
     const calls = await recordedCalls();
-    assert.deepEqual([...new Set(calls.map((c) => c.role))].sort(), ['find', 'forget', 'operator']);
+    assert.deepEqual([...new Set(calls.map((c) => c.role))].sort(), ['auditor', 'find', 'forget', 'operator']);
     await assertCallsAllowed(calls, { deployed: await deployedPolicies(), testEnvironment: env });
   });
 

@@ -37,6 +37,7 @@ describe('infra: infra/index.ts with the dev stack config from the engine', func
       'imageUri',
       'notificationTopicArn',
       'operatorPolicyArn',
+      'auditorPolicyArn',
       'letheEnvironment',
       'letheCommand',
       'runTaskCommand',

@@ -3,9 +3,9 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@smithy/core/client';
 
-/** The identity that makes a call in production: the find task role, the forget task role, or a person. */
-export type LetheRole = 'find' | 'forget' | 'operator';
-export const LETHE_ROLES: readonly LetheRole[] = ['find', 'forget', 'operator'];
+/** The identity that makes a call in production: the find task role, the forget task role, or a person (operator, auditor). */
+export type LetheRole = 'find' | 'forget' | 'operator' | 'auditor';
+export const LETHE_ROLES: readonly LetheRole[] = ['find', 'forget', 'operator', 'auditor'];
 
 /** One AWS request as the SDK serialised it, tagged with the role that sends it on AWS. */
 export interface RecordedAwsCall {

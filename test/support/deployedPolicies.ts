@@ -73,7 +73,8 @@ async function produce(): Promise<DeployedPolicies> {
   const rolePolicy = (suffix: string) => mocks.one('aws:iam/rolePolicy:RolePolicy', (r) => r.name.endsWith(`-iam-${suffix}`));
   const role = (suffix: string) => mocks.one('aws:iam/role:Role', (r) => r.name.endsWith(`-iam-${suffix}`));
   const identity = (suffix: string) => ({ principal: roleArn(role(suffix)), policies: [{ name: rolePolicy(suffix).name, policy: policyOf(rolePolicy(suffix)) }] });
-  const operator = mocks.one('aws:iam/policy:Policy', (r) => r.name.endsWith('-iam-operator'));
+  const managed = (suffix: string) => mocks.one('aws:iam/policy:Policy', (r) => r.name.endsWith(`-iam-${suffix}`));
+  const person = (suffix: string) => ({ principal: `arn:aws:iam::${ACCOUNT}:role/data-protection-${suffix}`, policies: [{ name: managed(suffix).name, policy: policyOf(managed(suffix)) }] });
   const resourcePolicies: DeployedPolicies['resourcePolicies'] = {};
   for (const r of mocks.ofType('aws:s3/bucketPolicy:BucketPolicy')) resourcePolicies[`arn:aws:s3:::${String(r.inputs.bucket)}`] = { name: r.name, policy: policyOf(r) };
   for (const r of mocks.ofType('aws:sqs/queuePolicy:QueuePolicy')) resourcePolicies[queueArnOfUrl(String(r.inputs.queueUrl))] = { name: r.name, policy: policyOf(r) };
@@ -98,7 +99,8 @@ async function produce(): Promise<DeployedPolicies> {
     identities: {
       find: identity('find'),
       forget: identity('forget'),
-      operator: { principal: `arn:aws:iam::${ACCOUNT}:role/data-protection-operator`, policies: [{ name: operator.name, policy: policyOf(operator) }] },
+      operator: person('operator'),
+      auditor: person('auditor'),
     },
     resourcePolicies,
     bucketKeys,
