@@ -1,6 +1,6 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -39,14 +39,17 @@ interface Expectation {
   /** Each match, and the columns of `mapperId` the report must say it was applied to. */
   matches: { match: Match; columns: string[] }[];
   mapperId: string;
+  /** Per mapper: objects under its location, objects read, files that are not data by rule. */
+  coverage: Record<string, { objects: number; read: number; notData: number }>;
   /** Files beside the objects that must stay as they are (not data by rule). */
   notData?: string[];
 }
 
 /**
  * Every format x plain/gzip x partitioning, each through a whole local job (the embedded default, as
- * the CLI runs it). Expected survivors are the fixture's own row list, compared with what an
- * independent reader sees: hyparquet for Parquet, the decompressed text itself for JSON Lines and CSV.
+ * the CLI runs it), plus an object whose every row matches and mappers over empty folders. Expected
+ * survivors are the fixture's own row list, compared with what an independent reader sees: hyparquet
+ * for Parquet, the decompressed text itself for JSON Lines and CSV.
  */
 describe('the format matrix: every format, compression and partitioning through a whole local job', function () {
   this.timeout(120_000);
@@ -68,7 +71,6 @@ describe('the format matrix: every format, compression and partitioning through 
   for (const format of FORMATS) {
     for (const compression of COMPRESSIONS) {
       for (const layout of LAYOUTS) {
-        if (format === 'json' && compression === 'plain') continue;
         it(`${format}, ${compression}, ${layout}: each identifier type's match deletes its row; every other row, and each object without a match, stays as it was`, async () => {
           const dir = path.join(root, `${format}-${compression}-${layout.replace(/ /g, '-')}`);
           const lake = await buildFormatMatrixLake(connection, dir, { format, compression, layout });
@@ -86,6 +88,7 @@ describe('the format matrix: every format, compression and partitioning through 
             deleted: new Set(aimed),
             matches,
             mapperId: 'table',
+            coverage: { table: { objects: 9, read: 4, notData: 5 } },
             notData: lake.notData,
           });
         });
@@ -93,7 +96,7 @@ describe('the format matrix: every format, compression and partitioning through 
     }
   }
 
-  for (const format of ['parquet', 'csv'] as const) {
+  for (const format of FORMATS) {
     it(`${format}: an object whose every row matches (plain and gzip) is left empty, readable, and clean to a second job`, async () => {
       const dir = path.join(root, `${format}-every-row`);
       const lake = path.join(dir, 'lake', 'table');
@@ -111,9 +114,42 @@ describe('the format matrix: every format, compression and partitioning through 
         const column = columns[i % columns.length]!.path;
         return { match: { kind: 'simple', value: row.values[column]! } as const, columns: [column] };
       });
-      await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches, mapperId: 'table' });
+      await expectJob(await openLocalLake(dir, configPath), lake, { objects, format, deleted: new Set(rows.map((r) => r.n)), matches, mapperId: 'table', coverage: { table: { objects: 3, read: 3, notData: 0 } } });
     });
   }
+
+  it('a mapper over an empty folder (or one holding only _SUCCESS) has nothing to erase: the job completes over the other mappers', async () => {
+    const dir = path.join(root, 'empty-folders');
+    const people = await writeMatrixObject(connection, path.join(dir, 'lake', 'people', 'part 0.parquet'), 'parquet', 'plain', matrixRows('parquet', 1, 4));
+    for (const name of ['empty_parquet', 'empty_json', 'empty_csv']) await mkdir(path.join(dir, 'lake', name), { recursive: true });
+    await writeFile(path.join(dir, 'lake', 'empty_json', '_SUCCESS'), '');
+    const configPath = path.join(dir, 'lethe.yaml');
+    await writeFile(
+      configPath,
+      JSON.stringify(
+        matrixConfig([
+          { id: 'people', location: './lake/people', format: 'parquet' },
+          { id: 'empty_parquet', location: './lake/empty_parquet', format: 'parquet' },
+          { id: 'empty_json', location: './lake/empty_json', format: 'json' },
+          { id: 'empty_csv', location: './lake/empty_csv', format: 'csv', partitionKeys: ['year'] },
+        ]),
+      ),
+    );
+    const target = people.rows[1]!;
+    await expectJob(await openLocalLake(dir, configPath), path.join(dir, 'lake'), {
+      objects: [people],
+      format: 'parquet',
+      deleted: new Set([target.n]),
+      matches: [{ match: { kind: 'simple', value: target.values.s! }, columns: ['s'] }],
+      mapperId: 'people',
+      coverage: {
+        people: { objects: 1, read: 1, notData: 0 },
+        empty_parquet: { objects: 0, read: 0, notData: 0 },
+        empty_json: { objects: 1, read: 0, notData: 1 },
+        empty_csv: { objects: 0, read: 0, notData: 0 },
+      },
+    });
+  });
 });
 
 /**
@@ -151,6 +187,7 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     assert.equal(report.totals.objectsUpdated, touched.length);
     assert.equal(report.totals.objectsFailed, 0);
     assert.equal(report.matchIds.count, expected.matches.length);
+    assert.deepEqual(Object.fromEntries(report.mappers.map((m) => [m.id, m.coverage])), expected.coverage, 'N objects under each location, N read, N not data');
     for (const { match, columns } of expected.matches) {
       const account = report.matches.find((m) => m.matchHash === hmacMatch(runtime.hmacKey, match));
       const applied = account?.appliedTo.find((a) => a.mapperId === expected.mapperId)?.columns ?? [];
