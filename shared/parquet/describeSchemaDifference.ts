@@ -60,6 +60,12 @@ function elementName(element: ThriftStruct, index: number): string {
   return name?.type === 'binary' ? Buffer.from(name.value).toString('utf8') : `#${index}`;
 }
 
+/** LogicalType is a union: the id of its one field names the type. */
+const LOGICAL_TYPES: Record<number, string> = {
+  1: 'STRING', 2: 'MAP', 3: 'LIST', 4: 'ENUM', 5: 'DECIMAL', 6: 'DATE', 7: 'TIME', 8: 'TIMESTAMP', 10: 'INTEGER', 11: 'NULL',
+  12: 'JSON', 13: 'BSON', 14: 'UUID', 15: 'FLOAT16', 16: 'VARIANT', 17: 'GEOMETRY', 18: 'GEOGRAPHY',
+};
+
 /** Other enums (converted types) stay parquet.thrift's numbers, enough to tell two writers apart. */
 function render(id: number, value: ThriftValue | undefined): string {
   if (value === undefined) return 'none';
@@ -74,6 +80,10 @@ function render(id: number, value: ThriftValue | undefined): string {
       return value.value.toString();
     case 'binary':
       return JSON.stringify(Buffer.from(value.value).toString('utf8'));
+    case 'struct': {
+      const variant = value.fields[0]?.id;
+      return variant === undefined ? 'an empty struct' : (LOGICAL_TYPES[variant] ?? `a struct with field ${variant}`);
+    }
     default:
       return `a ${value.type}`;
   }
