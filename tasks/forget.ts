@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
 import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
 import { runForgetWorker } from '../shared/forget/runForgetWorker';
 import { InputError, errorMessage } from '../shared/model/errors';
+import { makeScratchDirectory } from '../shared/scratch/makeScratchDirectory';
 
 /**
  * The forget worker (the Fargate service's task): takes work messages until SIGTERM, which lets the
@@ -16,7 +17,7 @@ export async function main(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise
   const ports = createAwsPorts(env);
   const { settings } = await readStoredConfig(ports.state, ports.config.configKey);
   const idleExitSeconds = parseIdleExit(env.LETHE_IDLE_EXIT_SECONDS);
-  const scratch = await mkdtemp(path.join(ports.tempDirectory, 'lethe-forget-'));
+  const scratch = await makeScratchDirectory(ports.tempDirectory, 'worker');
   const duckdb = await openDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: path.join(scratch, 'duckdb') });
   log({ message: 'worker started', concurrency: settings.forgetConcurrency, ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }) });
   try {

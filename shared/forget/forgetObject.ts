@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFormat, DataMapper } from '../model/dataMapper';
 import { InputError, NotFoundError } from '../model/errors';
@@ -8,6 +7,7 @@ import { WorkMessage } from '../model/workMessage';
 import { ObjectHead } from '../ports/ObjectStore';
 import { Ports } from '../ports/Ports';
 import { rewriteObject } from '../rewrite/rewriteObject';
+import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { MatchSession } from './matchSession';
 import { readObjectResult, writeObjectResult } from '../records/objectResults';
 
@@ -55,8 +55,7 @@ export async function forgetObject(
     const versionsDeleted = deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0;
     return finish({ outcome: 'updated', ...(source ? { source } : {}), output: replacedEarlier, rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
   }
-  const workDir = path.join(ports.tempDirectory, `forget-${randomBytes(6).toString('hex')}`);
-  await mkdir(workDir, { recursive: true });
+  const workDir = await makeScratchDirectory(ports.tempDirectory, 'forget');
   try {
     const inputFile = path.join(workDir, 'source');
     const outputFile = path.join(workDir, 'rewritten');

@@ -11,6 +11,7 @@ import { manifestsPrefix, matchSetsPrefix, reportKey } from '../records/stateKey
 import { Verification } from '../records/verification';
 import { buildReport } from '../report/buildReport';
 import { renderReportHtml } from '../report/renderReportHtml';
+import { sweepScratch } from '../scratch/sweepScratch';
 
 /**
  * Ends a job: a job that ran to the end (COMPLETED or UNAPPLIED_MATCHES) removes the queue items it
@@ -48,6 +49,7 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   const final = await updateJob(ports.state, job.id, (current) => ({ ...current, status, finishedAt, counters: { ...current.counters, ...report.totals }, ...(failure ? { failure } : {}) }));
   await releaseJobLock(ports.state, job.id);
   await ports.fleet.scale(0);
+  await sweepScratch(ports.tempDirectory);
   await appendEvent(ports.state, job.id, 'JobFinished', { status });
   return final;
 }

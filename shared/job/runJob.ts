@@ -11,6 +11,7 @@ import { appendEvent } from '../records/jobEvents';
 import { readJob, updateJob } from '../records/jobRecord';
 import { readVerification } from '../records/verification';
 import { runVerifyPhase } from './verifyPhase';
+import { sweepScratch } from '../scratch/sweepScratch';
 
 export interface JobProgress {
   job: Job;
@@ -29,6 +30,8 @@ export interface RunJobOptions {
  */
 export async function runJob(ports: Ports, jobId: string, options: RunJobOptions): Promise<Job> {
   const progress = options.onProgress ?? (() => {});
+  // A run killed earlier (this job's, or one before it) may have left copies of objects as they were.
+  await sweepScratch(ports.tempDirectory);
   for (;;) {
     const { job } = await readJob(ports.state, jobId);
     progress({ job });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { adoptJob, findOrphanedJob } from '../../shared/job/jobCommands';
 import { runJob } from '../../shared/job/runJob';
@@ -16,12 +17,14 @@ describe('a crash between rewrite and replace', function () {
     await lake.cleanup();
   });
 
-  it('leaves every source object intact, and the next start resumes the job to COMPLETED', async () => {
+  it('leaves every source object intact, and the next start resumes the job to COMPLETED with no scratch left in the lake or tmp', async () => {
     await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
     const lakeDir = path.join(lake.dir, 'lake');
     const before = await hashTree(lakeDir);
     const crashed = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/crashAtReplace.ts'), lake.config.configPath], { encoding: 'utf8' });
     assert.equal(crashed.signal, 'SIGKILL', `the job process should die at replace: ${crashed.stderr}`);
+    const tmp = path.join(lake.dir, 'state', 'tmp');
+    assert.notDeepEqual(await readdir(tmp), [], 'the killed run left its scratch (the pre-erasure copy) behind');
 
     assert.deepEqual(await hashTree(lakeDir), before, 'no object was touched: each still holds its source bytes');
     const orphan = await findOrphanedJob(lake.local.ports);
@@ -34,5 +37,10 @@ describe('a crash between rewrite and replace', function () {
     assert.equal((await readTable(path.join(lakeDir, 'customers'), 'parquet')).filter((r) => r.customer_id === '12').length, 0);
     assert.equal((await readTable(path.join(lakeDir, 'orders'), 'csv')).filter((r) => r.customer_id === '12').length, 0);
     assert.equal(await readJobLock(lake.local.ports.state), undefined, 'the lock is released');
+    const lakeFiles = Object.keys(await hashTree(lakeDir));
+    assert.deepEqual(lakeFiles.filter((f) => path.basename(f).startsWith('.')), [], 'no scratch file in the lake');
+    // What this (live) process holds open is its own; everything the killed run left must be gone.
+    const ownScratch = `lethe-${process.pid}-`;
+    assert.deepEqual((await readdir(tmp)).filter((name) => !name.startsWith(ownScratch)), [], 'tmp holds nothing of the killed run');
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, copyFile, link, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, InputError } from '../../model/errors';
@@ -10,6 +10,9 @@ import { withFileLock } from './fileLock';
  * so any write or replacement of the file changes it. A folder keeps no versions.
  */
 export class DirectoryObjectStore implements ObjectStore {
+  /** @param scratchDirectory the state folder's tmp/: the replace's lock files live there, never in the lake. */
+  constructor(private readonly scratchDirectory: string) {}
+
   async *list(prefix: string): AsyncIterable<ObjectListing> {
     checkLocalPath(prefix);
     yield* walkObjects(prefix);
@@ -40,20 +43,12 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   async replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead> {
-    const dir = path.dirname(at.uri);
-    const staged = path.join(dir, `.lethe-${randomBytes(6).toString('hex')}-${path.basename(at.uri)}`);
-    // Stage next to the object so the final rename stays on one filesystem, and is atomic. The
-    // rewrite is moved there when it can be (same filesystem), copied otherwise.
-    await moveOrCopy(fromFile, staged);
-    try {
-      if (props.fileMode !== undefined) await chmod(staged, props.fileMode);
-      await withFileLock(path.join(dir, `.lethe-lock-${path.basename(at.uri)}`), async () => {
-        await this.expectVersion(at);
-        await rename(staged, at.uri);
-      });
-    } finally {
-      await rm(staged, { force: true });
-    }
+    if (props.fileMode !== undefined) await chmod(fromFile, props.fileMode);
+    const lockName = `lethe-lock-${createHash('sha256').update(at.uri).digest('hex').slice(0, 32)}`;
+    await withFileLock(path.join(this.scratchDirectory, lockName), async () => {
+      await this.expectVersion(at);
+      await renameAcross(fromFile, at.uri);
+    });
     const head = await this.head(at.uri);
     if (!head) throw new ConflictError(`${at.uri} disappeared right after it was replaced`, { object: at.uri });
     return head;
@@ -88,12 +83,25 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
   }
 }
 
-async function moveOrCopy(from: string, to: string): Promise<void> {
+/**
+ * Renames the rewrite over the object: atomic, and nothing is staged in the lake, so a crash leaves
+ * the lake folder as it was. Only when the scratch folder is on another filesystem than the lake is
+ * the rewrite copied beside the object first (a copy over the name would not be atomic), and removed
+ * if the rename does not happen.
+ */
+async function renameAcross(from: string, to: string): Promise<void> {
   try {
     await rename(from, to);
+    return;
   } catch (error) {
     if (!CROSS_DEVICE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    await copyFile(from, to);
+  }
+  const staged = path.join(path.dirname(to), `.lethe-${randomBytes(6).toString('hex')}-${path.basename(to)}`);
+  try {
+    await copyFile(from, staged);
+    await rename(staged, to);
+  } finally {
+    await rm(staged, { force: true });
   }
 }
 

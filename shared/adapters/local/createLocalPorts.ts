@@ -1,10 +1,11 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { closeDuckDb, openDuckDb } from '../../duckdb/openDuckDb';
 import { runForgetWorker } from '../../forget/runForgetWorker';
 import { Settings } from '../../model/settings';
 import { Ports } from '../../ports/Ports';
+import { makeScratchDirectory } from '../../scratch/makeScratchDirectory';
 import { DirectoryObjectStore } from './DirectoryObjectStore';
 import { DirectoryStateStore } from './DirectoryStateStore';
 import { DuckDbQueryExecutor } from './DuckDbQueryExecutor';
@@ -25,10 +26,11 @@ export interface LocalPorts {
 export async function createLocalPorts(stateDir: string, settings: Settings): Promise<LocalPorts> {
   const tempDirectory = path.join(stateDir, 'tmp');
   await mkdir(tempDirectory, { recursive: true });
-  const duckdb = await openDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: path.join(tempDirectory, 'duckdb') });
+  const spillDirectory = await makeScratchDirectory(tempDirectory, 'duckdb');
+  const duckdb = await openDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: spillDirectory });
   const connect = () => duckdb.instance.connect();
   const state = new DirectoryStateStore(stateDir);
-  const lake = new DirectoryObjectStore();
+  const lake = new DirectoryObjectStore(tempDirectory);
   const ports: Ports = {
     lake,
     state,
@@ -53,6 +55,7 @@ export async function createLocalPorts(stateDir: string, settings: Settings): Pr
       await ports.fleet.scale(0);
       await ports.queries.close();
       closeDuckDb(duckdb);
+      await rm(spillDirectory, { recursive: true, force: true });
     },
   };
 }

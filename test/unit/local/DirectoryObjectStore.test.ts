@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DirectoryObjectStore } from '../../../shared/adapters/local/DirectoryObjectStore';
 
 describe('DirectoryObjectStore', () => {
   let root: string;
-  const lake = new DirectoryObjectStore();
+  let lake: DirectoryObjectStore;
   beforeEach(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'lethe-lake-'));
     await mkdir(path.join(root, 'lake', 'year=2024'), { recursive: true });
     await mkdir(path.join(root, 'tmp'));
+    lake = new DirectoryObjectStore(path.join(root, 'tmp'));
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
@@ -26,6 +28,29 @@ describe('DirectoryObjectStore', () => {
     assert.equal(await readFile(object, 'utf8'), 'id\n2\n');
     assert.equal(await readFile(source, 'utf8'), 'id\n1\n2\n', 'the copy still holds the version it was taken from');
     assert.notEqual(after.etag, head.etag);
+  });
+
+  it('writes no scratch file into the lake folder while it replaces an object', async () => {
+    const folder = path.join(root, 'lake', 'year=2024');
+    const object = path.join(folder, 'part-0.csv');
+    await writeFile(object, 'id\n1\n2\n');
+    const head = (await lake.head(object))!;
+    const rewritten = path.join(root, 'tmp', 'rewritten');
+    await writeFile(rewritten, 'id\n2\n');
+    // A SIGKILL between staging and rename would leave whatever appears here in the lake.
+    const seen = new Set<string>();
+    const watcher = watch(folder, (_event, name) => {
+      if (name) seen.add(name.toString());
+    });
+    try {
+      await lake.replace(head, rewritten, head.props);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      watcher.close();
+    }
+    assert.deepEqual([...seen], ['part-0.csv']);
+    assert.deepEqual(await readdir(folder), ['part-0.csv']);
+    assert.equal(await readFile(object, 'utf8'), 'id\n2\n');
   });
 
   it('refuses to replace an object that changed after it was read, and the newer object survives', async () => {
