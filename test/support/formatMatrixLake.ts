@@ -31,13 +31,15 @@ const minutesAfter = (base: number, n: number, fraction: string) => {
   const iso = new Date(base + n * 60_000).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction}`;
 };
-/** hyparquet's timestamps arrive as bigint nanoseconds (test/support/rewriteFixtures.ts). */
-const fromNanos = (suffix: string) => (value: unknown) => {
+/** hyparquet's timestamps arrive as bigint nanoseconds (test/support/rewriteFixtures.ts); `digits` of fraction are kept. */
+const fromNanos = (digits: 6 | 9, suffix = '') => (value: unknown) => {
   const nanos = value as bigint;
-  return `${minutesAfter(Number(nanos / 1_000_000n), 0, ((nanos / 1_000n) % 1_000_000n).toString().padStart(6, '0'))}${suffix}`;
+  const fraction = (nanos % 1_000_000_000n).toString().padStart(9, '0');
+  return `${minutesAfter(Number(nanos / 1_000_000n), 0, fraction.slice(0, digits))}${suffix}`;
 };
 const TS_BASE = Date.UTC(2021, 5, 1, 10, 0, 0);
 const TSTZ_BASE = Date.UTC(2022, 5, 1, 10, 0, 0);
+const TSNS_BASE = Date.UTC(2023, 5, 1, 10, 0, 0);
 
 /**
  * Each column's values lie in a range no other column's values reach, so a simple match (compared
@@ -60,8 +62,9 @@ const IDENTIFIERS: IdentifierColumn[] = [
   { path: 'flt', types: { parquet: 'FLOAT' }, value: (n) => `${n}.5`, fromHyparquet: text, jsonBare: true },
   { path: 'dbl', types: { parquet: 'DOUBLE', json: 'DOUBLE', csv: 'DOUBLE' }, value: (n) => `${2000 + n}.125`, fromHyparquet: text, jsonBare: true },
   { path: 'day', types: { parquet: 'DATE', json: 'DATE', csv: 'DATE' }, value: day, fromHyparquet: (v) => (v as Date).toISOString().slice(0, 10), jsonBare: false },
-  { path: 'ts', types: { parquet: 'TIMESTAMP', json: 'TIMESTAMP', csv: 'TIMESTAMP' }, value: (n) => minutesAfter(TS_BASE, n, '123456'), fromHyparquet: fromNanos(''), jsonBare: false },
-  { path: 'tstz', types: { parquet: 'TIMESTAMP WITH TIME ZONE' }, value: (n) => `${minutesAfter(TSTZ_BASE, n, '500000')}+00:00`, fromHyparquet: fromNanos('+00:00'), jsonBare: false },
+  { path: 'ts', types: { parquet: 'TIMESTAMP', json: 'TIMESTAMP', csv: 'TIMESTAMP' }, value: (n) => minutesAfter(TS_BASE, n, '123456'), fromHyparquet: fromNanos(6), jsonBare: false },
+  { path: 'tstz', types: { parquet: 'TIMESTAMP WITH TIME ZONE' }, value: (n) => `${minutesAfter(TSTZ_BASE, n, '500000')}+00:00`, fromHyparquet: fromNanos(6, '+00:00'), jsonBare: false },
+  { path: 'ts_ns', types: { parquet: 'TIMESTAMP_NS' }, value: (n) => minutesAfter(TSNS_BASE, n, '123456789'), fromHyparquet: fromNanos(9), jsonBare: false },
   // True in the one row a match "true" aims at.
   { path: 'flag', types: { parquet: 'BOOLEAN', json: 'BOOLEAN', csv: 'BOOLEAN' }, value: (n) => String(n === FLAG_ROW), fromHyparquet: text, jsonBare: true },
   { path: 'person.email', types: { parquet: 'VARCHAR', json: 'VARCHAR' }, value: (n) => `p${n}@example.org`, fromHyparquet: text, jsonBare: false },
@@ -69,7 +72,7 @@ const IDENTIFIERS: IdentifierColumn[] = [
 ];
 
 /** The row each identifier column's match aims at, in IDENTIFIERS order of the format's columns: spread over three of the four objects. */
-const TARGET_ROWS = [2, 12, 32, 5, 15, 35, 8, 18, 38, 3, 13, 33, 6, 16, 36, 9, 19, 39, 10];
+const TARGET_ROWS = [2, 12, 32, 5, 15, 35, 8, 18, 38, 3, 13, 33, 6, 16, 36, 9, 19, 39, 10, 20];
 const FLAG_ROW = 14;
 
 export function identifierColumns(format: MatrixFormat): IdentifierColumn[] {
@@ -284,7 +287,7 @@ export function canonicalParquetRow(row: Record<string, unknown>): Record<string
 
 /** What canonicalParquetRow gives for a row the fixture wrote. */
 export function expectedParquetRow(row: FixtureRow): Record<string, unknown> {
-  return { columns: ['s', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'dec', 'dec18', 'flt', 'dbl', 'day', 'ts', 'tstz', 'flag', 'person', 'note', 'tags'], values: row.values, note: row.note, tags: row.tags };
+  return { columns: ['s', 'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'dec', 'dec18', 'flt', 'dbl', 'day', 'ts', 'tstz', 'ts_ns', 'flag', 'person', 'note', 'tags'], values: row.values, note: row.note, tags: row.tags };
 }
 
 function range(from: number, to: number): number[] {
