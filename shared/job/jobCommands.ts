@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { InputError } from '../model/errors';
-import { Job, isTerminal } from '../model/job';
+import { Job, JobStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { finishJob } from './finishJob';
 import { LOCK_KEY } from '../records/stateKeys';
@@ -12,35 +12,50 @@ import { readVerification } from '../records/verification';
 /** Lets a job that waits for approval go on to FORGETTING; the caller then runs it. */
 export async function approveJob(ports: Pick<Ports, 'state'>, jobId: string, by: string): Promise<Job> {
   const job = await updateJob(ports.state, jobId, (j) => {
-    if (j.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${jobId} is ${j.status}, not AWAITING_APPROVAL`, { jobId });
+    expectAwaitingApproval(j);
     return { ...j, status: 'FORGETTING' };
   });
   await appendEvent(ports.state, jobId, 'JobApproved', { by });
   return job;
 }
 
-/** Ends a job that waits for approval as REJECTED: the lake and the queue stay as they are. */
+/**
+ * Ends a job that waits for approval as REJECTED: the lake and the queue stay as they are. The check
+ * and the claim are one conditional write (cancelRequested), so an approve racing it loses.
+ */
 export async function rejectJob(ports: Ports, jobId: string, by: string): Promise<Job> {
-  const { job } = await readJob(ports.state, jobId);
-  if (job.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${jobId} is ${job.status}, not AWAITING_APPROVAL`, { jobId });
+  const claimed = await updateJob(ports.state, jobId, (j) => {
+    expectAwaitingApproval(j);
+    return { ...j, cancelRequested: true };
+  });
   await appendEvent(ports.state, jobId, 'JobRejected', { by });
-  return finishJob(ports, job, 'REJECTED', { ran: false, objectsWithMatches: [] });
+  return finishJob(ports, claimed, 'REJECTED', { ran: false, objectsWithMatches: [] });
 }
 
 /**
  * Cancels a job. One that nothing is driving (waiting for approval, or whose process died) ends at
  * once; a running one is asked to stop, and its coordinator ends it CANCELLED at its next step.
- * Objects already rewritten stay rewritten; the queue keeps its items.
+ * Objects already rewritten stay rewritten; the queue keeps its items. Which of the two happens is
+ * decided by the status the conditional write saw, never by an earlier read: an approve in between
+ * makes the job a running one.
  */
 export async function cancelJob(ports: Ports, jobId: string, by: string): Promise<Job> {
-  const { job } = await readJob(ports.state, jobId);
-  if (isTerminal(job.status)) throw new InputError(`job ${jobId} has already ended (${job.status})`, { jobId });
+  let seen: JobStatus | undefined;
+  const marked = await updateJob(ports.state, jobId, (j) => {
+    seen = j.status;
+    return { ...j, cancelRequested: true };
+  });
   await appendEvent(ports.state, jobId, 'CancelRequested', { by });
-  const marked = await updateJob(ports.state, jobId, (j) => ({ ...j, cancelRequested: true }));
-  if (job.status === 'AWAITING_APPROVAL' || job.status === 'QUEUED' || (await isOrphaned(ports, jobId))) {
+  if (seen === 'AWAITING_APPROVAL' || seen === 'QUEUED' || (await isOrphaned(ports, jobId))) {
     return finishJob(ports, marked, 'CANCELLED', await readVerification(ports.state, jobId));
   }
   return marked;
+}
+
+/** The approval check: a job rejected or cancelled while it waited is claimed, not approvable. */
+function expectAwaitingApproval(job: Job): void {
+  if (job.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${job.id} is ${job.status}, not AWAITING_APPROVAL`, { jobId: job.id });
+  if (job.cancelRequested) throw new InputError(`job ${job.id} is being rejected or cancelled`, { jobId: job.id });
 }
 
 /**
