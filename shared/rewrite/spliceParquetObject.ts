@@ -69,13 +69,18 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   // The output starts as a copy of the source: its kept row groups stay where they are.
   await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places } });
   await checkKeptRowGroups(request, source.places, kept);
-  const touchedList = input.touched.map((group) => group.index).join(', ');
+  const [dropped, reencoded] = [input.touched.filter((group) => group.deletedRows.length === group.rows), input.touched.filter((group) => group.deletedRows.length < group.rows)];
+  const groups = (list: readonly TouchedRowGroup[]) => `row group${list.length === 1 ? '' : 's'} ${list.map((group) => group.index).join(', ')}`;
+  const what = [
+    ...(reencoded.length > 0 ? [`${groups(reencoded)} of ${source.places.length} re-encoded by DuckDB`] : []),
+    ...(dropped.length > 0 ? [`${groups(dropped)} of ${source.places.length} dropped (every row matched)`] : []),
+  ];
   return {
     kind: 'spliced',
     // The output began as a copy of the source, so each kept group's span is where it was.
     unchangedRanges: kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span),
     physicalChanges: [
-      `row-group splice: row group${input.touched.length === 1 ? '' : 's'} ${touchedList} of ${source.places.length} re-encoded by DuckDB, the other ${kept.length} copied byte for byte`,
+      `row-group splice: ${what.join(', ')}, the other ${kept.length} copied byte for byte`,
       ...changes,
     ],
   };
