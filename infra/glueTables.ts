@@ -34,10 +34,12 @@ function storageFor(format: DataFormat): Pick<GlueTableSpec['storageDescriptor']
     case 'json':
       return { inputFormat: TEXT_INPUT, outputFormat: TEXT_OUTPUT, serDeInfo: { serializationLibrary: JSON_SERDE, parameters: {} } };
     case 'csv':
+      // OpenCSVSerde unquotes fields: with LazySimpleSerDe a quoted "ann@x.org" never equals ann@x.org,
+      // so Athena would not find a match lethe's rewrite (DuckDB's CSV reader) would.
       return {
         inputFormat: TEXT_INPUT,
         outputFormat: TEXT_OUTPUT,
-        serDeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', parameters: { 'field.delim': ',' } },
+        serDeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '\\' } },
       };
     default:
       return unreachable(format);

@@ -211,10 +211,11 @@ describe('infra decisions (pure, no Pulumi)', () => {
   });
 
   describe('glue tables', () => {
-    it('declares CSV with its header skipped and a comma delimiter', () => {
+    it('declares CSV with its header skipped, comma-separated and unquoted (OpenCSVSerde)', () => {
       const spec = lakeTableSpec({ ...table('lake', 'clicks', 's3://b/c/'), format: 'csv' });
       assert.equal(spec.parameters['skip.header.line.count'], '1');
-      assert.deepEqual(spec.storageDescriptor.serDeInfo.parameters, { 'field.delim': ',' });
+      assert.equal(spec.storageDescriptor.serDeInfo.serializationLibrary, 'org.apache.hadoop.hive.serde2.OpenCSVSerde');
+      assert.deepEqual(spec.storageDescriptor.serDeInfo.parameters, { separatorChar: ',', quoteChar: '"', escapeChar: '\\' });
     });
   });
 

@@ -43,7 +43,7 @@ describe('infra: a second stack, a lake in two buckets with three mappers', func
       ['curated.audit', 's3://acme-curated/audit/', 'ParquetHiveSerDe'],
       ['curated.customers', 's3://acme-curated/warehouse/customers/', 'ParquetHiveSerDe'],
       ['lethe_lake2.manifests', 's3://lethe-lake2-state-0a1b2c3/jobs/', 'JsonSerDe'],
-      ['raw.clicks', 's3://acme-raw/clicks/2024/', 'LazySimpleSerDe'],
+      ['raw.clicks', 's3://acme-raw/clicks/2024/', 'OpenCSVSerde'],
       ['raw.events', 's3://acme-raw/events/', 'JsonSerDe'],
     ]);
     const clicks = mocks.one('aws:glue/catalogTable:CatalogTable', (t) => t.inputs.name === 'clicks');

@@ -3,6 +3,7 @@ import { BatchCreatePartitionCommand, CreateDatabaseCommand, CreateTableCommand,
 import { GlueCatalog } from '../../shared/adapters/aws/GlueCatalog';
 import { DataMapper } from '../../shared/model/dataMapper';
 import { MotoServer, startMotoServer } from '../support/motoServer';
+import { lakeTableSpec } from '../../infra/glueTables';
 import { pageResponses } from '../support/pagedResponses';
 
 const PARQUET = {
@@ -144,6 +145,14 @@ describe('GlueCatalog on moto_server', function () {
     assert.equal(json.format, 'json');
     assert.deepEqual(await catalog.listPartitions(mapper('events_json'), json), [{ values: {}, location: 's3://lake-bucket/events/' }]);
     assert.equal((await catalog.describeTable(mapper('leads_csv'))).format, 'csv');
+    // The CSV table as the Pulumi program declares it reads back as CSV.
+    const declared = lakeTableSpec({ database: 'lake', name: 'declared_csv', location: 's3://lake-bucket/declared/', format: 'csv', columns: [{ name: 'email', type: 'string' }], partitionKeys: [] });
+    const serde = declared.storageDescriptor.serDeInfo;
+    await createTable({
+      Name: 'declared_csv',
+      StorageDescriptor: { Location: 's3://lake-bucket/declared/', Columns: [{ Name: 'email', Type: 'string' }], SerdeInfo: { SerializationLibrary: serde.serializationLibrary, Parameters: serde.parameters } },
+    });
+    assert.equal((await catalog.describeTable(mapper('declared_csv'))).format, 'csv');
     await assert.rejects(catalog.describeTable(mapper('leads_csv', { format: 'parquet' })), {
       name: 'InputError',
       message: /mapper "leads-csv": Glue table lake\.leads_csv: the mapper says format parquet but the table's SerDe .* is csv/,
