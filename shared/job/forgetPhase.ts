@@ -7,6 +7,7 @@ import { JobPlan } from '../records/jobPlan';
 import { countObjectResults } from '../report/countObjectResults';
 import { appendEvent } from '../records/jobEvents';
 import { readJob } from '../records/jobRecord';
+import { recordDeadLetters } from './recordDeadLetters';
 
 export interface ForgetProgress {
   total: number;
@@ -35,7 +36,7 @@ export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, poll
   } finally {
     await ports.fleet.scale(0);
   }
-  await ports.queue.drainDeadLetters();
+  await recordDeadLetters(ports.state, job.id, plan, await ports.queue.drainDeadLetters());
   const counters = countObjectResults(plan, await listObjectResults(ports.state, job.id));
   await appendEvent(ports.state, job.id, 'ForgetFinished', { ...counters });
   return counters;

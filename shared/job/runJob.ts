@@ -11,6 +11,9 @@ import { appendEvent } from '../records/jobEvents';
 import { readJob, updateJob } from '../records/jobRecord';
 import { readVerification } from '../records/verification';
 import { runVerifyPhase } from './verifyPhase';
+import { decideOutcome } from './decideOutcome';
+import { listObjectResults } from '../records/objectResults';
+import { isFinalOutcome } from '../model/objectResult';
 import { sweepScratch } from '../scratch/sweepScratch';
 
 export interface JobProgress {
@@ -94,7 +97,11 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
     }
     case 'CLEANING_UP': {
       const verification = await readVerification(ports.state, job.id);
-      await finishJob(ports, job, decideOutcome(job, verification.objectsWithMatches.length), verification);
+      const plan = await readJobPlan(ports.state, job.id);
+      const done = new Set((await listObjectResults(ports.state, job.id)).filter((r) => isFinalOutcome(r.outcome)).map((r) => r.object));
+      const failedObjects = (plan?.objects ?? []).map((o) => o.object).filter((o) => !done.has(o));
+      const { status, causes } = decideOutcome({ counters: job.counters, failedObjects, objectsWithMatches: verification.objectsWithMatches });
+      await finishJob(ports, job, status, verification, causes.length > 0 ? causes.join('; ') : undefined);
       return;
     }
     case 'AWAITING_APPROVAL':
@@ -102,17 +109,6 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
     default:
       throw new Error(`job ${job.id}: no step for status ${job.status}`);
   }
-}
-
-/** The terminal status a job that ran to the end earns. */
-export function decideOutcome(job: Job, objectsWithMatches: number): TerminalStatus {
-  const { objectsFailed, objectsFound } = job.counters;
-  if (objectsFailed > 0 && objectsFailed === objectsFound) return 'FORGET_FAILED';
-  if (objectsFailed > 0) return 'FORGET_PARTIALLY_FAILED';
-  if (objectsWithMatches > 0) return 'VERIFY_FAILED';
-  // Everything the job could do is done, but a request it could not apply must not read as done.
-  if (job.counters.matchesUnapplied > 0) return 'UNAPPLIED_MATCHES';
-  return 'COMPLETED';
 }
 
 async function setStatus(ports: Ports, job: Job, status: JobStatus): Promise<void> {
