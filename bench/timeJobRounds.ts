@@ -3,10 +3,10 @@ import path from 'node:path';
 import { quoteLiteral } from '../shared/duckdb/sqlText';
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
-import { loadHmacKey } from '../shared/privacy/loadHmacKey';
+import { Runtime } from '../shared/runtime/Runtime';
 import { CODEC } from './generateBenchData';
 import { timeOnce } from './measure';
-import { BenchLethe, enqueueIds, openBenchLethe } from './openBenchLethe';
+import { enqueueIds, openBenchLethe } from './openBenchLethe';
 
 export interface JobRoundsRequest {
   /** The table folder a fresh copy of which each round's job runs over. */
@@ -45,7 +45,7 @@ export async function timeJobRounds(request: JobRoundsRequest): Promise<JobRound
     try {
       await timeLocalJob(lethe, request.ids, rounds);
       await request.inspect?.(tableCopy);
-      const connection = await lethe.local.connect();
+      const connection = await lethe.workerOptions.connect();
       const out = path.join(request.scratch, 'baseline.parquet');
       try {
         rounds.baselineSeconds.push(
@@ -60,17 +60,17 @@ export async function timeJobRounds(request: JobRoundsRequest): Promise<JobRound
         await rm(out, { force: true });
       }
     } finally {
-      await lethe.local.close();
+      await lethe.close();
       await rm(stateDir, { recursive: true, force: true });
     }
   }
   return rounds;
 }
 
-async function timeLocalJob(lethe: BenchLethe, ids: readonly string[], rounds: JobRounds): Promise<void> {
-  const { ports } = lethe.local;
+async function timeLocalJob(lethe: Runtime, ids: readonly string[], rounds: JobRounds): Promise<void> {
+  const { ports } = lethe;
   await enqueueIds(lethe, ids);
-  const hmacKey = await loadHmacKey(ports.state, lethe.config.settings);
+  const hmacKey = await lethe.hmacKey();
   const cpuBefore = process.cpuUsage();
   rounds.seconds.push(
     await timeOnce(async () => {

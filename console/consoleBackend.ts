@@ -1,27 +1,15 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { LetheConfig } from '../shared/model/config';
-import { Ports } from '../shared/ports/Ports';
+import { Runtime } from '../shared/runtime/Runtime';
 
 /**
- * What the console runs over: the same ports and config the CLI builds (a state folder locally, the
- * stack's buckets and queues on AWS). `checkState` says whether the state store answers at all, so
- * pages can say so plainly instead of showing an empty queue.
+ * What the console runs over: the runtime the CLI opens (a state folder locally, the stack's buckets
+ * and queues on AWS). `checkState` says whether the state store answers at all, so pages can say so
+ * plainly instead of showing an empty queue.
  */
-export interface ConsoleBackend {
-  mode: 'local' | 'aws';
-  ports: Ports;
-  config: LetheConfig;
-  hmacKey(): Promise<Buffer>;
-  /**
-   * aws mode: asks the stack to run a job in its find task (a request in the state bucket), so it
-   * goes on when the console stops; returns where the request is. Absent locally, where the queue
-   * and workers live in the process that drives the job.
-   */
-  launchJob?(jobId: string, requestedBy: string): Promise<string>;
+export interface ConsoleBackend extends Pick<Runtime, 'mode' | 'ports' | 'config' | 'hmacKey' | 'launchJob' | 'close'> {
   /** Throws StateUnreachableError when the state store cannot be read. */
   checkState(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export class StateUnreachableError extends Error {

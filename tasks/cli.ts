@@ -17,7 +17,7 @@ import {
   jobStatusCommand,
 } from './commands/jobCommands';
 import { enqueueCommand, queueListCommand, queueRemoveCommand } from './commands/queueCommands';
-import { main as runForgetTask } from './forget';
+import { runWorker } from './forget';
 
 const USAGE = `usage: lethe [--config PATH] [--json] COMMAND
   demo [--dir D] [--rows N]        sample lake, queue, one job, report
@@ -137,7 +137,7 @@ async function workerCommand(context: CliContext): Promise<number> {
   if (context.mode !== 'aws') throw new InputError('worker: locally, "lethe job start" runs the workers in its own process; set LETHE_MODE=aws and the stack environment to run a Fargate-style worker');
   const stop = new AbortController();
   for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => stop.abort());
-  return runForgetTask(process.env, stop.signal);
+  return runWorker(await context.runtime(), stop.signal);
 }
 
 function wholeNumber(text: string, flag: string, min: number): number {

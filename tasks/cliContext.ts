@@ -1,47 +1,34 @@
-import { loadConfigFile, LoadedConfig } from './loadConfigFile';
-import { createLocalPorts } from '../shared/adapters/local/createLocalPorts';
-import { AwsPorts, createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
-import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
-import { Ports } from '../shared/ports/Ports';
-import { loadHmacKey } from '../shared/privacy/loadHmacKey';
-
-export interface OpenPorts {
-  ports: Ports;
-  close(): Promise<void>;
-  /** Set in aws mode: jobs run in the ECS find task, not in this process. */
-  aws?: AwsPorts;
-}
+import { Runtime } from '../shared/runtime/Runtime';
+import { LoadedConfig } from '../shared/runtime/loadConfigFile';
+import { openRuntime, runtimeMode } from '../shared/runtime/openRuntime';
 
 /**
- * What every command gets: the global flags, and the config and ports opened on first use. With
- * LETHE_MODE=aws the ports are the stack's (from the environment) and the config is the one the
- * Pulumi program wrote to the state bucket; otherwise lethe.yaml and the local adapters.
+ * What every command gets: the global flags, and the runtime opened on first use (lethe.yaml and the
+ * local adapters, or with LETHE_MODE=aws the stack the environment names).
  */
 export class CliContext {
-  private config?: LoadedConfig;
-  private opened?: OpenPorts;
-  readonly mode: 'local' | 'aws';
+  private opening?: Promise<Runtime>;
+  readonly mode: Runtime['mode'];
 
   constructor(
     readonly configPath: string,
     readonly json: boolean,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
   ) {
-    this.mode = env.LETHE_MODE === 'aws' ? 'aws' : 'local';
+    this.mode = runtimeMode(env);
+  }
+
+  runtime(): Promise<Runtime> {
+    this.opening ??= openRuntime(this.configPath, this.env);
+    return this.opening;
   }
 
   async loadConfig(): Promise<LoadedConfig> {
-    if (!this.config) this.config = this.mode === 'aws' ? await this.loadStackConfig() : await loadConfigFile(this.configPath);
-    return this.config;
-  }
-
-  async ports(): Promise<OpenPorts> {
-    if (!this.opened) this.opened = this.mode === 'aws' ? await this.openAwsPorts() : await this.openLocalPorts();
-    return this.opened;
+    return (await this.runtime()).config;
   }
 
   async hmacKey(): Promise<Buffer> {
-    return loadHmacKey((await this.ports()).ports.state, (await this.loadConfig()).settings);
+    return (await this.runtime()).hmacKey();
   }
 
   /** Prints the machine form with --json, else the text. */
@@ -50,24 +37,8 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
-    await this.opened?.close();
-  }
-
-  private async openLocalPorts(): Promise<OpenPorts> {
-    const config = await this.loadConfig();
-    return createLocalPorts(config.stateDir, config.settings);
-  }
-
-  /** The CLI only reads and writes state here; the find task and the workers run the DuckDB work. */
-  private async openAwsPorts(): Promise<OpenPorts> {
-    const aws = createAwsPorts(this.env);
-    return { ports: aws, aws, close: () => aws.queries.close() };
-  }
-
-  private async loadStackConfig(): Promise<LoadedConfig> {
-    const { ports, aws } = await this.ports();
-    const key = aws!.config.configKey;
-    const config = await readStoredConfig(ports.state, key);
-    return { ...config, stateDir: ports.state.describe(''), configPath: ports.state.describe(key) };
+    // A runtime that failed to open threw to the command that asked for it; there is nothing to close.
+    const runtime = await this.opening?.catch(() => undefined);
+    await runtime?.close();
   }
 }

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
-import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
 import { checkJobId } from '../shared/model/job';
-import { loadHmacKey } from '../shared/privacy/loadHmacKey';
 import { readJobRequest } from '../shared/records/jobRequest';
 import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
+import { Runtime } from '../shared/runtime/Runtime';
+import { openAwsRuntime } from '../shared/runtime/openAwsRuntime';
 
 /**
  * The job coordinator (the find task on ECS). With LETHE_REQUEST_KEY (set by the EventBridge rule on
@@ -17,9 +16,15 @@ import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
  * Exit 0 when the job ends COMPLETED or waits for approval, 2 for any other end, 1 for bad input.
  */
 export async function main(env: NodeJS.ProcessEnv): Promise<number> {
-  const ports = createAwsPorts(env);
-  const config = await readStoredConfig(ports.state, ports.config.configKey);
-  const hmacKey = await loadHmacKey(ports.state, config.settings);
+  const runtime = await openAwsRuntime(env);
+  try {
+    return await coordinateJob(runtime, env);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function coordinateJob({ ports, config, hmacKey }: Runtime, env: NodeJS.ProcessEnv): Promise<number> {
   const requestKey = env[REQUEST_KEY_VARIABLE]?.trim();
   const jobId = requestKey
     ? (await readJobRequest(ports.state, requestKey)).jobId
@@ -28,7 +33,7 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
     : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;
   log({ message: 'job running', jobId });
   const job = await runJob(ports, jobId, {
-    hmacKey,
+    hmacKey: await hmacKey(),
     pollIntervalMs: 5000,
     onProgress: (progress) => {
       if (progress.forget) log({ message: 'forgetting', jobId, remaining: progress.forget.remaining, total: progress.forget.total });

@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { createAwsPorts } from '../shared/adapters/aws/createAwsPorts';
-import { readStoredConfig } from '../shared/adapters/aws/readStoredConfig';
-import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
 import { runForgetWorker } from '../shared/forget/runForgetWorker';
 import { InputError, errorMessage } from '../shared/model/errors';
-import { makeScratchDirectory } from '../shared/scratch/makeScratchDirectory';
+import { Runtime } from '../shared/runtime/Runtime';
+import { openAwsRuntime } from '../shared/runtime/openAwsRuntime';
 
 /**
  * The forget worker (the Fargate service's task): takes work messages until SIGTERM, which lets the
@@ -14,38 +10,21 @@ import { makeScratchDirectory } from '../shared/scratch/makeScratchDirectory';
  * visible again). With LETHE_IDLE_EXIT_SECONDS it also exits after that long with an empty queue.
  */
 export async function main(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
-  const ports = createAwsPorts(env);
-  const { settings } = await readStoredConfig(ports.state, ports.config.configKey);
-  const idleExitSeconds = parseIdleExit(env.LETHE_IDLE_EXIT_SECONDS);
-  const scratch = await makeScratchDirectory(ports.tempDirectory, 'worker');
-  const duckdb = await openDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: path.join(scratch, 'duckdb') });
-  log({ message: 'worker started', concurrency: settings.forgetConcurrency, ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }) });
+  const runtime = await openAwsRuntime(env);
   try {
-    await runForgetWorker(
-      { ...ports, tempDirectory: scratch },
-      {
-        concurrency: settings.forgetConcurrency,
-        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
-        maxReceiveCount: settings.maxReceiveCount,
-        connect: () => duckdb.instance.connect(),
-        signal,
-        log,
-        ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),
-      },
-    );
+    return await runWorker(runtime, signal);
   } finally {
-    closeDuckDb(duckdb);
-    await rm(scratch, { recursive: true, force: true });
+    await runtime.close();
   }
-  log({ message: signal.aborted ? 'worker stopped (SIGTERM)' : 'worker idle, exiting' });
-  return 0;
 }
 
-function parseIdleExit(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new InputError(`LETHE_IDLE_EXIT_SECONDS: "${text}" is not a number of seconds`, { field: 'LETHE_IDLE_EXIT_SECONDS' });
-  return seconds;
+/** The worker loop over a runtime (this task, and `lethe worker`). */
+export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<number> {
+  const { concurrency, idleExitSeconds } = runtime.workerOptions;
+  log({ message: 'worker started', concurrency, ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }) });
+  await runForgetWorker(runtime.ports, { ...runtime.workerOptions, signal, log });
+  log({ message: signal.aborted ? 'worker stopped (SIGTERM)' : 'worker idle, exiting' });
+  return 0;
 }
 
 function log(record: Record<string, unknown>): void {

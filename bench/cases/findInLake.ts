@@ -3,7 +3,6 @@ import path from 'node:path';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
 import { runFindPhase } from '../../shared/job/findPhase';
 import { startJob } from '../../shared/job/startJob';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { readQueueSnapshot } from '../../shared/queue/deletionQueue';
 import { BenchData } from '../generateBenchData';
 import { MB, timeSideBySide } from '../measure';
@@ -20,18 +19,18 @@ export const GOAL_RATIO = 1.25;
 export async function findInLake(data: BenchData, rounds: number, scratchRoot: string): Promise<CaseResult> {
   const scratch = await mkdtemp(path.join(scratchRoot, 'find-'));
   const lethe = await openBenchLethe(data.lake.tableDir, path.join(scratch, 'state'));
-  const { ports } = lethe.local;
+  const { ports } = lethe;
   try {
     await enqueueIds(lethe, data.lake.matchIds);
     const job = await startJob(ports.state, lethe.config, 'bench');
     const items = await readQueueSnapshot(ports.state, job.queue);
-    const hmacKey = await loadHmacKey(ports.state, lethe.config.settings);
+    const hmacKey = await lethe.hmacKey();
     const files = `[${data.lake.files.map(quoteLiteral).join(', ')}]`;
     let objectsFound = 0;
     let baselineFiles = 0;
     const timing = await timeSideBySide(rounds, {
       baseline: async () => {
-        const connection = await lethe.local.connect();
+        const connection = await lethe.workerOptions.connect();
         try {
           const result = await connection.runAndReadAll(`SELECT count(DISTINCT filename) AS files, count(customer_id) AS ids FROM read_parquet(${files}, filename = true)`);
           baselineFiles = Number(result.getRowObjectsJS()[0]?.files);
@@ -61,7 +60,7 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
       figures: { lakeBytes: data.lake.bytes, lakeRows: data.lake.rows, files: data.lake.files.length, matchIds: data.lake.matchIds.length, objectsFound },
     };
   } finally {
-    await lethe.local.close();
+    await lethe.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }

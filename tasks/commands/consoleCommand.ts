@@ -1,4 +1,4 @@
-import { createAwsConsoleBackend, createLocalConsoleBackend } from '../../console/createConsoleBackend';
+import { createConsoleBackend } from '../../console/createConsoleBackend';
 import { startConsoleServer } from '../../console/server';
 import { InputError } from '../../shared/model/errors';
 import { CliContext } from '../cliContext';
@@ -11,7 +11,7 @@ import { CliContext } from '../cliContext';
 export async function consoleCommand(context: CliContext, portText: string): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${portText}: expected a port number from 0 to 65535`);
-  const backend = process.env.LETHE_MODE === 'aws' ? await createAwsConsoleBackend(process.env) : await createLocalConsoleBackend(context);
+  const backend = createConsoleBackend(await context.runtime());
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const server = await startConsoleServer({ backend, port, log }).catch(async (error: NodeJS.ErrnoException) => {
     await backend.close();

@@ -27,7 +27,7 @@ export async function demoCommand(dir: string, rows: number, json: boolean): Pro
   }
   await writeFile(path.join(root, 'lethe.yaml'), demoConfigYaml());
   const context = new CliContext(path.join(root, 'lethe.yaml'), json);
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const { count } = await enqueueMatches(ports.state, [
     { match: { kind: 'simple', value: '17' } },
     { match: { kind: 'simple', value: 'customer42@example.org' } },

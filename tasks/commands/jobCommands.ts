@@ -6,7 +6,6 @@ import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../
 import { reportKey } from '../../shared/records/stateKeys';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
-import { writeJobRequest } from '../../shared/records/jobRequest';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { DeletionReport } from '../../shared/report/deletionReport';
@@ -20,10 +19,9 @@ import { createProgressLine } from '../progressLine';
  * paused; --wait makes anything but COMPLETED exit 2.
  */
 export async function jobStartCommand(context: CliContext, wait: boolean): Promise<Job> {
-  const config = await context.loadConfig();
-  const { ports, aws } = await context.ports();
+  const { ports, config, launchJob } = await context.runtime();
   // On AWS the find task resumes its own job (LETHE_JOB_ID); a dead CLI process orphans nothing.
-  const orphan = aws ? undefined : await findOrphanedJob(ports);
+  const orphan = launchJob ? undefined : await findOrphanedJob(ports);
   let job: Job;
   if (orphan) {
     await adoptJob(ports, orphan.id);
@@ -42,12 +40,12 @@ export async function jobStartCommand(context: CliContext, wait: boolean): Promi
  * it: operators hold no ecs:RunTask), and which this process then follows when asked to wait.
  */
 export async function driveJob(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
-  const { ports, aws } = await context.ports();
+  const { ports, launchJob } = await context.runtime();
   const progress = wait && !context.json ? createProgressLine() : undefined;
   let ended: Job;
-  if (aws) {
-    const request = await writeJobRequest(ports.state, jobId, currentUser());
-    if (!context.json) process.stderr.write(`job ${jobId} requested: ${ports.state.describe(request)} starts the find task\n`);
+  if (launchJob) {
+    const request = await launchJob(jobId, currentUser());
+    if (!context.json) process.stderr.write(`job ${jobId} requested: ${request} starts the find task\n`);
     ended = wait ? await followJob(ports.state, jobId, (job) => progress?.update({ job })) : (await readJob(ports.state, jobId)).job;
   } else {
     ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
@@ -70,7 +68,7 @@ function unappliedNote(job: Job): string {
 }
 
 export async function jobListCommand(context: CliContext): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const jobs = await Promise.all((await listJobIds(ports.state)).map(async (id) => (await readJob(ports.state, id)).job));
   context.print(
     jobs.map((j) => ({ id: j.id, status: j.status, createdAt: j.createdAt, finishedAt: j.finishedAt, counters: j.counters })),
@@ -79,7 +77,7 @@ export async function jobListCommand(context: CliContext): Promise<void> {
 }
 
 export async function jobStatusCommand(context: CliContext, jobId: string): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const { job } = await readJob(ports.state, checkJobId(jobId));
   const c = job.counters;
   context.print(
@@ -96,14 +94,14 @@ export async function jobStatusCommand(context: CliContext, jobId: string): Prom
 }
 
 export async function jobEventsCommand(context: CliContext, jobId: string): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   await readJob(ports.state, checkJobId(jobId));
   const events = await listJobEvents(ports.state, jobId);
   context.print(events, events.map((e) => `${e.at}  ${e.type.padEnd(16)} ${JSON.stringify(e.data)}`).join('\n'));
 }
 
 export async function jobReportCommand(context: CliContext, jobId: string, format: string): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const stored = await ports.state.read(reportKey(checkJobId(jobId), format === 'html' ? 'html' : 'json'));
   if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`);
   if (format === 'json' || format === 'html') process.stdout.write(stored.body.toString('utf8') + (format === 'json' ? '\n' : ''));
@@ -113,19 +111,19 @@ export async function jobReportCommand(context: CliContext, jobId: string, forma
 
 /** Approves a job and, the workers being local, carries it on to its end here. */
 export async function jobApproveCommand(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   await approveJob(ports, checkJobId(jobId), currentUser());
   return driveJob(context, jobId, wait);
 }
 
 export async function jobRejectCommand(context: CliContext, jobId: string): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const job = await rejectJob(ports, checkJobId(jobId), currentUser());
   context.print(job, `job ${jobId} rejected: the lake and the queue are unchanged`);
 }
 
 export async function jobCancelCommand(context: CliContext, jobId: string): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const job = await cancelJob(ports, checkJobId(jobId), currentUser());
   context.print(job, job.status === 'CANCELLED' ? `job ${jobId} cancelled` : `job ${jobId}: cancel requested; it stops at its next step`);
 }

@@ -52,7 +52,7 @@ export async function enqueueCommand(context: CliContext, args: EnqueueArgs): Pr
     for (const item of parseMatchFile(text, format, name, mappers)) items.push(item);
   }
   checkMatchesFitMappers(items, config.dataMappers);
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const batch = await enqueueMatches(ports.state, items);
   context.print(batch, `enqueued ${batch.count} match IDs (batch ${batch.batchId})`);
 }
@@ -90,7 +90,7 @@ function parseCompositeSpec(spec: string, index: number): Record<string, string>
 
 /** lethe queue list: a page of the queue, each item by its HMAC, never the raw ID. */
 export async function queueListCommand(context: CliContext, page: { offset: number; limit: number }): Promise<void> {
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const key = await context.hmacKey();
   const { items, total } = await listQueue(ports.state, page);
   const shown = items.map((item) => ({
@@ -108,7 +108,7 @@ export async function queueListCommand(context: CliContext, page: { offset: numb
 
 export async function queueRemoveCommand(context: CliContext, ids: string[]): Promise<void> {
   if (ids.length === 0) throw new InputError('queue remove: name at least one item id (see lethe queue list)');
-  const { ports } = await context.ports();
+  const { ports } = await context.runtime();
   const missing = await removeQueueItems(ports.state, ids);
   if (missing.length > 0) throw new InputError(`queue remove: no such item${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   context.print({ removed: ids }, `removed ${ids.length} item${ids.length > 1 ? 's' : ''}`);

@@ -196,7 +196,7 @@ describe('lethe console in Chromium', function () {
     await page.getByRole('button', { name: 'Yes, start the job' }).click();
     await page.locator('#job-status', { hasText: 'AWAITING_APPROVAL' }).waitFor({ timeout: 60_000 });
     const failedJob = /\/jobs\/([^/?#]+)$/.exec(page.url())![1]!;
-    const plan = await readJobPlan((await fixture.context.ports()).ports.state, failedJob);
+    const plan = await readJobPlan((await fixture.context.runtime()).ports.state, failedJob);
     const broken = plan!.objects.find((o) => o.mapperIds.includes('customers'))!.object;
     await writeFile(broken, 'this is not a parquet file');
     await page.getByRole('button', { name: 'Approve…' }).click();

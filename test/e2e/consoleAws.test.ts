@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createAwsConsoleBackend } from '../../console/createConsoleBackend';
+import { createConsoleBackend } from '../../console/createConsoleBackend';
+import { openAwsRuntime } from '../../shared/runtime/openAwsRuntime';
 import { ConsoleServer, startConsoleServer } from '../../console/server';
 import { asRole, recordedInProcess } from '../support/awsCallRecorder';
 import { deployedPolicies } from '../support/deployedPolicies';
@@ -44,7 +45,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
   });
 
   it('refuses to start without the config the Pulumi program writes', async function () {
-    await assert.rejects(asRole('operator', () => createAwsConsoleBackend(stackEnv())), { name: 'InputError', message: /s3:\/\/lethe-console-state\/config\/lethe\.json: no lethe config in the state bucket/ });
+    await assert.rejects(asRole('operator', () => openAwsRuntime(stackEnv())), { name: 'InputError', message: /s3:\/\/lethe-console-state\/config\/lethe\.json: no lethe config in the state bucket/ });
   });
 
   it('shows the stack’s mappers and keeps the queue in the state bucket, as hashes', async function () {
@@ -54,7 +55,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
     };
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'config/lethe.json', Body: JSON.stringify(config) }));
     // The console runs with the operator's credentials: every call it makes is recorded as theirs.
-    server = await asRole('operator', async () => startConsoleServer({ backend: await createAwsConsoleBackend(stackEnv()), port: 0 }));
+    server = await asRole('operator', async () => startConsoleServer({ backend: createConsoleBackend(await openAwsRuntime(stackEnv())), port: 0 }));
     const session = await openSession(server);
     const mappers = await rawRequest(server.origin, { path: '/mappers', headers: { cookie: session.cookie } });
     assert.equal(mappers.status, 200);

@@ -73,7 +73,7 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
       const response = await rawRequest(origin(), { method: 'POST', path, headers: { 'content-type': FORM, origin: 'http://evil.example', cookie: session.cookie }, body: new URLSearchParams({ _csrf: session.csrf, confirm: 'yes' }).toString() });
       assert.equal(response.status, 403, path);
     }
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     assert.equal((await listQueue(ports.state)).total, 0);
     assert.deepEqual(await listJobIds(ports.state), []);
     const page = await rawRequest(origin(), { path: '/queue', headers: { cookie: session.cookie } });
@@ -108,7 +108,7 @@ describe('lethe console over HTTP: the token, the origin and CSRF checks', funct
     assert.equal(response.status, 200);
     assert.match(response.body, /Start a deletion job\?/);
     assert.match(response.body, /name="confirm" value="yes"/);
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     assert.deepEqual(await listJobIds(ports.state), []);
   });
 

@@ -34,7 +34,7 @@ describe('lethe console overview: the oldest request against the one-month deadl
   });
 
   it('shows the days left for a fresh request', async function () {
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '5' } }], new Date(Date.now() - 2 * DAY));
     const [kind, text] = oldestLine(await overview());
     assert.equal(kind, 'ok');
@@ -42,7 +42,7 @@ describe('lethe console overview: the oldest request against the one-month deadl
   });
 
   it('warns in the last week before the deadline', async function () {
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '8' } }], new Date(Date.now() - 26 * DAY));
     const [kind, text] = oldestLine(await overview());
     assert.equal(kind, 'warn');
@@ -50,7 +50,7 @@ describe('lethe console overview: the oldest request against the one-month deadl
   });
 
   it('flags an overdue request', async function () {
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     const received = new Date(Date.now() - 40 * DAY);
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '6' } }, { match: { kind: 'simple', value: '7' } }], received);
     const body = await overview();

@@ -32,7 +32,7 @@ describe('lethe console: composites a mapper cannot compare, and matches that ap
     const page = await get('/queue');
     assert.match(page, /composite match: mapper &#34;customers&#34; does not declare column &#34;nick_name&#34; \(declared: customer_id, user.email, first_name, last_name\)/);
     assert.doesNotMatch(page, /Secret-/);
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     assert.equal((await listQueue(ports.state)).total, 0);
     const anyMapper = await post('/queue/enqueue-composite', [['column', 'shoe_size'], ['value', '44'], ['column', 'email'], ['value', 'x@y.org']]);
     assert.equal(anyMapper.status, 303);
@@ -41,7 +41,7 @@ describe('lethe console: composites a mapper cannot compare, and matches that ap
   });
 
   it('shows a job that ended UNAPPLIED_MATCHES, and the matches that applied nowhere, by hash', async function () {
-    const { ports } = await fixture.context.ports();
+    const { ports } = await fixture.context.runtime();
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '17' } }, { match: { kind: 'simple', value: 'not-a-number' }, mappers: ['orders'] }]);
     const started = await post('/jobs/start', [['confirm', 'yes']]);
     assert.equal(started.status, 303);

@@ -18,7 +18,7 @@ describe('a crash between rewrite and replace', function () {
   });
 
   it('leaves every source object intact, and the next start resumes the job to COMPLETED with no scratch left in the lake or tmp', async () => {
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
     const lakeDir = path.join(lake.dir, 'lake');
     const before = await hashTree(lakeDir);
     const crashed = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/crashAtReplace.ts'), lake.config.configPath], { encoding: 'utf8' });
@@ -27,16 +27,16 @@ describe('a crash between rewrite and replace', function () {
     assert.notDeepEqual(await readdir(tmp), [], 'the killed run left its scratch (the pre-erasure copy) behind');
 
     assert.deepEqual(await hashTree(lakeDir), before, 'no object was touched: each still holds its source bytes');
-    const orphan = await findOrphanedJob(lake.local.ports);
+    const orphan = await findOrphanedJob(lake.runtime.ports);
     assert.ok(orphan, 'the dead process left a job to resume');
     assert.equal(orphan.status, 'FORGETTING');
 
-    await adoptJob(lake.local.ports, orphan.id);
-    const resumed = await runJob(lake.local.ports, orphan.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    await adoptJob(lake.runtime.ports, orphan.id);
+    const resumed = await runJob(lake.runtime.ports, orphan.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(resumed.status, 'COMPLETED', resumed.failure);
     assert.equal((await readTable(path.join(lakeDir, 'customers'), 'parquet')).filter((r) => r.customer_id === '12').length, 0);
     assert.equal((await readTable(path.join(lakeDir, 'orders'), 'csv')).filter((r) => r.customer_id === '12').length, 0);
-    assert.equal(await readJobLock(lake.local.ports.state), undefined, 'the lock is released');
+    assert.equal(await readJobLock(lake.runtime.ports.state), undefined, 'the lock is released');
     const lakeFiles = Object.keys(await hashTree(lakeDir));
     assert.deepEqual(lakeFiles.filter((f) => path.basename(f).startsWith('.')), [], 'no scratch file in the lake');
     // What this (live) process holds open is its own; everything the killed run left must be gone.

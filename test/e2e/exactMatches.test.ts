@@ -55,7 +55,7 @@ describe('a value matches only what its column holds exactly: the neighbour\'s r
 
   it('reads an unquoted number beyond 2^53 in a jsonl match file with its exact digits', async () => {
     const items = parseMatchFile('9007199254740993\n{"match": 9007199254740993, "mappers": ["people"]}\n', 'jsonl', 'ids.jsonl');
-    await enqueueMatches(lake.local.ports.state, items);
+    await enqueueMatches(lake.runtime.ports.state, items);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     const after = await table();
@@ -65,7 +65,7 @@ describe('a value matches only what its column holds exactly: the neighbour\'s r
 
   it('never rounds a value onto another person: FLOAT, DOUBLE, TIMESTAMP_S and _MS, DECIMAL, DATE; 17.0 is person 17', async () => {
     const values = ['16777217', '2024-01-01 10:00:00.5', '2024-01-01 10:00:00.1235', '12.505', '2024-01-01 12:00:00', '17.0'];
-    await enqueueMatches(lake.local.ports.state, [...values.map((value) => ({ match: { kind: 'simple' as const, value } })), { match: { kind: 'simple', value: '9007199254740993' }, mappers: ['people'] }]);
+    await enqueueMatches(lake.runtime.ports.state, [...values.map((value) => ({ match: { kind: 'simple' as const, value } })), { match: { kind: 'simple', value: '9007199254740993' }, mappers: ['people'] }]);
     const job = await runQueuedJob(lake);
     const after = await table();
     // By hand: 17.0 is person 17 (an integer column); 9007199254740993 is person 9007199254740993 by id,

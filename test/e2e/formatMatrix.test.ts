@@ -159,7 +159,7 @@ describe('the format matrix: every format, compression and partitioning through 
 async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
   try {
     const notDataBefore = await Promise.all((expected.notData ?? []).map((file) => readFile(file)));
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map(({ match }) => ({ match })));
+    await enqueueMatches(runtime.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
     const job = await runQueuedJob(runtime);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
@@ -196,7 +196,7 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
 
     const afterFirst = await hashTree(lakeFolder);
-    await enqueueMatches(runtime.local.ports.state, expected.matches.map(({ match }) => ({ match })));
+    await enqueueMatches(runtime.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
     const second = await runQueuedJob(runtime);
     assert.equal(second.status, 'COMPLETED', second.failure);
     assert.equal(second.counters.objectsFound, 0, 'a second job over the same matches finds nothing');

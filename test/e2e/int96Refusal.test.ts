@@ -54,13 +54,13 @@ describe('INT96 timestamps DuckDB cannot write back unchanged', function () {
     const sparkBefore = await sha256File(sparkLike);
     const impalaBefore = (await readWithHyparquet(impala)).rows;
 
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '2' } }]);
-    const started = await startJob(lake.local.ports.state, lake.config, 'test');
-    const job = await runJob(lake.local.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '2' } }]);
+    const started = await startJob(lake.runtime.ports.state, lake.config, 'test');
+    const job = await runJob(lake.runtime.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
 
     assert.equal(job.status, 'FORGET_PARTIALLY_FAILED', job.failure);
     assert.equal(await sha256File(sparkLike), sparkBefore, 'the refused object is byte for byte as it was');
-    const results = await listObjectResults(lake.local.ports.state, job.id);
+    const results = await listObjectResults(lake.runtime.ports.state, job.id);
     const refused = results.find((r) => r.object === sparkLike)!;
     assert.equal(refused.outcome, 'failed');
     assert.match(refused.error ?? '', /part-0\.parquet: INT96 column "timestamp_col" holds 1 value DuckDB would not write back unchanged \(sub-microsecond digits\); refused/);

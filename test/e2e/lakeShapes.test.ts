@@ -47,7 +47,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
         { id: 'orders', location: './lake/orders', format: 'csv', columns: ['customer_id'] },
       ],
     );
-    await enqueueMatches(lake.local.ports.state, [simple('7')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     assert.deepEqual(await lines(path.join(lake.dir, 'lake/people/part-0.jsonl')), [people[0], people[2]]);
@@ -73,7 +73,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
         { id: 'alone', location: './lake/alone', format: 'json', columns: ['customer_id', 'email'] },
       ],
     );
-    await enqueueMatches(lake.local.ports.state, [simple('7'), simple('ann@x.org')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7'), simple('ann@x.org')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', JSON.stringify((await readJobReport(lake, job.id)).objects.map((o) => o.error)));
     const events = path.join(lake.dir, 'lake/events');
@@ -114,7 +114,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
         { id: 'events', location: './lake/events', format: 'json', columns: ['id'] },
       ],
     );
-    await enqueueMatches(lake.local.ports.state, [simple('7')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     for (const [name, ids] of Object.entries(files)) {
@@ -141,11 +141,11 @@ describe('whole jobs over the lake shapes lethe must read', function () {
       ],
     );
     // 8 is aimed at the empty table only: it holds no row of anyone, so that request is done too.
-    await enqueueMatches(lake.local.ports.state, [simple('7'), { ...simple('8'), mappers: ['empty'] }]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7'), { ...simple('8'), mappers: ['empty'] }]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     assert.deepEqual(await lines(path.join(lake.dir, 'lake/people/part-0.jsonl')), ['{"id":8}']);
-    assert.equal((await listQueue(lake.local.ports.state)).total, 0);
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 0);
     const report = await readJobReport(lake, job.id);
     assert.deepEqual(report.mappers.find((m) => m.id === 'empty')?.coverage, { objects: 1, read: 0, notData: 1 });
   });
@@ -159,12 +159,12 @@ describe('whole jobs over the lake shapes lethe must read', function () {
       [{ id: 'people', location: './lake/people', format: 'json', columns: ['id'], ignoreObjectNotFound: true }],
       { requireApproval: true },
     );
-    await enqueueMatches(lake.local.ports.state, [simple('7')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7')]);
     const waiting = await runQueuedJob(lake);
     assert.equal(waiting.status, 'AWAITING_APPROVAL', waiting.failure);
     await rm(path.join(lake.dir, 'lake/people/part-0.jsonl'));
-    await approveJob(lake.local.ports, waiting.id, 'approver');
-    const job = await runJob(lake.local.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    await approveJob(lake.runtime.ports, waiting.id, 'approver');
+    const job = await runJob(lake.runtime.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(job.status, 'COMPLETED', job.failure);
     assert.equal(job.counters.objectsMissing, 1);
   });
@@ -178,7 +178,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
       },
       [{ id: 'orders', location: './lake/orders', format: 'csv', columns: ['customer_id'] }],
     );
-    await enqueueMatches(lake.local.ports.state, [simple('17')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('17')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     assert.deepEqual(await lines(path.join(lake.dir, 'lake/orders/part-0.csv')), rows.filter((row) => !row.startsWith('17,')));
@@ -200,7 +200,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
         [{ id: 'orders', location: './lake/orders', format, columns: ['customer_id'] }],
       );
       const before = await hashTree(path.join(lake.dir, 'lake'));
-      await enqueueMatches(lake.local.ports.state, [simple('3')]);
+      await enqueueMatches(lake.runtime.ports.state, [simple('3')]);
       const job = await runQueuedJob(lake);
       assert.equal(job.status, 'FIND_FAILED');
       assert.match(job.failure ?? '', /mapper "orders".*find query failed/);
@@ -227,7 +227,7 @@ describe('whole jobs over the lake shapes lethe must read', function () {
         [{ id: 'table', location: './lake/table', format: 'parquet', columns: ['id'] }],
       );
       const before = await hashTree(path.join(lake.dir, 'lake'));
-      await enqueueMatches(lake.local.ports.state, [simple('7')]);
+      await enqueueMatches(lake.runtime.ports.state, [simple('7')]);
       const job = await runQueuedJob(lake);
       assert.equal(job.status, 'FIND_FAILED');
       assert.match(job.failure ?? '', new RegExp(`mapper "table": .*holds a ${kind} table.*this release does not erase inside Delta, Iceberg or Hudi tables`));
@@ -247,15 +247,15 @@ describe('whole jobs over the lake shapes lethe must read', function () {
       },
       [{ id: 'people', location: './lake/people', format: 'json', columns: ['id'] }],
     );
-    await enqueueMatches(lake.local.ports.state, [simple('7')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('7')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     const report = await readJobReport(lake, job.id);
     assert.deepEqual(report.mappers[0]?.coverage, { objects: 5, read: 2, notData: 3 });
-    const html = await readFile(lake.local.ports.state.describe(reportKey(job.id, 'html')), 'utf8');
+    const html = await readFile(lake.runtime.ports.state.describe(reportKey(job.id, 'html')), 'utf8');
     assert.match(html, /5 objects under the location, 2 read, 3 not data/);
     assert.match(renderReportMarkdown(report), /5 objects under the location, 2 read, 3 not data/);
-    const proofs = (await listJobEvents(lake.local.ports.state, job.id)).filter((e) => e.type === 'CoverageProven').map((e) => e.data);
+    const proofs = (await listJobEvents(lake.runtime.ports.state, job.id)).filter((e) => e.type === 'CoverageProven').map((e) => e.data);
     assert.deepEqual(proofs, [1, 2].map(() => ({ mapperId: 'people', objects: 5, read: 2, notData: 3 })), 'proven by the find and again by the verify');
   });
 });

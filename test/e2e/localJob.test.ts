@@ -36,7 +36,7 @@ describe('a local deletion job', function () {
 
   it('deletes matching rows from Parquet, gzip JSON Lines and CSV, and leaves every other row identical', async () => {
     const before = await tables(lake);
-    await enqueueMatches(lake.local.ports.state, [
+    await enqueueMatches(lake.runtime.ports.state, [
       simple('12'),
       simple('customer31@example.org'),
       { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } } },
@@ -58,12 +58,12 @@ describe('a local deletion job', function () {
     assert.equal(report.matchIds.count, 3);
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
     assert.ok(report.objects.every((o) => o.outcome === 'updated' && o.rowsBefore! - o.rowsDeleted! === o.rowsAfter));
-    assert.equal((await listQueue(lake.local.ports.state)).total, 0, 'processed items leave the queue');
-    assert.match(await readFile(lake.local.ports.state.describe(reportKey(job.id, 'html')), 'utf8'), /COMPLETED: \d+ rows deleted/);
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 0, 'processed items leave the queue');
+    assert.match(await readFile(lake.runtime.ports.state.describe(reportKey(job.id, 'html')), 'utf8'), /COMPLETED: \d+ rows deleted/);
   });
 
   it('skips an ID that fits no column of a mapper, names it by HMAC, and keeps no clear ID in its state', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('customer5@example.org'), simple('12')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('customer5@example.org'), simple('12')]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED');
     const report = await readJobReport(lake, job.id);
@@ -77,10 +77,10 @@ describe('a local deletion job', function () {
   });
 
   it('finds nothing the second time over the same IDs', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('3')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('3')]);
     assert.equal((await runQueuedJob(lake)).status, 'COMPLETED');
     const untouched = await hashTree(path.join(lake.dir, 'lake'));
-    await enqueueMatches(lake.local.ports.state, [simple('3')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('3')]);
     const second = await runQueuedJob(lake);
     assert.equal(second.status, 'COMPLETED');
     assert.equal(second.counters.objectsFound, 0);
@@ -88,8 +88,8 @@ describe('a local deletion job', function () {
   });
 
   it('allows one active job at a time: of two starters exactly one wins', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('3')]);
-    const results = await Promise.allSettled([startJob(lake.local.ports.state, lake.config), startJob(lake.local.ports.state, lake.config)]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('3')]);
+    const results = await Promise.allSettled([startJob(lake.runtime.ports.state, lake.config), startJob(lake.runtime.ports.state, lake.config)]);
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     assert.equal(loser.reason.name, 'ConflictError');
@@ -101,7 +101,7 @@ describe('approval, rejection and cancel', function () {
   let lake: TestLake;
   beforeEach(async () => {
     lake = await openTestLake({ requireApproval: true });
-    await enqueueMatches(lake.local.ports.state, [simple('21')]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('21')]);
   });
   afterEach(async () => {
     await lake.cleanup();
@@ -112,28 +112,28 @@ describe('approval, rejection and cancel', function () {
     const waiting = await runQueuedJob(lake);
     assert.equal(waiting.status, 'AWAITING_APPROVAL');
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore, 'nothing changes before approval');
-    const plan = await readJobPlan(lake.local.ports.state, waiting.id);
+    const plan = await readJobPlan(lake.runtime.ports.state, waiting.id);
     assert.ok(plan && plan.objects.length >= 3, 'the plan lists the objects to rewrite');
-    await approveJob(lake.local.ports, waiting.id, 'approver');
-    const done = await runJob(lake.local.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    await approveJob(lake.runtime.ports, waiting.id, 'approver');
+    const done = await runJob(lake.runtime.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(done.status, 'COMPLETED');
     assert.equal((await readTable(path.join(lake.dir, 'lake/customers'), 'parquet')).filter((r) => r.customer_id === '21').length, 0);
-    assert.ok((await listJobEvents(lake.local.ports.state, waiting.id)).some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
+    assert.ok((await listJobEvents(lake.runtime.ports.state, waiting.id)).some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
   });
 
   it('treats a redelivered message for an object already done as a no-op', async () => {
     const waiting = await runQueuedJob(lake);
-    await approveJob(lake.local.ports, waiting.id, 'approver');
-    const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
+    await approveJob(lake.runtime.ports, waiting.id, 'approver');
+    const plan = (await readJobPlan(lake.runtime.ports.state, waiting.id))!;
     const target = plan.objects.find((o) => o.mapperIds.includes('orders'))!;
     const mapper = lake.config.dataMappers.find((m) => m.id === 'orders')!;
-    const session = await openMatchSession(lake.local.ports.state, lake.local.connect, waiting.id, ['orders']);
+    const session = await openMatchSession(lake.runtime.ports.state, lake.runtime.workerOptions.connect, waiting.id, ['orders']);
     try {
       const message = { jobId: waiting.id, object: target.object, mapperIds: ['orders'] };
-      const first = await forgetObject(lake.local.ports, message, [mapper], session, 1);
+      const first = await forgetObject(lake.runtime.ports, message, [mapper], session, 1);
       assert.equal(first.outcome, 'updated');
       const rewritten = await hashTree(path.dirname(target.object));
-      const again = await forgetObject(lake.local.ports, message, [mapper], session, 2);
+      const again = await forgetObject(lake.runtime.ports, message, [mapper], session, 2);
       assert.deepEqual(again, first, 'the first result stands');
       assert.deepEqual(await hashTree(path.dirname(target.object)), rewritten, 'the object is not rewritten twice');
     } finally {
@@ -144,19 +144,19 @@ describe('approval, rejection and cancel', function () {
   it('rejects: the lake and the queue stay as they were', async () => {
     const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
     const waiting = await runQueuedJob(lake);
-    const rejected = await rejectJob(lake.local.ports, waiting.id, 'approver');
+    const rejected = await rejectJob(lake.runtime.ports, waiting.id, 'approver');
     assert.equal(rejected.status, 'REJECTED');
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore);
-    assert.equal((await listQueue(lake.local.ports.state)).total, 1);
-    await assert.rejects(approveJob(lake.local.ports, waiting.id, 'x'), { name: 'InputError', message: /has ended \(REJECTED\)/ });
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 1);
+    await assert.rejects(approveJob(lake.runtime.ports, waiting.id, 'x'), { name: 'InputError', message: /has ended \(REJECTED\)/ });
   });
 
   it('cancels a job awaiting approval at once, and frees the lock for the next', async () => {
     const waiting = await runQueuedJob(lake);
-    const cancelled = await cancelJob(lake.local.ports, waiting.id, 'operator');
+    const cancelled = await cancelJob(lake.runtime.ports, waiting.id, 'operator');
     assert.equal(cancelled.status, 'CANCELLED');
-    assert.equal((await readJob(lake.local.ports.state, waiting.id)).job.status, 'CANCELLED');
-    const next = await startJob(lake.local.ports.state, lake.config);
+    assert.equal((await readJob(lake.runtime.ports.state, waiting.id)).job.status, 'CANCELLED');
+    const next = await startJob(lake.runtime.ports.state, lake.config);
     assert.equal(next.status, 'QUEUED');
   });
 });

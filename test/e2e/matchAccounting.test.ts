@@ -15,13 +15,13 @@ import { TestLake, openTestLake, readTable } from '../support/localLake';
 
 const simple = (value: string, mappers?: string[]): { match: Match; mappers?: string[] } => ({ match: { kind: 'simple', value }, ...(mappers ? { mappers } : {}) });
 
-async function runToEnd(lake: TestLake, ports: Ports = lake.local.ports) {
+async function runToEnd(lake: TestLake, ports: Ports = lake.runtime.ports) {
   const job = await startJob(ports.state, lake.config, 'test');
   return runJob(ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
 }
 
 async function readReport(lake: TestLake, jobId: string, format: 'json' | 'html' = 'json'): Promise<string> {
-  return readFile(lake.local.ports.state.describe(reportKey(jobId, format)), 'utf8');
+  return readFile(lake.runtime.ports.state.describe(reportKey(jobId, format)), 'utf8');
 }
 
 /** A state store whose queue batches cannot be changed: cleanup of the queue fails. */
@@ -47,13 +47,13 @@ describe('every match accounted for: UNAPPLIED_MATCHES', function () {
   const hash = (value: string) => hmacMatch(lake.hmacKey, { kind: 'simple', value });
 
   it('ends UNAPPLIED_MATCHES when a match fits no column it targets; the match stays in the queue and heads the report', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('12'), simple('not-a-number', ['orders'])]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('12'), simple('not-a-number', ['orders'])]);
     const job = await runToEnd(lake);
     assert.equal(job.status, 'UNAPPLIED_MATCHES', job.failure);
 
     const orders = await readTable(path.join(lake.dir, 'lake/orders'), 'csv');
     assert.equal(orders.filter((r) => r.customer_id === '12').length, 0, 'the match that applied was still erased');
-    const queue = await listQueue(lake.local.ports.state);
+    const queue = await listQueue(lake.runtime.ports.state);
     assert.deepEqual(queue.items.map((item) => hmacMatch(lake.hmacKey, item.match)), [hash('not-a-number')], 'only the unapplied match stays queued');
 
     const report = JSON.parse(await readReport(lake, job.id)) as DeletionReport;
@@ -84,16 +84,16 @@ describe('every match accounted for: UNAPPLIED_MATCHES', function () {
   });
 
   it('counts a match for a mapper the job does not have as applied nowhere', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('12', ['retired'])]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('12', ['retired'])]);
     const job = await runToEnd(lake);
     assert.equal(job.status, 'UNAPPLIED_MATCHES');
     const report = JSON.parse(await readReport(lake, job.id)) as DeletionReport;
     assert.deepEqual(report.matches[0]!.notApplied, [{ mapperId: 'retired', reason: 'no data mapper "retired" in this job' }]);
-    assert.equal((await listQueue(lake.local.ports.state)).total, 1);
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 1);
   });
 
   it('lists, for each match of a COMPLETED job, the mappers and columns it was applied to and why not elsewhere', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('customer31@example.org'), { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } }, mappers: ['customers'] }]);
+    await enqueueMatches(lake.runtime.ports.state, [simple('customer31@example.org'), { match: { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } }, mappers: ['customers'] }]);
     const job = await runToEnd(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
     const report = JSON.parse(await readReport(lake, job.id)) as DeletionReport;
@@ -106,19 +106,19 @@ describe('every match accounted for: UNAPPLIED_MATCHES', function () {
     const composite = report.matches.find((m) => m.matchHash === hmacMatch(lake.hmacKey, { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } }))!;
     assert.deepEqual(composite.appliedTo, [{ mapperId: 'customers', columns: ['first_name', 'last_name'] }]);
     assert.deepEqual(composite.notApplied, []);
-    assert.equal((await listQueue(lake.local.ports.state)).total, 0);
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 0);
     assert.match(await readReport(lake, job.id, 'html'), /customers: user\.email, first_name, last_name; events: email/);
   });
 
   it('stays UNAPPLIED_MATCHES when cleanup fails too, and the report says the cleanup failed', async () => {
-    await enqueueMatches(lake.local.ports.state, [simple('12'), simple('not-a-number', ['orders'])]);
-    const ports: Ports = { ...lake.local.ports, state: queueWritesFail(lake.local.ports.state) };
+    await enqueueMatches(lake.runtime.ports.state, [simple('12'), simple('not-a-number', ['orders'])]);
+    const ports: Ports = { ...lake.runtime.ports, state: queueWritesFail(lake.runtime.ports.state) };
     const job = await runToEnd(lake, ports);
     assert.equal(job.status, 'UNAPPLIED_MATCHES');
     const report = JSON.parse(await readReport(lake, job.id)) as DeletionReport;
     assert.equal(report.job.status, 'UNAPPLIED_MATCHES');
     assert.match(report.job.cleanupFailures?.join('\n') ?? '', /queue: .*refused by the test/);
     assert.match(await readReport(lake, job.id, 'html'), /Cleanup failed/);
-    assert.equal((await listQueue(lake.local.ports.state)).total, 2, 'nothing left the queue');
+    assert.equal((await listQueue(lake.runtime.ports.state)).total, 2, 'nothing left the queue');
   });
 });

@@ -55,13 +55,13 @@ describe('two mappers over the same objects', function () {
     const lake = await open();
     const people = path.join(lake.dir, 'lake', 'people');
     const before = await readTable(people, 'parquet');
-    await enqueueMatches(lake.local.ports.state, [
+    await enqueueMatches(lake.runtime.ports.state, [
       { match: { kind: 'simple', value: '3' }, mappers: ['by-id'] },
       { match: { kind: 'simple', value: 'person5@example.org' } },
       { match: { kind: 'simple', value: 'person15@example.org' } },
     ]);
-    const started = await startJob(lake.local.ports.state, lake.config, 'test');
-    const job = await runJob(lake.local.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    const started = await startJob(lake.runtime.ports.state, lake.config, 'test');
+    const job = await runJob(lake.runtime.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(job.status, 'COMPLETED', job.failure);
 
     const erased = new Set(['3', '5', '15']);
@@ -69,7 +69,7 @@ describe('two mappers over the same objects', function () {
     assert.deepEqual(after, before.filter((row: Row) => !erased.has(String(row.id))), 'persons 3, 5 and 15 gone; every bystander identical');
     assert.equal(before.length - after.length, 3);
 
-    const report = JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(job.id, 'json')), 'utf8')) as DeletionReport;
+    const report = JSON.parse(await readFile(lake.runtime.ports.state.describe(reportKey(job.id, 'json')), 'utf8')) as DeletionReport;
     assert.deepEqual(report.totals, { objectsFound: 2, objectsUpdated: 2, objectsUnchanged: 0, objectsMissing: 0, objectsFailed: 0, rowsDeleted: 3, versionsDeleted: 0 });
     assert.deepEqual(
       report.objects.map((o) => [path.basename(o.object), o.mapperIds, o.outcome, o.rowsDeleted]),
@@ -89,18 +89,18 @@ describe('two mappers over the same objects', function () {
 
   it('fails an object whose mappers disagree on its format, naming them, and leaves it as it was', async () => {
     const lake = await open({ requireApproval: true });
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '3' }, mappers: ['by-id'] }, { match: { kind: 'simple', value: 'person5@example.org' } }]);
-    const started = await startJob(lake.local.ports.state, lake.config, 'test');
-    const waiting = await runJob(lake.local.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
-    const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '3' }, mappers: ['by-id'] }, { match: { kind: 'simple', value: 'person5@example.org' } }]);
+    const started = await startJob(lake.runtime.ports.state, lake.config, 'test');
+    const waiting = await runJob(lake.runtime.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    const plan = (await readJobPlan(lake.runtime.ports.state, waiting.id))!;
     assert.deepEqual(plan.objects.map((o) => [path.basename(o.object), o.mapperIds]), [['part-0.parquet', ['by-email', 'by-id']]]);
     const [byId, byEmail] = lake.config.dataMappers;
     const object = plan.objects[0]!.object;
     const before = await hashTree(path.dirname(object));
-    const session = await openMatchSession(lake.local.ports.state, lake.local.connect, waiting.id, ['by-email', 'by-id']);
+    const session = await openMatchSession(lake.runtime.ports.state, lake.runtime.workerOptions.connect, waiting.id, ['by-email', 'by-id']);
     try {
       const message = { jobId: waiting.id, object, mapperIds: ['by-email', 'by-id'] };
-      await assert.rejects(forgetObject(lake.local.ports, message, [byId!, { ...byEmail!, format: 'csv' }], session, 1), {
+      await assert.rejects(forgetObject(lake.runtime.ports, message, [byId!, { ...byEmail!, format: 'csv' }], session, 1), {
         name: 'InputError',
         message: /part-0\.parquet: mappers "by-id" \(parquet\), "by-email" \(csv\) cover this object with different formats/,
       });

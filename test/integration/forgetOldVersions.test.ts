@@ -12,7 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { AwsPorts, createAwsPorts } from '../../shared/adapters/aws/createAwsPorts';
-import { readStoredConfig } from '../../shared/adapters/aws/readStoredConfig';
+import { readStoredConfig } from '../../shared/runtime/readStoredConfig';
 import { InProcessFleet } from '../../shared/adapters/local/InProcessFleet';
 import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
 import { runForgetWorker } from '../../shared/forget/runForgetWorker';

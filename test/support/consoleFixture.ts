@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalConsoleBackend } from '../../console/createConsoleBackend';
+import { createConsoleBackend } from '../../console/createConsoleBackend';
 import { ConsoleServer, startConsoleServer } from '../../console/server';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
 import { CliContext } from '../../tasks/cliContext';
@@ -44,7 +44,7 @@ export async function startConsoleFixture(options: { rows?: number; requireAppro
   const log: string[] = [];
   let server: ConsoleServer | undefined;
   try {
-    server = await startConsoleServer({ backend: await createLocalConsoleBackend(context), port: 0, log: (line) => log.push(line) });
+    server = await startConsoleServer({ backend: createConsoleBackend(await context.runtime()), port: 0, log: (line) => log.push(line) });
   } catch (error) {
     await context.close();
     await rm(root, { recursive: true, force: true });

@@ -3,14 +3,14 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { createLocalPorts, LocalPorts } from '../../shared/adapters/local/createLocalPorts';
-import { loadConfigFile, LoadedConfig } from '../../tasks/loadConfigFile';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { reportKey } from '../../shared/records/stateKeys';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { Job } from '../../shared/model/job';
 import { DeletionReport } from '../../shared/report/deletionReport';
+import { LoadedConfig } from '../../shared/runtime/loadConfigFile';
+import { Runtime } from '../../shared/runtime/Runtime';
+import { openLocalRuntime } from '../../shared/runtime/openLocalRuntime';
 
 export type Row = Record<string, unknown>;
 
@@ -76,7 +76,7 @@ export async function buildTestLake(dir: string, settings: Record<string, unknow
 export interface TestLake {
   dir: string;
   config: LoadedConfig;
-  local: LocalPorts;
+  runtime: Runtime;
   hmacKey: Buffer;
   cleanup(): Promise<void>;
 }
@@ -88,16 +88,14 @@ export async function openTestLake(settings: Record<string, unknown> = {}): Prom
 
 /** lethe's local runtime over the lake and lethe.yaml in `dir`; cleanup closes it and removes `dir`. */
 export async function openLocalLake(dir: string, configPath: string): Promise<TestLake> {
-  const config = await loadConfigFile(configPath);
-  const local = await createLocalPorts(config.stateDir, config.settings);
-  const hmacKey = await loadHmacKey(local.ports.state, config.settings);
+  const runtime = await openLocalRuntime(configPath);
   return {
     dir,
-    config,
-    local,
-    hmacKey,
+    config: runtime.config,
+    runtime,
+    hmacKey: await runtime.hmacKey(),
     cleanup: async () => {
-      await local.close();
+      await runtime.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -105,13 +103,13 @@ export async function openLocalLake(dir: string, configPath: string): Promise<Te
 
 /** Starts a job over the queue and drives it to its end (or to AWAITING_APPROVAL). */
 export async function runQueuedJob(lake: TestLake): Promise<Job> {
-  const job = await startJob(lake.local.ports.state, lake.config, 'test');
-  return runJob(lake.local.ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+  const job = await startJob(lake.runtime.ports.state, lake.config, 'test');
+  return runJob(lake.runtime.ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
 }
 
 /** The job's report.json as an auditor reads it. */
 export async function readJobReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
-  return JSON.parse(await readFile(lake.local.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
+  return JSON.parse(await readFile(lake.runtime.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface AwsEnv {
   findTaskDefinition: string;
   /** State store key of the config the Pulumi program writes. */
   configKey: string;
+  /** Workers exit after the queue has been empty this long (LETHE_IDLE_EXIT_SECONDS). */
+  idleExitSeconds?: number;
   /** Scratch space for downloads and rewrites. */
   tempDirectory?: string;
   /** Endpoint override (moto in tests); S3 then uses path-style addressing. */
@@ -55,6 +57,11 @@ export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): 
   for (const name of ['LETHE_QUEUE_URL', 'LETHE_DLQ_URL'] as const) {
     if (!/^https?:\/\//.test(read(name)!)) throw new InputError(`${name}: "${read(name)}" is not a queue URL`, { field: name });
   }
+  const idleExit = read('LETHE_IDLE_EXIT_SECONDS');
+  const idleExitSeconds = idleExit === undefined ? undefined : Number(idleExit);
+  if (idleExitSeconds !== undefined && (!Number.isFinite(idleExitSeconds) || idleExitSeconds < 0)) {
+    throw new InputError(`LETHE_IDLE_EXIT_SECONDS: "${idleExit}" is not a number of seconds`, { field: 'LETHE_IDLE_EXIT_SECONDS' });
+  }
   const tempDirectory = read('LETHE_TEMP_DIR');
   const endpointUrl = read('AWS_ENDPOINT_URL');
   const region = read('AWS_REGION') ?? read('AWS_DEFAULT_REGION');
@@ -63,6 +70,7 @@ export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): 
     ...required,
     manifestTable: read('LETHE_MANIFEST_TABLE') ?? 'manifests',
     configKey: read('LETHE_CONFIG_KEY') ?? CONFIG_KEY,
+    ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),
     ...(tempDirectory ? { tempDirectory } : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     ...(region ? { region } : {}),

@@ -22,12 +22,12 @@ describe('runForgetWorker', function () {
   });
 
   it('quarantines a message that does not fit its job (unknown job, unknown mapper, a mapper or object not in the plan) and rewrites nothing', async () => {
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '21' } }]);
-    const started = await startJob(lake.local.ports.state, lake.config, 'test');
-    const waiting = await runJob(lake.local.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '21' } }]);
+    const started = await startJob(lake.runtime.ports.state, lake.config, 'test');
+    const waiting = await runJob(lake.runtime.ports, started.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(waiting.status, 'AWAITING_APPROVAL');
-    await approveJob(lake.local.ports, waiting.id, 'approver');
-    const plan = (await readJobPlan(lake.local.ports.state, waiting.id))!;
+    await approveJob(lake.runtime.ports, waiting.id, 'approver');
+    const plan = (await readJobPlan(lake.runtime.ports.state, waiting.id))!;
     const planned = plan.objects.find((o) => o.object.includes(`${path.sep}customers${path.sep}`))!.object;
     // Customer 21 lives in year=2024 only, so the find never planned this object.
     const unplanned = path.join(lake.dir, 'lake', 'customers', 'year=2023', 'data_0.parquet');
@@ -40,23 +40,23 @@ describe('runForgetWorker', function () {
       { jobId: waiting.id, object: unplanned, mapperIds: ['customers'] },
       { jobId: '20200101T000000Z-abcdef', object: planned, mapperIds: ['customers'] },
     ];
-    await lake.local.ports.queue.send(forged);
+    await lake.runtime.ports.queue.send(forged);
     const logged: Array<Record<string, unknown>> = [];
-    await runForgetWorker(lake.local.ports, {
+    await runForgetWorker(lake.runtime.ports, {
       concurrency: 1,
       visibilityTimeoutSeconds: 30,
       maxReceiveCount: 3,
-      connect: lake.local.connect,
+      connect: lake.runtime.workerOptions.connect,
       signal: new AbortController().signal,
       idleExitSeconds: 0.5,
       log: (record) => logged.push(record),
     });
 
-    assert.deepEqual(await lake.local.ports.queue.drainDeadLetters(), forged, 'every forged message is quarantined at once');
-    assert.deepEqual(await lake.local.ports.queue.depth(), { visible: 0, inFlight: 0, deadLettered: 0 });
+    assert.deepEqual(await lake.runtime.ports.queue.drainDeadLetters(), forged, 'every forged message is quarantined at once');
+    assert.deepEqual(await lake.runtime.ports.queue.depth(), { visible: 0, inFlight: 0, deadLettered: 0 });
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), lakeBefore, 'nothing rewritten');
-    assert.deepEqual(await listObjectResults(lake.local.ports.state, waiting.id), [], 'no object result recorded for a forged message');
-    const rejected = (await listJobEvents(lake.local.ports.state, waiting.id)).filter((e) => e.type === 'MessageRejected');
+    assert.deepEqual(await listObjectResults(lake.runtime.ports.state, waiting.id), [], 'no object result recorded for a forged message');
+    const rejected = (await listJobEvents(lake.runtime.ports.state, waiting.id)).filter((e) => e.type === 'MessageRejected');
     assert.equal(rejected.length, 3);
     const reasons = rejected.map((e) => String(e.data.reason)).sort();
     assert.match(reasons.join('\n'), /mapper "nobody" is not a mapper of job/);

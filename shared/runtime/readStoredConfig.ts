@@ -1,6 +1,6 @@
-import { LetheConfig, parseLetheConfig } from '../../model/config';
-import { InputError } from '../../model/errors';
-import { StateStore } from '../../ports/StateStore';
+import { LetheConfig, parseLetheConfig } from '../model/config';
+import { InputError } from '../model/errors';
+import { StateStore } from '../ports/StateStore';
 
 /** The config the Pulumi program writes to the state bucket (LETHE_CONFIG_KEY), parsed like lethe.yaml. */
 export async function readStoredConfig(state: StateStore, key: string): Promise<LetheConfig> {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { InputError, errorMessage } from '../shared/model/errors';
-import { LetheConfig, parseLetheConfig } from '../shared/model/config';
+import { InputError, errorMessage } from '../model/errors';
+import { LetheConfig, parseLetheConfig } from '../model/config';
 
 export interface LoadedConfig extends LetheConfig {
   stateDir: string;
