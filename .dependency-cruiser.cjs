@@ -20,7 +20,8 @@ const SHARED_LAYERS = {
   privacy: ['model', 'ports', 'records'],
   queue: ['model', 'ports', 'records', 'privacy'],
   duckdb: ['model', 'ports'],
-  rewrite: ['model', 'ports', 'duckdb', 'concurrency'],
+  parquet: ['model'],
+  rewrite: ['model', 'ports', 'duckdb', 'concurrency', 'parquet'],
   find: ['model', 'ports', 'records', 'privacy', 'concurrency'],
   report: ['model', 'ports', 'records', 'privacy'],
   forget: ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb', 'rewrite'],
@@ -40,8 +41,14 @@ const layerRules = Object.entries(SHARED_LAYERS).map(([folder, allowed]) =>
     { path: '^shared/', pathNot: [`^shared/${folder}/`, ...allowed.map((a) => `^shared/${a}/`)] }),
 );
 
+/** The composition root and the public API may import every layer. */
+const WIRING = ['^shared/runtime/', '^shared/index\\.ts$'];
+
 module.exports = {
   forbidden: [
+    forbid('shared-folder-has-a-layer', 'A new shared/ folder names the layers it may import in SHARED_LAYERS above, so no folder goes unchecked.',
+      { path: '^shared/', pathNot: [...Object.keys(SHARED_LAYERS).map((f) => `^shared/${f}/`), ...WIRING] },
+      {}),
     forbid('no-circular', 'A cycle means two modules cannot be read, tested or moved apart.',
       {},
       { circular: true }),
@@ -68,7 +75,7 @@ module.exports = {
       { path: '^shared/' },
       { path: '^(tasks|console|infra|bench|test)/' }),
     forbid('runtime-only-from-entrypoints', 'The composition root is opened by processes (tasks, console, bench) and the public API, not by logic.',
-      { path: '^shared/', pathNot: ['^shared/runtime/', '^shared/index\\.ts$'] },
+      { path: '^shared/', pathNot: WIRING },
       { path: '^shared/runtime/' }),
     forbid('adapters-only-from-runtime', 'Processes and the console take a runtime; only the composition root builds adapters (benchmarks may time one adapter alone).',
       { path: '^(tasks|console)/' },

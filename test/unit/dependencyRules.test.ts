@@ -67,6 +67,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', function () {
         'console/createConsoleBackend.ts': "import { CliContext } from '../tasks/cliContext';\nexport const backend = (c: CliContext) => c;\n",
         'tasks/cliContext.ts': "import * as pulumi from '@pulumi/pulumi';\nexport class CliContext { p = pulumi; }\n",
         'tasks/commands/jobCommands.ts': "import { backend } from '../../console/createConsoleBackend';\nexport const jobCommands = backend;\n",
+        'shared/billing/charge.ts': "import { JobId } from '../model/job';\nexport const charge = (id: JobId) => id;\n",
         'infra/fleet.ts': "import { runJob } from '../shared/job/runJob';\nexport const fleet = runJob;\n",
       };
       for (const [file, text] of Object.entries(files)) {
@@ -94,6 +95,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', function () {
         'tasks-console-through-its-command: tasks/commands/jobCommands.ts -> console/createConsoleBackend.ts',
         'no-pulumi-outside-infra: tasks/cliContext.ts -> @pulumi/pulumi',
         'infra-imports-only-contracts: infra/fleet.ts -> shared/job/runJob.ts',
+        'shared-folder-has-a-layer: shared/billing/charge.ts -> shared/model/job.ts',
       ];
       assert.deepEqual([...found].sort(), [...expected].sort());
     } finally {
