@@ -21,14 +21,14 @@ const SHARED_LAYERS = {
   queue: ['model', 'ports', 'records', 'privacy'],
   duckdb: ['model', 'ports'],
   parquet: ['model'],
-  rewrite: ['model', 'ports', 'duckdb', 'concurrency', 'parquet'],
+  rewrite: ['model', 'ports', 'privacy', 'duckdb', 'concurrency', 'parquet'],
   find: ['model', 'ports', 'records', 'privacy', 'concurrency'],
   report: ['model', 'ports', 'records', 'privacy'],
   forget: ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb', 'rewrite'],
   job: ['model', 'ports', 'records', 'privacy', 'concurrency', 'queue', 'find', 'report'],
   environment: ['model', 'records'],
-  'adapters/aws': ['model', 'ports', 'records', 'concurrency', 'duckdb', 'environment'],
-  'adapters/local': ['model', 'ports', 'records', 'concurrency', 'duckdb'],
+  'adapters/aws': ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb', 'environment'],
+  'adapters/local': ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb'],
 };
 
 /** One forbidden arrow; every rule is an error, so `npm test` fails on it. */

@@ -1,5 +1,5 @@
 import { Settings } from '../../shared/model/settings';
-import { describeMapperLocation } from '../../shared/report/deletionReport';
+import { describeMapperLocation } from '../../shared/model/dataMapper';
 import { Route, RouteContext, page } from '../consoleRoute';
 import { html } from '../html';
 import { table } from '../pages/components';

@@ -7,7 +7,7 @@ import { Settings } from '../model/settings';
 import { Ports } from '../ports/Ports';
 import { Partition } from '../ports/Catalog';
 import { FindQuery, MatchColumnSet } from '../ports/QueryExecutor';
-import { describeMapperLocation } from '../report/deletionReport';
+import { describeMapperLocation } from '../model/dataMapper';
 import { Coverage } from '../records/jobPlan';
 import { planCoverage } from './planCoverage';
 import { MapperTable } from './prepareMapperFind';

@@ -113,3 +113,8 @@ export function parseDataMappers(input: unknown, where: string, resolveLocation?
 export function sameColumnName(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
+
+/** How reports, errors and the console name where a mapper's rows live: the prefix, or glue:database.table. */
+export function describeMapperLocation(mapper: DataMapper): string {
+  return mapper.location.kind === 'prefix' ? mapper.location.uri : `glue:${mapper.location.database}.${mapper.location.table}`;
+}

@@ -4,7 +4,8 @@ import { JobPlan } from '../records/jobPlan';
 import { listObjectResults } from '../records/objectResults';
 import { Verification } from '../records/verification';
 import { countObjectResults } from './countObjectResults';
-import { DeletionReport, describeMapperLocation } from './deletionReport';
+import { describeMapperLocation } from '../model/dataMapper';
+import { DeletionReport } from './deletionReport';
 
 /** Gathers the report from the job, its plan (absent when find failed) and the object results. */
 export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification, cleanupFailures: readonly string[] = []): Promise<DeletionReport> {

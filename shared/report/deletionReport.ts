@@ -45,6 +45,3 @@ export function describeCoverage(mapper: DeletionReport['mappers'][number]): str
   return `${c.objects} objects under the location, ${c.read} read, ${c.notData} not data (names starting with _ or .)${searched}`;
 }
 
-export function describeMapperLocation(mapper: Job['mappers'][number]): string {
-  return mapper.location.kind === 'prefix' ? mapper.location.uri : `glue:${mapper.location.database}.${mapper.location.table}`;
-}
