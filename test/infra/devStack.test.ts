@@ -5,8 +5,8 @@ import { LetheStackConfig, parseStackConfig } from '../../infra/stackConfig';
 import { stateBucketLifecycleRules } from '../../infra/stateBucketLifecycle';
 import { parseAwsEnv } from '../../shared/adapters/aws/parseAwsEnv';
 import { parseLetheConfig } from '../../shared/model/config';
-import { KEY_ARN, RecordingMocks, Registration, parseJson, settled, stackConfigFromFile, valueOf } from './pulumiHarness';
-import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from './securityChecks';
+import { KEY_ARN, RecordingMocks, Registration, parseJson, settled, stackConfigFromFile, valueOf } from '../support/pulumiHarness';
+import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from '../support/securityChecks';
 
 const STATE = 'lethe-dev-state-0a1b2c3';
 

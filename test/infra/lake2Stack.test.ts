@@ -4,8 +4,8 @@ import { createLethe } from '../../infra/lethe';
 import { LetheStackConfig, parseStackConfig } from '../../infra/stackConfig';
 import { parseAwsEnv } from '../../shared/adapters/aws/parseAwsEnv';
 import { parseLetheConfig } from '../../shared/model/config';
-import { KEY_ARN, RecordingMocks, parseJson, settled, stackConfigFromFile, valueOf } from './pulumiHarness';
-import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from './securityChecks';
+import { KEY_ARN, RecordingMocks, parseJson, settled, stackConfigFromFile, valueOf } from '../support/pulumiHarness';
+import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from '../support/securityChecks';
 
 const RAW_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/0f0f0f0f-1111-2222-3333-444444444444';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackConfig } from '../../infra/readStackConfig';
-import { ROOT, RecordingMocks, engineConfigFromFile, settled, valueOf } from './pulumiHarness';
+import { ROOT, RecordingMocks, engineConfigFromFile, settled, valueOf } from '../support/pulumiHarness';
 
 /** The entry point as `pulumi up` runs it: stack config from the engine, outputs exported. */
 describe('infra: infra/index.ts with the dev stack config from the engine', function () {

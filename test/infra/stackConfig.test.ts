@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseStackConfig } from '../../infra/stackConfig';
 import { DEFAULT_SETTINGS } from '../../shared/model/settings';
-import { stackConfigFromFile } from './pulumiHarness';
+import { stackConfigFromFile } from '../support/pulumiHarness';
 
 const minimal = () => ({
   lake: {

@@ -3,8 +3,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { createLethe } from '../../infra/lethe';
 import { parseStackConfig } from '../../infra/stackConfig';
-import { RecordingMocks, settled, stackConfigFromFile, valueOf } from './pulumiHarness';
-import { assertBuckets, assertLogGroups, assertPolicyDocuments, assertQueues } from './securityChecks';
+import { RecordingMocks, settled, stackConfigFromFile, valueOf } from '../support/pulumiHarness';
+import { assertBuckets, assertLogGroups, assertPolicyDocuments, assertQueues } from '../support/securityChecks';
 
 /**
  * The policy checks run over every resource of a type, so a resource someone adds later without

@@ -2,8 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { createLethe } from '../../infra/lethe';
 import { PolicyDocument } from '../../infra/policyDocument';
 import { parseStackConfig } from '../../infra/stackConfig';
-import { ACCOUNT, REGION, RecordingMocks, Registration, settled, valueOf } from '../infra/pulumiHarness';
-import { containersOf, environmentOf, policyOf } from '../infra/securityChecks';
+import { ACCOUNT, REGION, RecordingMocks, Registration, settled, valueOf } from './pulumiHarness';
+import { containersOf, environmentOf, policyOf } from './securityChecks';
 import { LetheRole } from './awsCallRecorder';
 
 /** The policies one stack deploys, as IAM evaluates them, and the names its tasks are given. */
