@@ -42,7 +42,7 @@ describe('reject and cancel against a concurrent approve', function () {
   let jobId: string;
   beforeEach(async () => {
     lake = await openTestLake({ requireApproval: true });
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'AWAITING_APPROVAL');
     jobId = job.id;
@@ -52,12 +52,12 @@ describe('reject and cancel against a concurrent approve', function () {
   });
 
   function withApproveAfterFirstRead(): Ports {
-    const { state } = lake.local.ports;
-    return { ...lake.local.ports, state: readThen(state, jobKey(jobId), () => approveJob({ state }, jobId, 'approver')) };
+    const { state } = lake.runtime.ports;
+    return { ...lake.runtime.ports, state: readThen(state, jobKey(jobId), () => approveJob({ state }, jobId, 'approver')) };
   }
 
   it('reject after an approve that slipped in between its read and its write: refused, the approved job and its manifests stay', async () => {
-    const { state } = lake.local.ports;
+    const { state } = lake.runtime.ports;
     const manifests = await countKeys(state, manifestsPrefix(jobId));
     assert.ok(manifests > 0);
     await assert.rejects(rejectJob(withApproveAfterFirstRead(), jobId, 'rejecter'), { name: 'InputError', message: /is FORGETTING, not AWAITING_APPROVAL/ });
@@ -67,7 +67,7 @@ describe('reject and cancel against a concurrent approve', function () {
   });
 
   it('cancel after an approve that slipped in between its read and its write: the running job is asked to stop, not ended under it', async () => {
-    const { state } = lake.local.ports;
+    const { state } = lake.runtime.ports;
     const manifests = await countKeys(state, manifestsPrefix(jobId));
     const marked = await cancelJob(withApproveAfterFirstRead(), jobId, 'canceller');
     assert.equal(marked.status, 'FORGETTING');
@@ -78,8 +78,8 @@ describe('reject and cancel against a concurrent approve', function () {
   });
 
   it('approve after a reject that slipped in between its read and its write: refused, the job stays REJECTED', async () => {
-    const { state } = lake.local.ports;
-    const racing = { ...lake.local.ports, state: readThen(state, jobKey(jobId), () => rejectJob(lake.local.ports, jobId, 'rejecter')) };
+    const { state } = lake.runtime.ports;
+    const racing = { ...lake.runtime.ports, state: readThen(state, jobKey(jobId), () => rejectJob(lake.runtime.ports, jobId, 'rejecter')) };
     await assert.rejects(approveJob(racing, jobId, 'approver'), { name: 'InputError' });
     assert.equal((await readJob(state, jobId)).job.status, 'REJECTED');
   });

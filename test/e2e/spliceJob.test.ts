@@ -39,7 +39,7 @@ describe('a local job over one person in a large Parquet object', function () {
     const before = await readFile(object);
     const rowsBefore = (await readWithHyparquet(object)).rows;
     const target = 5 * GROUP_ROWS + 17;
-    await enqueueMatches(lake.local.ports.state, [{ match: { kind: 'simple', value: String(target) } }]);
+    await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: String(target) } }]);
     const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
