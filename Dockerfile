@@ -2,15 +2,16 @@
 #   find task:      node dist/tasks/find.js   (the task definition overrides the entrypoint)
 #   forget service: node dist/tasks/cli.js worker   (the default below)
 # .ci/docker-steps.sh runs these same steps outside Docker in CI, so a broken step fails CI.
+# Node 22: Node 20 is past its end of life, and the AWS SDK requires 22 from January 2027.
 
-FROM node:20-slim AS build
+FROM node:22-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-FROM node:20-slim
+FROM node:22-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { readStackConfig } from '../../infra/readStackConfig';
 import { ROOT, RecordingMocks, engineConfigFromFile, settled, valueOf } from '../support/pulumiHarness';
@@ -58,6 +59,11 @@ describe('infra: infra/index.ts with the dev stack config from the engine', func
     assert.equal(mocks.ofType('awsx:ecs:FargateService').length, 1);
     const image = mocks.one('awsx:ecr:Image');
     assert.deepEqual([image.inputs.context, image.inputs.dockerfile], [ROOT, `${ROOT}/Dockerfile`]);
+  });
+
+  it('builds that image on Node 22 in both stages (Node 20 is past its end of life)', () => {
+    const from = readFileSync(`${ROOT}/Dockerfile`, 'utf8').split('\n').filter((line) => line.startsWith('FROM '));
+    assert.deepEqual(from, ['FROM node:22-slim AS build', 'FROM node:22-slim']);
   });
 
   it('reports a broken stack config as one InputError naming each key', () => {
