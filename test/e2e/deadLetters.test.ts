@@ -37,7 +37,7 @@ describe('a dead-lettered work message', function () {
 
   it('is recorded: its object fails with the reason, an ObjectFailed event, and the report and job name it', async () => {
     const ordersObject = path.join(lake.dir, 'lake', 'orders', 'part-0.csv');
-    const { ports } = lake.local;
+    const { ports } = lake.runtime;
     ports.queue = deadLetterOnReceipt(ports.queue, (uri) => uri === ordersObject);
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '12' } }]);
     const job = await runQueuedJob(lake);
