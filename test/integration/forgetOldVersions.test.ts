@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -30,6 +30,7 @@ import { createGlueParquetTable } from '../support/createGlueParquetTable';
 import { provisionLetheAws } from '../support/letheAwsStack';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { withTestDuckDb } from '../support/localLake';
+import { peopleParquet } from '../support/peopleParquet';
 
 const LAKE = 'lake-versions';
 const STATE = 'lethe-state-versions';
@@ -211,11 +212,7 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
   for (const [key, ids] of Object.entries(OBJECTS)) {
-    const file = path.join(work, key.replace(/\//g, '_'));
-    await withTestDuckDb((connection) =>
-      connection.run(`COPY (SELECT id::BIGINT AS id, 'person' || id || '@example.org' AS email FROM (VALUES ${ids.map((id) => `(${id})`).join(', ')}) v(id)) TO '${file}' (FORMAT parquet)`),
-    );
-    const body = await readFile(file);
+    const body = await peopleParquet(work, key, ids);
     // The older version holds the same people: exactly what a cleanup that never ran would leave behind.
     await s3.send(new PutObjectCommand({ Bucket: LAKE, Key: key, Body: body, Metadata: { writer: 'first' } }));
     await s3.send(new PutObjectCommand({ Bucket: LAKE, Key: key, Body: body, Metadata: { writer: 'second' } }));

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ConflictError, LetheError, NotFoundError } from '../../model/errors';
+import { retryWithBackoff } from '../../concurrency/retryWithBackoff';
+import { ConflictError, LetheError, NotFoundError, TransientError } from '../../model/errors';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { MATCH_ID_TAG, holdsClearMatchIds } from '../../model/matchIdTag';
 import { formatS3Uri } from './parseS3Uri';
@@ -32,6 +33,12 @@ export class S3StateStore implements StateStore {
   }
 
   async read(key: string): Promise<StoredValue | undefined> {
+    // The SDK retries a request that fails, but not a body that breaks off after the headers came:
+    // a GET is safe to send again, and a coordinator must not fail a job over one dropped connection.
+    return retryWithBackoff(() => this.readOnce(key), { retries: 3, baseDelayMs: 100, isRetryable: (error) => error instanceof TransientError });
+  }
+
+  private async readOnce(key: string): Promise<StoredValue | undefined> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       if (!response.Body || !response.ETag) throw new LetheError(`GetObject ${this.describe(key)}: no body or ETag`);
