@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createAwsPorts } from '../../shared/adapters/aws/createAwsPorts';
-import { readStoredConfig } from '../../shared/adapters/aws/readStoredConfig';
+import { readStoredConfig } from '../../shared/runtime/readStoredConfig';
 import { InProcessFleet } from '../../shared/adapters/local/InProcessFleet';
 import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
 import { runForgetWorker } from '../../shared/forget/runForgetWorker';
