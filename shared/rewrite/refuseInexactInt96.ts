@@ -1,5 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { columnReference, quoteLiteral } from '../duckdb/sqlText';
+import { exactFileLiteral } from '../duckdb/exactFileLiteral';
+import { columnReference } from '../duckdb/sqlText';
 import { UnreadableObjectError } from '../model/errors';
 import { Int96Value, UnsupportedInt96ChunkError, readInt96Values } from '../parquet/readInt96Values';
 import { queryRows } from './queryRows';
@@ -22,7 +23,7 @@ const MAX_MICROS = 2n ** 63n - 2n;
 export async function refuseInexactInt96(connection: DuckDBConnection, file: string, layout: ParquetLayout, context: RewriteContext): Promise<void> {
   const chunks = await queryRows(
     connection,
-    `SELECT column_id, compression, coalesce(dictionary_page_offset, data_page_offset) AS start, total_compressed_size FROM parquet_metadata(${quoteLiteral(file)}) WHERE type = 'INT96' ORDER BY row_group_id, column_id`,
+    `SELECT column_id, compression, coalesce(dictionary_page_offset, data_page_offset) AS start, total_compressed_size FROM parquet_metadata(${exactFileLiteral(file)}) WHERE type = 'INT96' ORDER BY row_group_id, column_id`,
   );
   if (chunks.length === 0) return;
   const leaves = leafPaths(layout.schema);
@@ -67,7 +68,7 @@ async function describeAlteredValues(connection: DuckDBConnection, file: string,
   // A top-level column can be compared value by value with what DuckDB reads.
   if (reasons.length === 0 && path.length === 1) {
     const column = columnReference('t', path);
-    const read = await queryRows(connection, `SELECT DISTINCT epoch_us(${column}) AS us FROM read_parquet(${quoteLiteral(file)}, hive_partitioning = false) t WHERE ${column} IS NOT NULL`);
+    const read = await queryRows(connection, `SELECT DISTINCT epoch_us(${column}) AS us FROM read_parquet(${exactFileLiteral(file)}, hive_partitioning = false) t WHERE ${column} IS NOT NULL`);
     const misread = read.filter((row) => !micros.has(BigInt(String(row.us)))).length;
     if (misread > 0) reasons.push(`${plural(misread, 'value')} DuckDB reads as an instant the file does not hold`);
   }
