@@ -154,13 +154,13 @@ describe('the format matrix: every format, compression and partitioning through 
 
 /**
  * Runs one job over `matches` and checks it as a user would, then runs a second job over the same
- * matches: it must find nothing and change nothing. Closes the runtime and removes its folder.
+ * matches: it must find nothing and change nothing. Closes the lake's runtime and removes its folder.
  */
-async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
+async function expectJob(lake: TestLake, lakeFolder: string, expected: Expectation): Promise<void> {
   try {
     const notDataBefore = await Promise.all((expected.notData ?? []).map((file) => readFile(file)));
-    await enqueueMatches(runtime.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
-    const job = await runQueuedJob(runtime);
+    await enqueueMatches(lake.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
+    const job = await runQueuedJob(lake);
     assert.equal(job.status, 'COMPLETED', job.failure);
 
     const touched = expected.objects.filter((o) => o.rows.some((r) => expected.deleted.has(r.n)));
@@ -171,7 +171,7 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     }
     for (const [i, file] of (expected.notData ?? []).entries()) assert.ok((await readFile(file)).equals(notDataBefore[i]!), `${file}: not data, so untouched`);
 
-    const report = await readJobReport(runtime, job.id);
+    const report = await readJobReport(lake, job.id);
     assert.equal(report.job.status, 'COMPLETED');
     assert.deepEqual(
       report.objects.map((o) => ({ object: o.object, outcome: o.outcome, rowsBefore: o.rowsBefore, rowsDeleted: o.rowsDeleted, rowsAfter: o.rowsAfter })),
@@ -189,20 +189,20 @@ async function expectJob(runtime: TestLake, lakeFolder: string, expected: Expect
     assert.equal(report.matchIds.count, expected.matches.length);
     assert.deepEqual(Object.fromEntries(report.mappers.map((m) => [m.id, m.coverage])), expected.coverage, 'N objects under each location, N read, N not data');
     for (const { match, columns } of expected.matches) {
-      const account = report.matches.find((m) => m.matchHash === hmacMatch(runtime.hmacKey, match));
+      const account = report.matches.find((m) => m.matchHash === hmacMatch(lake.hmacKey, match));
       const applied = account?.appliedTo.find((a) => a.mapperId === expected.mapperId)?.columns ?? [];
       assert.deepEqual(columns.filter((c) => !applied.includes(c)), [], `the report says the match aimed at ${columns.join(', ')} was applied there`);
     }
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
 
     const afterFirst = await hashTree(lakeFolder);
-    await enqueueMatches(runtime.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
-    const second = await runQueuedJob(runtime);
+    await enqueueMatches(lake.runtime.ports.state, expected.matches.map(({ match }) => ({ match })));
+    const second = await runQueuedJob(lake);
     assert.equal(second.status, 'COMPLETED', second.failure);
     assert.equal(second.counters.objectsFound, 0, 'a second job over the same matches finds nothing');
     assert.deepEqual(await hashTree(lakeFolder), afterFirst, 'and changes nothing');
   } finally {
-    await runtime.cleanup();
+    await lake.cleanup();
   }
 }
 
