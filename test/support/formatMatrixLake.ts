@@ -155,7 +155,7 @@ const OBJECTS = [
   { name: 'part 3', rows: [31, 40], region: 'a=b', day: '2024-01-02' },
 ] as const;
 
-export function partitionKeysOf(layout: MatrixLayout): string[] {
+function partitionKeysOf(layout: MatrixLayout): string[] {
   return layout === 'unpartitioned' ? [] : layout === 'one partition key' ? ['region'] : ['region', 'day'];
 }
 
@@ -173,17 +173,16 @@ export async function buildFormatMatrixLake(
   connection: DuckDBConnection,
   dir: string,
   cell: { format: MatrixFormat; compression: MatrixCompression; layout: MatrixLayout },
-  objectNames: readonly string[] = OBJECTS.map((o) => o.name),
 ): Promise<MatrixLake> {
   const lake = path.join(dir, 'lake', 'table');
   await mkdir(lake, { recursive: true });
   const keys = partitionKeysOf(cell.layout);
   const objects: MatrixObject[] = [];
   const notData: string[] = [];
-  for (const [i, spec] of OBJECTS.entries()) {
+  for (const spec of OBJECTS) {
     const folder = path.join(lake, ...keys.map((key) => `${key}=${spec[key as 'region' | 'day']}`));
     const rows = range(spec.rows[0], spec.rows[1]).map((n) => fixtureRow(cell.format, n));
-    const file = path.join(folder, `${objectNames[i]}${extensionOf(cell.format, cell.compression)}`);
+    const file = path.join(folder, `${spec.name}${extensionOf(cell.format, cell.compression)}`);
     objects.push(await writeMatrixObject(connection, file, cell.format, cell.compression, rows));
     // What Hadoop writers leave beside a part file; not valid data in any format.
     notData.push(path.join(folder, `.${path.basename(file)}.crc`));
