@@ -1,17 +1,17 @@
-import { InputError } from '../model/errors';
+import { classifyError } from './classifyError';
 
 export interface RetryOptions {
   /** Attempts after the first. */
   retries: number;
   /** First delay; doubles each time, with jitter. */
   baseDelayMs: number;
-  /** Errors for which another attempt cannot help (bad input) are thrown at once. */
+  /** Errors another attempt cannot help (classifyError: permanent) are thrown at once. */
   isRetryable?: (error: unknown) => boolean;
   onRetry?: (error: unknown, attempt: number) => void;
 }
 
 export async function retryWithBackoff<T>(work: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const retryable = options.isRetryable ?? ((error) => !(error instanceof InputError));
+  const retryable = options.isRetryable ?? ((error) => classifyError(error) === 'transient');
   for (let attempt = 1; ; attempt++) {
     try {
       return await work(attempt);

@@ -9,6 +9,7 @@ import { appendEvent } from '../records/jobEvents';
 import { readJob } from '../records/jobRecord';
 import { recordFailedAttempt } from '../records/objectResults';
 import { checkWorkMessage } from './checkWorkMessage';
+import { classifyError } from '../concurrency/classifyError';
 import { forgetObject } from './forgetObject';
 import { MatchSession, openMatchSession } from './matchSession';
 
@@ -106,15 +107,22 @@ async function handleDelivery(ports: Ports, delivery: ReceivedWork, job: Job, se
   }
 }
 
-/** Records a failed attempt and makes the message visible again after a backoff; the queue dead-letters it after maxReceiveCount. */
+/**
+ * Records a failed attempt. A permanent error (classifyError) fails the object now: the message is
+ * acknowledged, since every redelivery would download and rewrite the same bytes to the same end. A
+ * transient one makes the message visible again after a backoff with jitter; the queue dead-letters
+ * it after maxReceiveCount.
+ */
 async function recordFailure(ports: Ports, delivery: ReceivedWork, error: unknown, options: ForgetWorkerOptions): Promise<void> {
   const { message } = delivery;
   await recordFailedAttempt(ports.state, { jobId: message.jobId, mapperIds: [...message.mapperIds].sort(), object: message.object, attempts: delivery.receiveCount, error: errorMessage(error) });
-  if (delivery.receiveCount >= options.maxReceiveCount) {
-    await appendEvent(ports.state, message.jobId, 'ObjectFailed', { mapperIds: message.mapperIds, object: message.object, error: errorMessage(error), attempts: delivery.receiveCount });
+  const permanent = classifyError(error) === 'permanent';
+  if (permanent || delivery.receiveCount >= options.maxReceiveCount) {
+    await appendEvent(ports.state, message.jobId, 'ObjectFailed', { mapperIds: message.mapperIds, object: message.object, error: errorMessage(error), attempts: delivery.receiveCount, permanent });
   }
+  if (permanent) return ports.queue.ack(delivery.receipt);
   const delay = options.retryDelaySeconds?.(delivery.receiveCount) ?? Math.min(2 ** delivery.receiveCount, 60);
-  await ports.queue.setVisibility(delivery.receipt, delay);
+  await ports.queue.setVisibility(delivery.receipt, Math.round(delay / 2 + Math.random() * (delay / 2)));
 }
 
 /** The job, re-read at most every few seconds so a cancel reaches workers quickly; undefined when there is no such job. */

@@ -32,6 +32,9 @@ export class NotFoundError extends LetheError {}
 /** A file we cannot read or rewrite (corrupt Parquet, unsupported encoding): fails that object only. */
 export class UnreadableObjectError extends LetheError {}
 
+/** A rewrite that failed its check (row counts, a match left, the schema): the object is left as it was. */
+export class OutputCheckError extends LetheError {}
+
 export function unreachable(value: never): never {
   throw new Error(`unreachable: ${JSON.stringify(value)}`);
 }

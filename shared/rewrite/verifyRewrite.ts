@@ -1,6 +1,6 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { buildMatchPredicate } from '../duckdb/matchTables';
-import { LetheError } from '../model/errors';
+import { OutputCheckError } from '../model/errors';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
@@ -22,7 +22,7 @@ export interface RewriteCheck {
 
 /**
  * Reads the output back before anyone may replace the source with it: the row count adds up, no row
- * matches, and the columns are the input's. Every failed check is listed in one LetheError.
+ * matches, and the columns are the input's. Every failed check is listed in one OutputCheckError.
  */
 export async function verifyRewrite(connection: DuckDBConnection, check: RewriteCheck): Promise<void> {
   const { context } = check;
@@ -45,7 +45,7 @@ export async function verifyRewrite(connection: DuckDBConnection, check: Rewrite
   const expected = check.expectedColumns.map((column) => `${column.name} ${column.type}`);
   if (expected.join(', ') !== columns.join(', ')) problems.push(`its columns are (${columns.join(', ')}), expected (${expected.join(', ')})`);
   if (problems.length > 0) {
-    throw new LetheError(`mapper "${context.mapperId}": the rewrite of ${context.object} failed its check: ${problems.join('; ')}`, {
+    throw new OutputCheckError(`mapper "${context.mapperId}": the rewrite of ${context.object} failed its check: ${problems.join('; ')}`, {
       mapperId: context.mapperId,
       object: context.object,
     });
