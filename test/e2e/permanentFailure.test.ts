@@ -18,7 +18,7 @@ describe('an object that fails for good', function () {
   });
 
   it('fails at once: one download, one attempt, no redelivery, the reason in the report', async () => {
-    const { ports } = lake.local;
+    const { ports } = lake.runtime;
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '12' } }]);
     const waiting = await runQueuedJob(lake);
     assert.equal(waiting.status, 'AWAITING_APPROVAL');
