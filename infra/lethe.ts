@@ -103,12 +103,12 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
         stateBucket,
         queueUrl,
         deadLetterQueueUrl,
-        workgroup,
+        athenaWorkGroup: workgroup,
         glueDatabase,
         cluster: n.cluster,
         forgetService: n.forgetService,
         findTaskDefinition: n.findFamily,
-        manifestsTable,
+        manifestTable: manifestsTable,
       }),
     );
   const fleet = new Fleet(`${n.prefix}-fleet`, {

@@ -1,42 +1,15 @@
+import { AwsEnv, EnvironmentVariable, formatAwsEnv } from '../shared/environment/awsEnvironment';
 import { CONFIG_KEY } from './resourceNames';
 
-/** The wiring both tasks read from their environment (DESIGN.md, "On AWS the same code reads ..."). */
-export interface TaskWiring {
-  region: string;
-  stateBucket: string;
-  queueUrl: string;
-  deadLetterQueueUrl: string;
-  workgroup: string;
-  glueDatabase: string;
-  cluster: string;
-  forgetService: string;
-  /** The family: run-task starts its latest revision, and a task definition cannot name its own ARN. */
-  findTaskDefinition: string;
-  manifestsTable: string;
-}
+export { EnvironmentVariable } from '../shared/environment/awsEnvironment';
 
-export interface EnvironmentVariable {
-  name: string;
-  value: string;
-}
+/** What the stack knows about itself; the rest of the task environment is fixed here. */
+export type TaskWiring = Omit<AwsEnv, 'mode' | 'configKey' | 'tempDirectory' | 'idleExitSeconds' | 'endpointUrl'>;
 
-export function taskEnvironment(w: TaskWiring): EnvironmentVariable[] {
-  return [
-    { name: 'LETHE_MODE', value: 'aws' },
-    { name: 'AWS_REGION', value: w.region },
-    { name: 'LETHE_STATE_BUCKET', value: w.stateBucket },
-    { name: 'LETHE_CONFIG_KEY', value: CONFIG_KEY },
-    { name: 'LETHE_QUEUE_URL', value: w.queueUrl },
-    { name: 'LETHE_DLQ_URL', value: w.deadLetterQueueUrl },
-    { name: 'LETHE_ATHENA_WORKGROUP', value: w.workgroup },
-    { name: 'LETHE_GLUE_DATABASE', value: w.glueDatabase },
-    { name: 'LETHE_CLUSTER', value: w.cluster },
-    { name: 'LETHE_FORGET_SERVICE', value: w.forgetService },
-    { name: 'LETHE_FIND_TASK_DEFINITION', value: w.findTaskDefinition },
-    { name: 'LETHE_MANIFEST_TABLE', value: w.manifestsTable },
-    // The root filesystem is read-only; /tmp is the task's ephemeral volume (containerDefinition.ts).
-    { name: 'LETHE_TEMP_DIR', value: '/tmp' },
-  ];
+/** The environment both task definitions carry, written through the contract the tasks parse. */
+export function taskEnvironment(wiring: TaskWiring): EnvironmentVariable[] {
+  // The root filesystem is read-only; /tmp is the task's ephemeral volume (containerDefinition.ts).
+  return formatAwsEnv({ mode: 'aws', configKey: CONFIG_KEY, tempDirectory: '/tmp', ...wiring });
 }
 
 /** `VAR=value ...` for a shell, the same wiring the tasks get, so the CLI drives this stack. */

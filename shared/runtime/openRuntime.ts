@@ -1,3 +1,4 @@
+import { AWS_ENVIRONMENT } from '../environment/awsEnvironment';
 import { Runtime } from './Runtime';
 import { openAwsRuntime } from './openAwsRuntime';
 import { openLocalRuntime } from './openLocalRuntime';
@@ -6,7 +7,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** The one place the mode is decided: LETHE_MODE=aws means the stack the environment names. */
 export function runtimeMode(env: Env): Runtime['mode'] {
-  return env.LETHE_MODE === 'aws' ? 'aws' : 'local';
+  return env[AWS_ENVIRONMENT.mode.name] === 'aws' ? 'aws' : 'local';
 }
 
 /** Opens the runtime of the mode the environment says: the stack on AWS, else the local lethe.yaml at `configPath`. */

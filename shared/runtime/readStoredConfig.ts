@@ -1,3 +1,4 @@
+import { AWS_ENVIRONMENT } from '../environment/awsEnvironment';
 import { LetheConfig, parseLetheConfig } from '../model/config';
 import { InputError } from '../model/errors';
 import { StateStore } from '../ports/StateStore';
@@ -6,7 +7,7 @@ import { StateStore } from '../ports/StateStore';
 export async function readStoredConfig(state: StateStore, key: string): Promise<LetheConfig> {
   const where = state.describe(key);
   const stored = await state.read(key);
-  if (!stored) throw new InputError(`${where}: no lethe config in the state bucket (pulumi up writes it; check LETHE_CONFIG_KEY)`, { field: 'LETHE_CONFIG_KEY' });
+  if (!stored) throw new InputError(`${where}: no lethe config in the state bucket (pulumi up writes it; check ${AWS_ENVIRONMENT.configKey.name})`, { field: AWS_ENVIRONMENT.configKey.name });
   let parsed: unknown;
   try {
     parsed = JSON.parse(stored.body.toString('utf8'));

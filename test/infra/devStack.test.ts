@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { LetheOutputs, createLethe } from '../../infra/lethe';
 import { LetheStackConfig, parseStackConfig } from '../../infra/stackConfig';
 import { stateBucketLifecycleRules } from '../../infra/stateBucketLifecycle';
-import { parseAwsEnv } from '../../shared/adapters/aws/parseAwsEnv';
+import { parseAwsEnv } from '../../shared/environment/awsEnvironment';
 import { parseLetheConfig } from '../../shared/model/config';
 import { KEY_ARN, RecordingMocks, Registration, parseJson, settled, stackConfigFromFile, valueOf } from '../support/pulumiHarness';
 import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from '../support/securityChecks';

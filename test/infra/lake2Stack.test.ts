@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
 import { createLethe } from '../../infra/lethe';
 import { LetheStackConfig, parseStackConfig } from '../../infra/stackConfig';
-import { parseAwsEnv } from '../../shared/adapters/aws/parseAwsEnv';
+import { parseAwsEnv } from '../../shared/environment/awsEnvironment';
 import { parseLetheConfig } from '../../shared/model/config';
 import { KEY_ARN, RecordingMocks, parseJson, settled, stackConfigFromFile, valueOf } from '../support/pulumiHarness';
 import { assertSecurityPolicies, containersOf, environmentOf, policyOf, statement } from '../support/securityChecks';

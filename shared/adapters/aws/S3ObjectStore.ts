@@ -28,7 +28,7 @@ import {
 import { ConflictError, InputError, LetheError, NotFoundError, UnreadableObjectError } from '../../model/errors';
 import { ByteRange, ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
 import { planSplicedUpload, SplicedPart } from './planSplicedUpload';
-import { formatS3Uri, parseS3Uri } from './parseS3Uri';
+import { formatS3Uri, parseS3Uri } from '../../model/parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
 
 export interface S3ObjectStoreOptions {

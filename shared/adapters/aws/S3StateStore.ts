@@ -3,7 +3,7 @@ import { retryWithBackoff } from '../../concurrency/retryWithBackoff';
 import { ConflictError, LetheError, NotFoundError, TransientError } from '../../model/errors';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { MATCH_ID_TAG, holdsClearMatchIds } from '../../model/matchIdTag';
-import { formatS3Uri } from './parseS3Uri';
+import { formatS3Uri } from '../../model/parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
 
 export interface S3StateStoreOptions {

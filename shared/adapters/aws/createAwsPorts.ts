@@ -11,7 +11,7 @@ import { GlueCatalog } from './GlueCatalog';
 import { S3ObjectStore } from './S3ObjectStore';
 import { S3StateStore } from './S3StateStore';
 import { SqsWorkQueue } from './SqsWorkQueue';
-import { AwsEnv, parseAwsEnv } from './parseAwsEnv';
+import { AwsEnv, parseAwsEnv, stateStoreLocation } from '../../environment/awsEnvironment';
 
 export interface AwsPorts extends Ports {
   lake: S3ObjectStore;
@@ -32,11 +32,10 @@ export function createAwsPorts(env: Readonly<Record<string, string | undefined>>
   const common = config.region ? { region: config.region } : {};
   const s3 = new S3Client({ ...common, forcePathStyle: config.endpointUrl !== undefined });
   const glue = new GlueClient(common);
-  const stateBucket = config.stateBucket.replace(/^s3:\/\//, '').replace(/\/.*$/, '');
-  const statePrefix = config.stateBucket.startsWith('s3://') ? config.stateBucket.replace(/^s3:\/\/[^/]+\/?/, '') : '';
+  const stateStore = stateStoreLocation(config.stateBucket);
   return {
     lake: new S3ObjectStore({ client: s3 }),
-    state: new S3StateStore({ client: s3, bucket: stateBucket, prefix: statePrefix && !statePrefix.endsWith('/') ? `${statePrefix}/` : statePrefix }),
+    state: new S3StateStore({ client: s3, ...stateStore }),
     queue: new SqsWorkQueue({ client: new SQSClient(common), queueUrl: config.queueUrl, deadLetterQueueUrl: config.deadLetterQueueUrl }),
     queries: new AthenaQueryExecutor({
       client: new AthenaClient(common),

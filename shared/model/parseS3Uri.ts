@@ -1,4 +1,4 @@
-import { InputError } from '../../model/errors';
+import { InputError } from './errors';
 
 export interface S3Location {
   bucket: string;

@@ -1,0 +1,166 @@
+import { InputError } from '../model/errors';
+import { parseS3Uri } from '../model/parseS3Uri';
+import { CONFIG_KEY } from '../records/stateKeys';
+
+/**
+ * The aws-mode wiring: what the Pulumi program sets on the find and forget task definitions (and an
+ * operator exports to drive the stack from a shell). Both sides go through AWS_ENVIRONMENT below.
+ */
+export interface AwsEnv {
+  mode: 'aws';
+  region?: string;
+  /** A bucket name, or s3://bucket/prefix to keep the state under a prefix. */
+  stateBucket: string;
+  /** State store key of the config the Pulumi program writes. */
+  configKey: string;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  athenaWorkGroup: string;
+  /** Glue database of lethe's own tables (the manifest table). */
+  glueDatabase: string;
+  cluster: string;
+  forgetService: string;
+  /** The family: run-task starts its latest revision, and a task definition cannot name its own ARN. */
+  findTaskDefinition: string;
+  /** Glue table over jobs/<jobId>/manifests/ in the state bucket. */
+  manifestTable: string;
+  /** Scratch space for downloads and rewrites. */
+  tempDirectory?: string;
+  /** Workers exit after the queue has been empty this long. */
+  idleExitSeconds?: number;
+  /** Endpoint override (moto in tests); S3 then uses path-style addressing. */
+  endpointUrl?: string;
+}
+
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+}
+
+/** One variable: its name and how its text becomes the field (an InputError names the variable). Every field is a string or a number, written back with String(). */
+interface Variable<T> {
+  name: string;
+  /** Read when `name` is unset (the SDK's own older spelling). */
+  alias?: string;
+  /** required: parseAwsEnv names it when missing; a default fills it; else the field stays unset. */
+  presence: 'required' | 'optional' | { default: T };
+  parse(text: string, name: string): T;
+}
+
+/** Every field present: the table has one row per field, optional or not. */
+type AwsFields = Required<AwsEnv>;
+type Table = { [K in keyof AwsFields]: Variable<AwsFields[K]> };
+
+const text = (name: string, presence: Variable<string>['presence'], alias?: string): Variable<string> => ({
+  name,
+  presence,
+  ...(alias ? { alias } : {}),
+  parse: (value) => value,
+});
+
+function parseMode(value: string, name: string): 'aws' {
+  if (value !== 'aws') throw new InputError(`${name} must be "aws" for the AWS adapters, got ${value ? JSON.stringify(value) : 'nothing'}`, { field: name });
+  return value;
+}
+
+function parseStateBucket(value: string, name: string): string {
+  stateStoreLocation(value, name);
+  return value;
+}
+
+function parseQueueUrl(value: string, name: string): string {
+  if (!/^https?:\/\//.test(value)) throw new InputError(`${name}: "${value}" is not a queue URL`, { field: name });
+  return value;
+}
+
+function parseSeconds(value: string, name: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new InputError(`${name}: "${value}" is not a number of seconds`, { field: name });
+  return seconds;
+}
+
+/**
+ * The table, in the order the task definitions list the variables. infra/taskEnvironment.ts writes
+ * it with formatAwsEnv; the tasks, the CLI and the console read it with parseAwsEnv.
+ */
+export const AWS_ENVIRONMENT: Table = {
+  mode: { name: 'LETHE_MODE', presence: 'required', parse: parseMode },
+  region: text('AWS_REGION', 'optional', 'AWS_DEFAULT_REGION'),
+  stateBucket: { name: 'LETHE_STATE_BUCKET', presence: 'required', parse: parseStateBucket },
+  configKey: text('LETHE_CONFIG_KEY', { default: CONFIG_KEY }),
+  queueUrl: { name: 'LETHE_QUEUE_URL', presence: 'required', parse: parseQueueUrl },
+  deadLetterQueueUrl: { name: 'LETHE_DLQ_URL', presence: 'required', parse: parseQueueUrl },
+  athenaWorkGroup: text('LETHE_ATHENA_WORKGROUP', 'required'),
+  glueDatabase: text('LETHE_GLUE_DATABASE', 'required'),
+  cluster: text('LETHE_CLUSTER', 'required'),
+  forgetService: text('LETHE_FORGET_SERVICE', 'required'),
+  findTaskDefinition: text('LETHE_FIND_TASK_DEFINITION', 'required'),
+  manifestTable: text('LETHE_MANIFEST_TABLE', { default: 'manifests' }),
+  tempDirectory: text('LETHE_TEMP_DIR', 'optional'),
+  idleExitSeconds: { name: 'LETHE_IDLE_EXIT_SECONDS', presence: 'optional', parse: parseSeconds },
+  endpointUrl: text('AWS_ENDPOINT_URL', 'optional'),
+};
+
+const FIELDS = Object.keys(AWS_ENVIRONMENT) as Array<keyof AwsFields>;
+
+/** Reads the aws wiring from the environment; one InputError names every missing variable. */
+export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): AwsEnv {
+  const read = (variable: Variable<unknown>) => {
+    const value = (env[variable.name] ?? (variable.alias ? env[variable.alias] : undefined))?.trim();
+    return value ? value : undefined;
+  };
+  // Without LETHE_MODE=aws the rest is not aws wiring at all: say that, not which variables are missing.
+  if (read(AWS_ENVIRONMENT.mode) === undefined) AWS_ENVIRONMENT.mode.parse(env.LETHE_MODE ?? '', AWS_ENVIRONMENT.mode.name);
+  const missing = FIELDS.map((field) => AWS_ENVIRONMENT[field]).filter((v) => v.presence === 'required' && read(v) === undefined).map((v) => v.name);
+  if (missing.length > 0) {
+    throw new InputError(`missing environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (aws mode)`, { field: missing[0]! });
+  }
+  const valueOf = <K extends keyof AwsFields>(field: K): AwsFields[K] | undefined => {
+    const variable: Table[K] = AWS_ENVIRONMENT[field];
+    const value = read(variable);
+    if (value !== undefined) return variable.parse(value, variable.name);
+    return typeof variable.presence === 'object' ? variable.presence.default : undefined;
+  };
+  const need = <K extends keyof AwsFields>(field: K): AwsFields[K] => {
+    const value = valueOf(field);
+    // Required variables were checked above and the others have defaults: this names a table mistake.
+    if (value === undefined) throw new InputError(`missing environment variable ${AWS_ENVIRONMENT[field].name} (aws mode)`, { field: AWS_ENVIRONMENT[field].name });
+    return value;
+  };
+  const region = valueOf('region');
+  const tempDirectory = valueOf('tempDirectory');
+  const idleExitSeconds = valueOf('idleExitSeconds');
+  const endpointUrl = valueOf('endpointUrl');
+  return {
+    mode: need('mode'),
+    stateBucket: need('stateBucket'),
+    configKey: need('configKey'),
+    queueUrl: need('queueUrl'),
+    deadLetterQueueUrl: need('deadLetterQueueUrl'),
+    athenaWorkGroup: need('athenaWorkGroup'),
+    glueDatabase: need('glueDatabase'),
+    cluster: need('cluster'),
+    forgetService: need('forgetService'),
+    findTaskDefinition: need('findTaskDefinition'),
+    manifestTable: need('manifestTable'),
+    ...(region === undefined ? {} : { region }),
+    ...(tempDirectory === undefined ? {} : { tempDirectory }),
+    ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),
+    ...(endpointUrl === undefined ? {} : { endpointUrl }),
+  };
+}
+
+/** The variables for `env`, in table order: what the infra program sets on the task definitions. */
+export function formatAwsEnv(env: AwsEnv): EnvironmentVariable[] {
+  return FIELDS.flatMap((field) => {
+    const value = env[field];
+    return value === undefined ? [] : [{ name: AWS_ENVIRONMENT[field].name, value: String(value) }];
+  });
+}
+
+/** Bucket and key prefix of the state store ("" or ending in "/"), from LETHE_STATE_BUCKET. */
+export function stateStoreLocation(stateBucket: string, name = AWS_ENVIRONMENT.stateBucket.name): { bucket: string; prefix: string } {
+  const { bucket, key } = stateBucket.includes('://') ? parseS3Uri(stateBucket) : { bucket: stateBucket, key: '' };
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new InputError(`${name}: "${stateBucket}" is not a bucket name`, { field: name });
+  return { bucket, prefix: key && !key.endsWith('/') ? `${key}/` : key };
+}
