@@ -24,7 +24,11 @@ export async function forgetObject(
   mappers: readonly DataMapper[],
   session: MatchSession,
   attempt: number,
+  /** Aborted when the worker's hold on the message (its visibility lease) is lost: the object is another delivery's now. */
+  lease?: AbortSignal,
 ): Promise<ObjectResult> {
+  // Checked before every write to the lake or the state: a loser must not race the redelivery.
+  const stillOurs = () => lease?.throwIfAborted();
   const previous = await readObjectResult(ports.state, message.jobId, message.object);
   if (previous && isFinalOutcome(previous.result.outcome)) return previous.result;
   const format = agreedFormat(mappers, message.object);
@@ -32,8 +36,10 @@ export async function forgetObject(
   const deleteOldVersions = mappers.some((m) => m.deleteOldVersions);
   const started = Date.now();
   const base = { jobId: message.jobId, mapperIds: [...message.mapperIds], object: message.object, attempts: attempt };
-  const finish = (result: Omit<ObjectResult, keyof typeof base | 'durationMs' | 'finishedAt'>) =>
-    writeObjectResult(ports.state, { ...base, ...result, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+  const finish = (result: Omit<ObjectResult, keyof typeof base | 'durationMs' | 'finishedAt'>) => {
+    stillOurs();
+    return writeObjectResult(ports.state, { ...base, ...result, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+  };
   const head = await ports.lake.head(message.object);
   if (!head) {
     const strict = mappers.filter((m) => !m.ignoreObjectNotFound).map((m) => `"${m.id}"`);
@@ -43,6 +49,7 @@ export async function forgetObject(
     // Deleted since the find; in a versioned bucket its older versions still hold the match.
     if (!deleteOldVersions) return finish({ outcome: 'missing' });
     await ports.lake.checkVersionsDeletable(message.object);
+    stillOurs();
     return finish({ outcome: 'missing', versionsDeleted: await ports.lake.deleteAllVersions(message.object) });
   }
   // Refuse before rewriting: after the replace it would be too late to keep the object as it was.
@@ -52,6 +59,7 @@ export async function forgetObject(
     // An earlier delivery replaced the object and then failed (or was killed) deleting its older
     // versions: rewriting again would find nothing and skip the cleanup, leaving the match behind.
     const { source, rowsBefore, rowsAfter, rowsDeleted, physicalChanges } = previous.result;
+    stillOurs();
     const versionsDeleted = deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0;
     return finish({ outcome: 'updated', ...(source ? { source } : {}), output: replacedEarlier, rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
   }
@@ -73,13 +81,16 @@ export async function forgetObject(
     if (rewrite.rowsDeleted === 0) {
       // The find saw a match here, so an older version holds it (a write since the find, or an
       // earlier delivery that replaced the object and was killed before recording it).
+      stillOurs();
       return finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
+    stillOurs();
     const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges);
     const replaced = { source, output: versionRef(written), ...rows, physicalChanges: rewrite.physicalChanges };
     if (!deleteOldVersions) return finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
     await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
+    stillOurs();
     return finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { NotFoundError, errorMessage } from '../model/errors';
+import { NotFoundError, TransientError, errorMessage } from '../model/errors';
 import { Json } from '../model/fields';
 import { Job, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
@@ -91,16 +91,25 @@ async function handleDelivery(ports: Ports, delivery: ReceivedWork, job: Job, se
   const { message } = delivery;
   // checkWorkMessage has made sure every mapper is the job's.
   const mappers = job.mappers.filter((m) => message.mapperIds.includes(m.id));
-  // The heartbeat keeps a long rewrite hidden from other workers; it stops when the work does.
+  // The heartbeat keeps a long rewrite hidden from other workers; it stops when the work does. When
+  // it fails, the message may already be another worker's: the lease aborts this delivery's work.
+  const lease = new AbortController();
   const heartbeat = setInterval(() => {
-    ports.queue.setVisibility(delivery.receipt, options.visibilityTimeoutSeconds).catch(() => undefined);
+    ports.queue.setVisibility(delivery.receipt, options.visibilityTimeoutSeconds).catch((error: unknown) => {
+      lease.abort(new TransientError(`lease on ${message.object} lost: ${errorMessage(error)}`, { object: message.object, jobId: job.id }));
+    });
   }, (options.visibilityTimeoutSeconds * 1000) / 3);
   try {
-    const result = await forgetObject(ports, message, mappers, session, delivery.receiveCount);
+    const result = await forgetObject(ports, message, mappers, session, delivery.receiveCount, lease.signal);
     const type = result.outcome === 'updated' ? 'ObjectUpdated' : result.outcome === 'missing' ? 'ObjectMissing' : 'ObjectUnchanged';
-    await appendEvent(ports.state, job.id, type, { mapperIds: result.mapperIds, object: result.object, rowsDeleted: result.rowsDeleted ?? 0, versionsDeleted: result.versionsDeleted ?? 0, attempts: result.attempts });
+    await appendEvent(ports.state, job.id, type, { mapperIds: result.mapperIds, object: result.object, rowsDeleted: result.rowsDeleted ?? 0, versionsDeleted: result.versionsDeleted ?? 0 });
     await ports.queue.ack(delivery.receipt);
   } catch (error) {
+    if (lease.signal.aborted) {
+      // Nothing recorded and no ack: the redelivery owns the object and its result.
+      options.log?.({ message: errorMessage(lease.signal.reason), jobId: job.id, object: message.object });
+      return;
+    }
     await recordFailure(ports, delivery, error, options);
   } finally {
     clearInterval(heartbeat);
