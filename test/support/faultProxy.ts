@@ -1,5 +1,6 @@
 import { IncomingHttpHeaders, IncomingMessage, ServerResponse, createServer, request as httpRequest } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { mulberry32 } from '../../bench/mulberry32';
 
 /** What the proxy can do to one request instead of (or on top of) forwarding it. */
 export type FaultKind = 's3SlowDown' | 's3InternalError' | 'reset' | 'truncatedBody' | 'sqsThrottling';
@@ -183,16 +184,4 @@ function readBody(stream: IncomingMessage): Promise<Buffer> {
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same faults for the same requests. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
