@@ -10,14 +10,15 @@ export function renderReportHtml(report: DeletionReport): string {
   const head = (names: string[]) => `<thead><tr>${names.map((n) => `<th scope="col">${escapeHtml(n)}</th>`).join('')}</tr></thead>`;
   const matches = report.matches.slice(0, MAX_MATCHES_SHOWN);
   // A table cell is at least as wide as its longest word, and an object path is one long word:
-  // overflow-wrap:anywhere lets paths and error text wrap so the page fits the window.
+  // overflow-wrap:anywhere lets paths and error text wrap so the page fits the window; the width hints
+  // keep the columns that may wrap anywhere from being squeezed to a few letters.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lethe deletion report ${escapeHtml(report.job.id)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:13px}.status{font-weight:700}
 .ok{color:#116329}.bad{color:#a40e26}body{overflow-wrap:break-word}
-.summary td,.mappers td:nth-child(2),.objects td:first-child,.objects td:last-child{overflow-wrap:anywhere}.objects td:first-child{width:30%}</style></head><body>
+.summary td,.mappers td:nth-child(2),.objects td:first-child,.objects td:last-child{overflow-wrap:anywhere}.objects td:first-child{width:30%}.objects td:last-child{width:18%}</style></head><body>
 <h1>Deletion report</h1>
 <p class="status ${report.job.status === 'COMPLETED' ? 'ok' : 'bad'}">${escapeHtml(reportStatusSentence(report))}</p>
 <table class="summary">${rows([
