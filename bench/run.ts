@@ -8,20 +8,25 @@ import { enqueueMillionIds } from './cases/enqueueMillionIds';
 import { findInLake } from './cases/findInLake';
 import { rewriteBeyondMemoryLimit } from './cases/rewriteBeyondMemoryLimit';
 import { rewriteLargeParquet } from './cases/rewriteLargeParquet';
+import { queueSize } from './cases/queueSize';
+import { smallObjects } from './cases/smallObjects';
 import { spliceOneMatch } from './cases/spliceOneMatch';
 import { wholeLocalJob } from './cases/wholeLocalJob';
 import { BenchData, SIZES, ensureBenchData } from './generateBenchData';
+import { renderChart } from './renderChart';
 
 /** bench/ in the source tree: this file runs from dist/bench/. */
 const BENCH_DIR = path.resolve(__dirname, '..', '..', 'bench');
 
-const CASES: { id: string; rounds: { quick: number; full: number }; run: (data: BenchData, rounds: number, scratch: string) => Promise<CaseResult> }[] = [
+const CASES: { id: string; rounds: { quick: number; full: number }; run: (data: BenchData, rounds: number, scratch: string) => Promise<CaseResult | CaseResult[]> }[] = [
   { id: 'rewriteLargeParquet', rounds: { quick: 3, full: 3 }, run: rewriteLargeParquet },
   { id: 'rewriteBeyondMemoryLimit', rounds: { quick: 1, full: 1 }, run: rewriteBeyondMemoryLimit },
   { id: 'findInLake', rounds: { quick: 3, full: 3 }, run: findInLake },
   { id: 'enqueueMillionIds', rounds: { quick: 3, full: 3 }, run: enqueueMillionIds },
   { id: 'wholeLocalJob', rounds: { quick: 1, full: 2 }, run: wholeLocalJob },
   { id: 'spliceOneMatch', rounds: { quick: 2, full: 3 }, run: spliceOneMatch },
+  { id: 'smallObjects', rounds: { quick: 1, full: 2 }, run: smallObjects },
+  { id: 'queueSize', rounds: { quick: 1, full: 1 }, run: queueSize },
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -45,15 +50,19 @@ async function main(argv: string[]): Promise<void> {
     for (const benchCase of CASES) {
       if (values.only.length > 0 && !values.only.includes(benchCase.id)) continue;
       log(`running ${benchCase.id}`);
-      const result = await benchCase.run(data, benchCase.rounds[sizes.mode], scratch);
-      log(`${result.id}: lethe ${format(result.lethe.median)} ${result.unit}${result.baseline ? `, baseline ${format(result.baseline.median)} ${result.unit}` : ''}`);
-      results.push(result);
+      for (const result of [await benchCase.run(data, benchCase.rounds[sizes.mode], scratch)].flat()) {
+        log(`${result.id}: lethe ${format(result.lethe.median)} ${result.unit}${result.baseline ? `, baseline ${format(result.baseline.median)} ${result.unit}` : ''}`);
+        results.push(result);
+      }
     }
     const environment = describeEnvironment(sizes.mode, (Date.now() - started) / 1000);
     const table = renderTable(results);
     process.stdout.write(`${table}\n`);
     process.stdout.write(`${JSON.stringify({ environment, results })}\n`);
-    if (values.only.length === 0) await writeFile(path.join(BENCH_DIR, 'RESULTS.md'), renderResults(environment, table, results));
+    if (values.only.length === 0) {
+      await writeFile(path.join(BENCH_DIR, 'RESULTS.md'), renderResults(environment, table, results));
+      await writeFile(path.join(BENCH_DIR, 'results.svg'), renderChart(results, `lethe against baseline per case (${environment.mode} mode, ${environment.date.slice(0, 10)})`));
+    }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -115,10 +124,12 @@ function notes(result: CaseResult): string {
       return `${Math.round(Number(f.idsPerSecond)).toLocaleString('en')} IDs/s`;
     case 'spliceOneMatch':
       return `${f.rowGroupsCopied} of ${f.rowGroups} row groups kept byte for byte`;
+    case 'smallObjects':
+      return `${format(Number(f.letheMsPerObject))} ms vs ${format(Number(f.baselineMsPerObject))} ms per object`;
     case 'wholeLocalJob':
       return `${format(Number(f.lakeMBps))} MB/s, ${format(Number(f.lakeMBpsPerCore))} MB/s per core (${f.cores} cores), ${format(Number(f.lakeMBPerCpuSecond))} MB per CPU-second`;
     default:
-      return '';
+      return result.id.startsWith('queueSize') ? `peak RSS ${format(Number(f.lethePeakMB))} MB vs ${format(Number(f.scriptPeakMB))} MB` : '';
   }
 }
 
@@ -133,6 +144,8 @@ median over rounds of that round's lethe/baseline. Times are medians of the runs
 line below. What bounds each figure: bench/README.md.
 
 ${table}
+
+![lethe against baseline per case](results.svg)
 
 Every figure, as the run printed it:
 
