@@ -42,14 +42,15 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const options = buildParquetCopyOptions(source);
   const written = await writeWithoutDeletedRows(connection, request, source, deleted, predicate, options);
   const rowsAfter = rowsBefore - rowsDeleted;
+  const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(connection, request.outputFile));
   await verifyRewrite(connection, {
     outputRelation: `read_parquet(${exactFileLiteral(request.outputFile)}, hive_partitioning = false)`,
     expectedColumns: source.columns,
+    outputColumns: output.columns,
     expectedRows: rowsAfter,
     matchSets,
     context,
   });
-  const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(connection, request.outputFile));
   return {
     rowsBefore,
     rowsAfter,
