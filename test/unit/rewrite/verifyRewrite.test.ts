@@ -45,7 +45,7 @@ describe('verifyRewrite', () => {
 
   it('lists a wrong row count and a match left in one error naming the object', async () => {
     await assert.rejects(verifyRewrite(duckdb.connection, { ...check(), expectedColumns: COLUMNS, expectedRows: 2 }), {
-      name: 'LetheError',
+      name: 'OutputCheckError',
       message: 'mapper "people": the rewrite of lake/people/part-0.parquet failed its check: it has 3 rows, expected 2; 1 rows still match',
     });
   });
