@@ -36,9 +36,22 @@ interface KnownJob {
   plannedMappers?: Map<string, string[]>;
 }
 
-/** The forget worker: takes work messages until stopped, rewriting one object per message. */
+/**
+ * The forget worker: takes work messages until stopped, rewriting one object per message. A slot
+ * that fails (its state cannot be written) stops the other slots and the worker rejects with the
+ * failure, so its supervisor sees one dead worker, not a worker quietly running short of slots.
+ */
 export async function runForgetWorker(ports: Ports, options: ForgetWorkerOptions): Promise<void> {
-  await Promise.all(Array.from({ length: options.concurrency }, () => runSlot(ports, options)));
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const slots = Array.from({ length: options.concurrency }, () =>
+    runSlot(ports, { ...options, signal }).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    }),
+  );
+  const failed = (await Promise.allSettled(slots)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void> {
@@ -80,7 +93,12 @@ async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void
         });
         if (!session) continue;
       }
-      await handleDelivery(ports, delivery, job, session, options);
+      await handleDelivery(ports, delivery, job, session, options).catch(async (error: unknown) => {
+        // The slot dies; its message goes back at once for a replacement, not after the visibility
+        // timeout. Best effort: the failure the supervisor must see is the one rethrown.
+        await ports.queue.setVisibility(delivery.receipt, 0).catch(() => undefined);
+        throw error;
+      });
     }
   } finally {
     session?.connection.closeSync();

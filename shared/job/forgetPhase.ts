@@ -30,6 +30,7 @@ export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, poll
       const remaining = depth.visible + depth.inFlight;
       onProgress({ total: plan.objects.length, remaining });
       if (remaining === 0) break;
+      await ports.fleet.check();
       if ((await readJob(ports.state, job.id)).job.cancelRequested) break;
       await sleep(pollIntervalMs);
     }

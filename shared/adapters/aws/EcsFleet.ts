@@ -29,6 +29,9 @@ export class EcsFleet implements Fleet {
     );
   }
 
+  /** ECS supervises the service: a task that stops is replaced by the scheduler, and its deliveries dead-letter after maxReceiveCount. */
+  async check(): Promise<void> {}
+
   async running(): Promise<number> {
     const service = await this.describe();
     return service.runningCount ?? 0;
