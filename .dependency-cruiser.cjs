@@ -30,7 +30,7 @@ const SHARED_LAYERS = {
   job: ['model', 'ports', 'records', 'privacy', 'concurrency', 'queue', 'find', 'report', 'scratch'],
   environment: ['model', 'records'],
   'adapters/aws': ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb', 'environment'],
-  'adapters/local': ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb'],
+  'adapters/local': ['model', 'ports', 'records', 'privacy', 'concurrency', 'duckdb', 'scratch'],
 };
 
 /** One forbidden arrow; every rule is an error, so `npm test` fails on it. */

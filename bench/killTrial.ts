@@ -136,6 +136,10 @@ export async function runKillTrial(cli: CliCommand, dir: string, configPath: str
     const resumed = await runLethe(cli, ['--config', configPath, 'job', 'start', '--wait']);
     if (resumed.code !== 0) failures.push(`the resumed run exited ${resumed.code}: ${resumed.output.trim()}`);
     jobs = await jobStatuses(dir);
+  } else {
+    // The kill came after the job ended: the next lethe command an operator runs must clear what it left.
+    const listed = await runLethe(cli, ['--config', configPath, 'job', 'list']);
+    if (listed.code !== 0) failures.push(`lethe job list exited ${listed.code}: ${listed.output.trim()}`);
   }
   const completed = jobs.filter((j) => j.status === 'COMPLETED');
   if (completed.length !== 1 || jobs.length !== 1) failures.push(`jobs: ${JSON.stringify(jobs.map((j) => j.status))}, expected one COMPLETED`);

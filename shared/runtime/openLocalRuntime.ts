@@ -10,6 +10,7 @@ import { lazyDuckDb } from '../duckdb/lazyDuckDb';
 import { runForgetWorker } from '../forget/runForgetWorker';
 import { Ports } from '../ports/Ports';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
+import { sweepScratch } from '../scratch/sweepScratch';
 import { Runtime } from './Runtime';
 import { buildRuntime } from './buildRuntime';
 import { LoadedConfig, loadConfigFile } from './loadConfigFile';
@@ -24,6 +25,9 @@ export async function openLocalRuntime(source: string | LoadedConfig): Promise<R
   const { settings } = config;
   const tempDirectory = path.join(config.stateDir, 'tmp');
   await mkdir(tempDirectory, { recursive: true });
+  // Any lethe process sweeps what a killed one left, not only a job start: a run killed after its
+  // job ended has no job left to start.
+  await sweepScratch(tempDirectory);
   const spillDirectory = await makeScratchDirectory(tempDirectory, 'duckdb');
   const duckdb = lazyDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: spillDirectory });
   const state = new DirectoryStateStore(config.stateDir);
