@@ -16,6 +16,9 @@ export async function openDuckDb(options: DuckDbOptions): Promise<{ instance: Du
   await connection.run(`SET memory_limit = ${quoteLiteral(options.memoryLimit)}`);
   await connection.run(`SET temp_directory = ${quoteLiteral(options.tempDirectory)}`);
   if (options.threads > 0) await connection.run(`SET threads = ${Math.floor(options.threads)}`);
+  // The rewrite's COPY must keep the rows in query order. Instance-wide, so set here once and never
+  // switched per rewrite (concurrent workers share the instance).
+  await connection.run('SET preserve_insertion_order = true');
   // Extensions cannot be downloaded where lethe runs; parquet and json are built in.
   await connection.run('SET autoinstall_known_extensions = false');
   return { instance, connection };

@@ -16,7 +16,6 @@ import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { spliceParquetObject } from './spliceParquetObject';
 import { verifyRewrite } from './verifyRewrite';
-import { withDuckDbSetting } from './withDuckDbSetting';
 
 /**
  * COPY (SELECT * FROM read_parquet(in) WHERE NOT match) TO out, with the source's codec, row-group
@@ -82,10 +81,8 @@ async function writeWithoutDeletedRows(
   }
   const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(request.context, 'rewrite', () =>
-    // COPY writes rows in query order only while preserve_insertion_order is on.
-    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
-      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
-    ),
+    // COPY keeps the query's row order: openDuckDb sets preserve_insertion_order once, for the instance.
+    retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
   );
   return { changes: [...refusal, ...options.changes] };
 }

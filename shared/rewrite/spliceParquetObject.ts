@@ -15,7 +15,6 @@ import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
 import { FormatRewriteRequest } from './rewriteRequest';
-import { withDuckDbSetting } from './withDuckDbSetting';
 
 export interface SpliceInput {
   /** Rows of each row group as DuckDB read the footer: the plan's frame, which lethe's footer reader must agree with. */
@@ -114,9 +113,7 @@ async function reencodeRowGroup(
   const numbered = `read_parquet(${exactFileLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
   const query = `SELECT ${input.selectList} FROM ${numbered} t ${buildKeepRowsClause(group.deletedRows, input.predicate, 't')}`;
   await readDuckDbFile(request.context, `re-encode row group ${group.index} of`, () =>
-    withDuckDbSetting(connection, 'preserve_insertion_order', true, () =>
-      retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
-    ),
+    retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
   );
   return encoded;
 }

@@ -1,8 +1,8 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from './queryRows';
 
-/** Settings the rewrite adjusts for one statement; both are instance-wide in DuckDB. */
-export type RewriteSetting = 'threads' | 'preserve_insertion_order';
+/** Settings the rewrite adjusts for one statement; instance-wide in DuckDB, so callers take turns (retryOnOneThread). */
+export type RewriteSetting = 'threads';
 
 /**
  * Runs `run` with a DuckDB setting at `value` and puts the caller's value back afterwards, so a
