@@ -9,7 +9,7 @@ import { FormatRewriteRequest, RewriteRequest, RewriteResult } from './rewriteRe
 
 /**
  * Writes `outputFile` as `inputFile` without the rows matching `matchSets`, checks it, and says what
- * happened. A file DuckDB cannot read throws UnreadableObjectError; a failed check throws LetheError.
+ * happened. A file DuckDB cannot read throws UnreadableObjectError; a failed check throws OutputCheckError.
  */
 export async function rewriteObject(connection: DuckDBConnection, request: RewriteRequest): Promise<RewriteResult> {
   if (path.resolve(request.outputFile) === path.resolve(request.inputFile)) {
