@@ -64,6 +64,7 @@ export async function forgetObject(
     return finish({ outcome: 'updated', ...(source ? { source } : {}), output: replacedEarlier, rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
   }
   const workDir = await makeScratchDirectory(ports.tempDirectory, 'forget');
+  // Awaited inside: a result write that fails must reject before the finally, not after it.
   try {
     const inputFile = path.join(workDir, 'source');
     const outputFile = path.join(workDir, 'rewritten');
@@ -82,16 +83,16 @@ export async function forgetObject(
       // The find saw a match here, so an older version holds it (a write since the find, or an
       // earlier delivery that replaced the object and was killed before recording it).
       stillOurs();
-      return finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
+      return await finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
     stillOurs();
     const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges);
     const replaced = { source, output: versionRef(written), ...rows, physicalChanges: rewrite.physicalChanges };
-    if (!deleteOldVersions) return finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
+    if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
     await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
     stillOurs();
-    return finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
+    return await finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
