@@ -21,7 +21,10 @@ export async function enqueueMatches(state: StateStore, entries: readonly NewQue
   const lines: string[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    lines[i] = JSON.stringify(queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt }));
+    const item = queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt });
+    // The reader's own checks, before anything is written: an item every job start would refuse must not block the queue.
+    parseQueueItem(item, `match ${i + 1}`);
+    lines[i] = JSON.stringify(item);
   }
   await state.create(queueBatchKey(batchId), lines.join('\n') + '\n');
   return { batchId, count: entries.length };
