@@ -120,7 +120,7 @@ async function handleDelivery(ports: Ports, delivery: ReceivedWork, job: Job, se
   try {
     const result = await forgetObject(ports, message, mappers, session, delivery.receiveCount, lease.signal);
     const type = result.outcome === 'updated' ? 'ObjectUpdated' : result.outcome === 'missing' ? 'ObjectMissing' : 'ObjectUnchanged';
-    await appendEvent(ports.state, job.id, type, { mapperIds: result.mapperIds, object: result.object, rowsDeleted: result.rowsDeleted ?? 0, versionsDeleted: result.versionsDeleted ?? 0 });
+    await appendEvent(ports.state, job.id, type, { mapperIds: result.mapperIds, object: result.object, rowsDeleted: result.rowsDeleted ?? 0, versionsDeleted: result.versionsDeleted ?? 0, attempts: result.attempts });
     await ports.queue.ack(delivery.receipt);
   } catch (error) {
     if (lease.signal.aborted) {

@@ -166,7 +166,7 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
   });
 
-  it('a poison object ends in the dead-letter queue and the job ends FORGET_PARTIALLY_FAILED naming it', async () => {
+  it('a poison object fails at once (a permanent error: acknowledged, not redelivered) and the job ends FORGET_PARTIALLY_FAILED naming it', async () => {
     const state = new S3StateStore({ client: s3, bucket: STATE });
     const poisoned = 'customers/year=2023/part-1.parquet';
     // Once the find has found it, the object goes to Glacier: every worker's download then fails.
@@ -187,7 +187,7 @@ describe('an aws-mode deletion job on moto_server', function () {
     const failed = report.objects.filter((o) => o.outcome === 'failed');
     assert.deepEqual(failed.map((o) => o.object), [`s3://${LAKE}/${poisoned}`]);
     assert.match(failed[0]!.error ?? '', /archived/);
-    assert.equal(failed[0]!.attempts, 2, 'delivered maxReceiveCount times');
+    assert.equal(failed[0]!.attempts, 1, 'an archived object is a permanent error: one delivery, not maxReceiveCount');
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 }, 'the coordinator drained the dead-letter queue');
     const after = await readLake(s3, work, ['customers/year=2024/part-1.parquet']);
     assert.deepEqual(after['customers/year=2024/part-1.parquet']!.map((r) => r.customer_id), ['10', '11'], 'customer 9 gone from the other object');
@@ -305,9 +305,9 @@ describe('an aws-mode deletion job on moto_server', function () {
   });
 
   it('IAM simulation: removing one permission the workers use from the policies fails, naming the call, the role and why', async () => {
-    const deployed = withoutPermission(await deployedPolicies(), 'forget', 'sqs:ChangeMessageVisibility');
+    const deployed = withoutPermission(await deployedPolicies(), 'forget', 'sqs:DeleteMessage');
     await assert.rejects(assertCallsAllowed(await recordedCalls(), { deployed, testEnvironment: env }), {
-      message: /- forget role: SQS ChangeMessageVisibility \S+ needs sqs:ChangeMessageVisibility on arn:aws:sqs:eu-west-1:123456789012:lethe-iam-deletion: denied implicitly: no statement of the identity policies of lethe-iam-iam-forget allows it/,
+      message: /- forget role: SQS DeleteMessage \S+ needs sqs:DeleteMessage on arn:aws:sqs:eu-west-1:123456789012:lethe-iam-deletion: denied implicitly: no statement of the identity policies of lethe-iam-iam-forget allows it/,
     });
   });
 });
