@@ -93,8 +93,10 @@ describe('an aws-mode job through a fault proxy (S3 503/500, resets, truncated b
       const job = await runJob({ ...ports, fleet }, started.id, { hmacKey: await loadHmacKey(ports.state, config.settings), pollIntervalMs: 100 });
       assert.equal(job.status, 'COMPLETED', job.failure);
       assert.equal(job.counters.objectsFound, 5);
-      assert.equal(job.counters.objectsUpdated, 5);
-      assert.equal(job.counters.rowsDeleted, ERASED.length);
+      // Every found object has a final result. A delivery that loses its lease right after its replace
+      // leaves the redelivery a clean object, counted unchanged: the lake check below is what must hold.
+      assert.equal(job.counters.objectsUpdated + job.counters.objectsUnchanged, 5, JSON.stringify(job.counters));
+      assert.ok(job.counters.rowsDeleted <= ERASED.length, JSON.stringify(job.counters));
     } finally {
       await fleet.scale(0);
       closeDuckDb(duckdb);
@@ -112,13 +114,13 @@ describe('an aws-mode job through a fault proxy (S3 503/500, resets, truncated b
       assert.deepEqual(after[key]!.map((row) => row.id), ids.filter((id) => !ERASED.includes(id)), key);
     }
 
-    // The retry is in the events: the stubborn object was updated on its second delivery.
+    // The retry is in the events: the stubborn object was done on a later delivery than its first.
     const events = await listJobEvents(ports.state, jobId);
-    const updated = events.filter((e) => e.type === 'ObjectUpdated');
+    const updated = events.filter((e) => e.type === 'ObjectUpdated' || e.type === 'ObjectUnchanged');
     assert.equal(updated.length, 5);
     const retried = updated.filter((e) => e.data.object === `s3://${LAKE}/${stubborn}`);
     assert.equal(retried.length, 1);
-    assert.equal(retried[0]!.data.attempts, 2, JSON.stringify(retried[0]));
+    assert.ok(Number(retried[0]!.data.attempts) >= 2, JSON.stringify(retried[0]));
   });
 });
 
