@@ -1,3 +1,4 @@
+import { retryWithBackoff } from '../concurrency/retryWithBackoff';
 import { errorMessage } from '../model/errors';
 import { Job, TerminalStatus } from '../model/job';
 import { Ports } from '../ports/Ports';
@@ -29,7 +30,7 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   }
   for (const prefix of [manifestsPrefix(job.id), matchSetsPrefix(job.id)]) {
     try {
-      for await (const key of ports.state.list(prefix)) await ports.state.delete(key);
+      for await (const key of ports.state.list(prefix)) await retryWithBackoff(() => ports.state.delete(key), { retries: 4, baseDelayMs: 200 });
     } catch (error) {
       cleanupErrors.push(`${prefix}: ${errorMessage(error)}`);
     }

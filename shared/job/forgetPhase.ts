@@ -1,4 +1,4 @@
-import { sleep } from '../concurrency/retryWithBackoff';
+import { retryWithBackoff, sleep } from '../concurrency/retryWithBackoff';
 import { listObjectResults } from '../records/objectResults';
 import { Job } from '../model/job';
 import { isFinalOutcome } from '../model/objectResult';
@@ -26,7 +26,8 @@ export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, poll
   await ports.fleet.scale(Math.min(pending.length, job.settings.fleetMaxTasks));
   try {
     for (;;) {
-      const depth = await ports.queue.depth();
+      // A throttled poll (SQS GetQueueAttributes) is transient: retried, it must not fail the job.
+      const depth = await retryWithBackoff(() => ports.queue.depth(), { retries: 5, baseDelayMs: 200 });
       const remaining = depth.visible + depth.inFlight;
       onProgress({ total: plan.objects.length, remaining });
       if (remaining === 0) break;
