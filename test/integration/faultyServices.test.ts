@@ -24,6 +24,7 @@ import { peopleParquet } from '../support/peopleParquet';
 const LAKE = 'lake-faults';
 const STATE = 'lethe-state-faults';
 const SEED = Number(process.env.LETHE_FAULT_SEED ?? 20261202);
+const MAX_RECEIVE_COUNT = 10;
 /** Twelve objects in three partitions, eight rows each; person p is in the objects listed by `holders`. */
 const OBJECTS: Record<string, number[]> = Object.fromEntries(
   Array.from({ length: 12 }, (_, n) => [`people/region=r${n % 3}/part-${n}.parquet`, Array.from({ length: 8 }, (_, i) => n * 8 + i + 1)]),
@@ -159,9 +160,11 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
     partitionKeys: [{ Name: 'region', Type: 'string' }],
     partitions: [['r0'], ['r1'], ['r2']],
   });
+  // At a 15% fault rate one object can draw transient faults on several deliveries in a row; the
+  // redrive limit is set so that only a fault that never clears would dead-letter it.
   const config = {
     dataMappers: [{ id: 'people', location: { glue: { database: 'lake', table: 'people' } }, columns: ['id'], partitionKeys: ['region'], deleteOldVersions: true }],
-    settings: { maxReceiveCount: 4, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 2, queryConcurrency: 2, queryRetries: 3, hmacKey: 'ef'.repeat(32) },
+    settings: { maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 2, queryConcurrency: 2, queryRetries: 3, hmacKey: 'ef'.repeat(32) },
   };
-  return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe-faults', maxReceiveCount: 4, config, work });
+  return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe-faults', maxReceiveCount: MAX_RECEIVE_COUNT, config, work });
 }
