@@ -71,26 +71,29 @@ export class Fleet extends pulumi.ComponentResource {
       ephemeralStorageGiB: args.forgetEphemeralStorageGiB,
     });
     // Starts at 0: the find task scales it to the work (at most settings.fleetMaxTasks) and back to 0.
-    const service = new awsx.ecs.FargateService(
+    // The coordinator owns the desired count from then on: a later `pulumi up` during a job must not
+    // set it back to 0 under the running workers.
+    const service = new aws.ecs.Service(
       `${name}-forget-service`,
       {
         name: n.forgetService,
         cluster: cluster.arn,
         taskDefinition: forget.arn,
         desiredCount: 0,
+        launchType: 'FARGATE',
         networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
         deploymentCircuitBreaker: { enable: true, rollback: true },
         propagateTags: 'TASK_DEFINITION',
         enableExecuteCommand: false,
-        continueBeforeSteadyState: true,
+        waitForSteadyState: false,
       },
-      { parent: this },
+      { parent: this, ignoreChanges: ['desiredCount'] },
     );
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
     this.findTaskDefinitionArn = find.arn;
     this.forgetTaskDefinitionArn = forget.arn;
-    this.forgetServiceName = service.service.name;
+    this.forgetServiceName = service.name;
     this.imageUri = image.imageUri;
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -29,7 +29,7 @@ describe('infra: a second stack, a lake in two buckets with three mappers', func
     assert.deepEqual(mocks.ofType('aws:s3/bucket:Bucket').map((b) => b.name), ['lethe-lake2-state']);
     assert.equal(mocks.ofType('aws:ec2/vpc:Vpc').length, 0);
     assert.equal(mocks.one('aws:ec2/securityGroup:SecurityGroup').inputs.vpcId, 'vpc-0abc');
-    const service = mocks.one('awsx:ecs:FargateService');
+    const service = mocks.one('aws:ecs/service:Service');
     assert.deepEqual(service.inputs.networkConfiguration, { subnets: ['subnet-0aaa', 'subnet-0bbb', 'subnet-0ccc'], securityGroups: ['sg-lethe-lake2-network-tasks'], assignPublicIp: false });
   });
 

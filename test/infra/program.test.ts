@@ -56,7 +56,7 @@ describe('infra: infra/index.ts with the dev stack config from the engine', func
   it('declares the same program as createLethe, from the engine config', () => {
     assert.equal(mocks.ofType('aws:glue/catalogTable:CatalogTable').length, 3);
     assert.equal(mocks.ofType('aws:ecs/taskDefinition:TaskDefinition').length, 2);
-    assert.equal(mocks.ofType('awsx:ecs:FargateService').length, 1);
+    assert.equal(mocks.ofType('aws:ecs/service:Service').length, 1);
     const image = mocks.one('awsx:ecr:Image');
     assert.deepEqual([image.inputs.context, image.inputs.dockerfile], [ROOT, `${ROOT}/Dockerfile`]);
   });

@@ -15,6 +15,8 @@ export interface Registration {
   name: string;
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** The ignoreChanges resource option (empty unless the mocks were installed with `install`). */
+  ignoreChanges: string[];
 }
 
 const service = (type: string) => type.split(':')[1]!.split('/')[0]!;
@@ -38,8 +40,6 @@ function stateFor(type: string, name: string, inputs: Record<string, unknown>): 
       return { id: physical, state: { ...inputs, name: physical, arn: regional(`repository/${physical}`), repositoryUrl: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}` } };
     case 'awsx:ecr:Image':
       return { id: '', state: { imageUri: `${String(inputs.repositoryUrl)}@sha256:${'0'.repeat(64)}` } };
-    case 'awsx:ecs:FargateService':
-      return { id: '', state: { service: { name: physical, arn: regional(`service/${physical}`) } } };
     case 'aws:ecs/taskDefinition:TaskDefinition':
       return { id: String(inputs.family), state: { ...inputs, arn: regional(`task-definition/${String(inputs.family)}:1`) } };
     case 'aws:iam/role:Role':
@@ -59,13 +59,38 @@ function stateFor(type: string, name: string, inputs: Record<string, unknown>): 
   }
 }
 
+/** The part of the engine's RegisterResourceRequest the recorder reads. */
+interface EngineRequest {
+  getType(): string;
+  getName(): string;
+  getIgnorechangesList(): string[];
+}
+
 /** Mocks that record every registration and answer the data sources the program calls. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registrations: Registration[] = [];
+  /** ignoreChanges per `type name`, read off the engine request before newResource sees its inputs. */
+  private readonly ignoredChanges = new Map<string, string[]>();
+
+  /**
+   * setMocks, then records what newResource is not given: Pulumi's mock monitor drops the resource
+   * options, so its registerResource is wrapped to read ignoreChanges off the request.
+   */
+  async install(project: string, stack: string): Promise<void> {
+    await pulumi.runtime.setMocks(this, project, stack, false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: EngineRequest, callback: unknown) => unknown } | undefined;
+    if (!monitor) throw new Error('setMocks installed no monitor');
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+      this.ignoredChanges.set(`${req.getType()} ${req.getName()}`, req.getIgnorechangesList());
+      return register(req, callback);
+    };
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs: Record<string, unknown> = isRecord(args.inputs) ? args.inputs : {};
-    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+    const ignoreChanges = this.ignoredChanges.get(`${args.type} ${args.name}`) ?? [];
+    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, ignoreChanges });
     return stateFor(args.type, args.name, inputs);
   }
 
