@@ -37,7 +37,8 @@ export async function rejectJob(ports: Ports, jobId: string, by: string): Promis
  * once; a running one is asked to stop, and its coordinator ends it CANCELLED at its next step.
  * Objects already rewritten stay rewritten; the queue keeps its items. Which of the two happens is
  * decided by the status the conditional write saw, never by an earlier read: an approve in between
- * makes the job a running one.
+ * makes the job a running one, and a coordinator that moved a QUEUED job to FINDING first drives it
+ * to CANCELLED itself; one that comes after the cancel leaves a QUEUED job to this command.
  */
 export async function cancelJob(ports: Ports, jobId: string, by: string): Promise<Job> {
   let seen: JobStatus | undefined;

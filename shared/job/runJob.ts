@@ -1,5 +1,5 @@
-import { errorMessage } from '../model/errors';
-import { Job, JobStatus, TerminalStatus, isTerminal } from '../model/job';
+import { InputError, errorMessage } from '../model/errors';
+import { Job, TerminalStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { readQueueSnapshot } from '../queue/deletionQueue';
 import { resolveMapperFormats } from '../find/resolveMapperFormats';
@@ -29,7 +29,9 @@ export interface RunJobOptions {
 
 /**
  * Drives a job from its current status to a terminal one, or to AWAITING_APPROVAL. Every step is
- * recorded before the next begins, so after a crash the same call picks up where the job was.
+ * recorded before the next begins, so after a crash the same call picks up where the job was. A job
+ * cancelled while QUEUED is returned as it is: the cancel ends it (run `lethe job cancel` again if
+ * that command died before it could).
  */
 export async function runJob(ports: Ports, jobId: string, options: RunJobOptions): Promise<Job> {
   const progress = options.onProgress ?? (() => {});
@@ -39,7 +41,12 @@ export async function runJob(ports: Ports, jobId: string, options: RunJobOptions
     const { job } = await readJob(ports.state, jobId);
     progress({ job });
     if (isTerminal(job.status) || job.status === 'AWAITING_APPROVAL') return job;
-    if (job.cancelRequested) return finishJob(ports, job, 'CANCELLED', await readVerification(ports.state, job.id));
+    if (job.cancelRequested) {
+      // A cancel whose conditional write found the job QUEUED ends it itself (on AWS the find task may
+      // never come); two enders would race each other's report and terminal write.
+      if (job.status === 'QUEUED') return job;
+      return finishJob(ports, job, 'CANCELLED', await readVerification(ports.state, job.id));
+    }
     try {
       await runStep(ports, job, options, progress);
     } catch (error) {
@@ -55,7 +62,7 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
   let job = current;
   switch (job.status) {
     case 'QUEUED':
-      return setStatus(ports, job, 'FINDING');
+      return claimForFind(ports, job.id);
     case 'FINDING': {
       await appendEvent(ports.state, job.id, 'FindStarted', { mappers: job.mappers.length });
       // Workers rewrite by the snapshot's format; a Glue mapper leaves it to its table's SerDe.
@@ -111,6 +118,16 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
   }
 }
 
-async function setStatus(ports: Ports, job: Job, status: JobStatus): Promise<void> {
-  await updateJob(ports.state, job.id, (j) => ({ ...j, status }));
+/**
+ * The coordinator's claim on a QUEUED job, decided by the conditional write as cancel's is: a cancel
+ * recorded first keeps the job QUEUED for that cancel to end, and one that has ended it already is
+ * no error here (the next read returns the CANCELLED job).
+ */
+async function claimForFind(ports: Ports, jobId: string): Promise<void> {
+  try {
+    await updateJob(ports.state, jobId, (j) => (j.cancelRequested ? j : { ...j, status: 'FINDING' }));
+  } catch (error) {
+    if (error instanceof InputError && isTerminal((await readJob(ports.state, jobId)).job.status)) return;
+    throw error;
+  }
 }
