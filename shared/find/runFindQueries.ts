@@ -12,6 +12,8 @@ import { Coverage } from '../records/jobPlan';
 import { planCoverage } from './planCoverage';
 import { MapperTable } from './prepareMapperFind';
 import { describePartitionGroup, planPartitionQueries } from './planPartitionQueries';
+import { planProjectedPartitionQueries } from './planProjectedPartitionQueries';
+import { ProjectedPartitions, isProjectedPartitions, resolvePartitionProjection } from './resolvePartitionProjection';
 
 /** A mapper to search: its table, the objects under it, and the typed columns its matches compare with. */
 export interface MapperSearch extends MapperTable {
@@ -50,7 +52,10 @@ export async function runFindQueries(
   ports: Pick<Ports, 'catalog' | 'queries'>,
   jobId: string,
   searches: readonly MapperSearch[],
-  settings: Pick<Settings, 'queryConcurrency' | 'queryRetries'>,
+  settings: Pick<Settings, 'queryConcurrency' | 'queryRetries'> & {
+    /** NOW in a projected table's date ranges: the job's start, so find and verify search the same partitions. */
+    asOf?: Date;
+  },
   onQuery: (outcome: QueryOutcome) => Promise<void> = async () => {},
 ): Promise<FindOutcome> {
   const queries: FindQuery[] = [];
@@ -61,9 +66,12 @@ export async function runFindQueries(
       coverage.push({ mapperId: mapper.id, ...planCoverage(table.location, search.listed, []).coverage });
       continue;
     }
-    const partitions = await ports.catalog.listPartitions(mapper, table);
-    coverage.push(proveCoverage(search, partitions));
-    for (const group of planPartitionQueries(mapper, table, partitions)) {
+    const readBy = table.projection
+      ? resolvePartitionProjection(table.projection, table.location, settings.asOf ?? new Date(), `mapper "${mapper.id}" (${describeMapperLocation(mapper)})`)
+      : await ports.catalog.listPartitions(mapper, table);
+    coverage.push(proveCoverage(search, readBy));
+    const groups = isProjectedPartitions(readBy) ? planProjectedPartitionQueries(mapper, table, readBy) : planPartitionQueries(mapper, table, readBy);
+    for (const group of groups) {
       queries.push({ jobId, mapper, table, group, matchSets: search.matchSets, manifestKey: manifestKey(jobId, mapper.id) });
     }
   }
@@ -101,13 +109,17 @@ export async function runFindQueries(
 }
 
 /** The coverage of a searched mapper, or a LetheError naming an object no query would read. */
-function proveCoverage(search: MapperSearch, partitions: readonly Partition[]): MapperCoverage {
+function proveCoverage(search: MapperSearch, readBy: readonly Partition[] | ProjectedPartitions): MapperCoverage {
   const { mapper, table } = search;
-  const plan = planCoverage(table.location, search.listed, partitions);
+  const plan = planCoverage(table.location, search.listed, readBy);
   if (plan.unread.length > 0) {
-    const remedy = mapper.location.kind === 'glue' ? 'register their partitions in Glue (MSCK REPAIR TABLE, ALTER TABLE ADD PARTITION)' : 'they appeared after the folder was read; start the job again';
+    const remedy = isProjectedPartitions(readBy)
+      ? `widen the table's partition projection (projection.* parameters, storage.location.template) to reach them, or move them out of ${table.location}`
+      : mapper.location.kind === 'glue'
+        ? 'register their partitions in Glue (MSCK REPAIR TABLE, ALTER TABLE ADD PARTITION)'
+        : 'they appeared after the folder was read; start the job again';
     throw new LetheError(
-      `mapper "${mapper.id}" (${describeMapperLocation(mapper)}): ${plan.unread.length} of ${plan.coverage.objects} objects under ${table.location} lie in no partition the catalog lists, so no find query would read them, e.g. ${plan.unread[0]}: ${remedy}`,
+      `mapper "${mapper.id}" (${describeMapperLocation(mapper)}): ${plan.unread.length} of ${plan.coverage.objects} objects under ${table.location} lie in no partition the catalog ${isProjectedPartitions(readBy) ? 'projects' : 'lists'}, so no find query would read them, e.g. ${plan.unread[0]}: ${remedy}`,
       { mapperId: mapper.id, object: plan.unread[0] },
     );
   }

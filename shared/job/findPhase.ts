@@ -63,7 +63,7 @@ function coverageOf(outcome: FindOutcome, mapperId: string): Coverage {
  * again after forget.
  */
 export async function runFinds(ports: Ports, job: Job, searches: readonly MapperSearch[]): Promise<FindOutcome> {
-  const outcome = await runFindQueries(ports, job.id, searches, job.settings, async (query) => {
+  const outcome = await runFindQueries(ports, job.id, searches, { ...job.settings, asOf: new Date(job.createdAt) }, async (query) => {
     await appendEvent(ports.state, job.id, 'QuerySucceeded', { ...query });
   });
   for (const coverage of outcome.coverage) await appendEvent(ports.state, job.id, 'CoverageProven', { ...coverage });

@@ -1,5 +1,6 @@
 import { Column } from '../model/columnType';
 import { DataFormat, DataMapper } from '../model/dataMapper';
+import { PartitionProjection } from '../model/partitionProjection';
 
 export interface TableDescription {
   /** Folder or s3:// prefix that holds the table's objects. */
@@ -9,6 +10,11 @@ export interface TableDescription {
   columns: Column[];
   /** Hive partition keys in table order. */
   partitionKeys: string[];
+  /**
+   * Set when the catalog does not list the partitions but projects them (Athena partition
+   * projection): the find plans its queries and proves coverage from it, never from listPartitions.
+   */
+  projection?: PartitionProjection;
 }
 
 export interface Partition {

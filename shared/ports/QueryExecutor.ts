@@ -13,6 +13,7 @@ export interface MatchColumnSet {
 export interface PartitionGroup {
   /** Values of the mapper's partitionKeys for this group; {} when the mapper has none. */
   values: Record<string, string>;
+  /** The catalog's partitions in the group; empty for a projected table (Glue lists none, the query filters on `values`). */
   partitions: Partition[];
 }
 

@@ -59,6 +59,32 @@ describe('the find on AWS accounts for every object under a Glue table (moto_ser
         PartitionInputList: [{ Values: ['2024'], StorageDescriptor: { Location: 's3://lake/visits/year=2024/', ...PARQUET } }],
       }),
     );
+    // A projected table: Glue lists no partition; Athena reads eu|us x 2024-01-01..03 under the template.
+    for (const key of ['events/data/eu/2024-01-02/part-0.parquet', 'events/data/us/2024-01-03/part-0.parquet', 'events/data/us/2024-01-05/part-0.parquet', 'events/data/eu/2024-01-01/_SUCCESS']) {
+      await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: key, Body: 'never read: the find fails before any query' }));
+    }
+    await glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'lake',
+        TableInput: {
+          Name: 'events',
+          Parameters: {
+            'projection.enabled': 'true',
+            'projection.region.type': 'enum',
+            'projection.region.values': 'eu,us',
+            'projection.dt.type': 'date',
+            'projection.dt.range': '2024-01-01,2024-01-03',
+            'projection.dt.format': 'yyyy-MM-dd',
+            'storage.location.template': 's3://lake/events/data/${region}/${dt}/',
+          },
+          PartitionKeys: [
+            { Name: 'region', Type: 'string' },
+            { Name: 'dt', Type: 'string' },
+          ],
+          StorageDescriptor: { Location: 's3://lake/events/', Columns: [{ Name: 'customer_id', Type: 'bigint' }], ...PARQUET },
+        },
+      }),
+    );
     await ecs.send(new CreateClusterCommand({ clusterName: 'lethe' }));
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'lethe-forget', containerDefinitions: [{ name: 'forget', image: 'lethe:latest', memory: 1024 }] }));
     await ecs.send(new CreateServiceCommand({ cluster: 'lethe', serviceName: 'lethe-forget', taskDefinition: 'lethe-forget', desiredCount: 0 }));
@@ -81,9 +107,9 @@ describe('the find on AWS accounts for every object under a Glue table (moto_ser
     await moto?.stop();
   });
 
-  async function runFind(table: string) {
+  async function runFind(table: string, partitionKeys = ['year']) {
     const config = parseLetheConfig(
-      { dataMappers: [{ id: table, location: { glue: { database: 'lake', table } }, columns: ['customer_id'], partitionKeys: ['year'] }] },
+      { dataMappers: [{ id: table, location: { glue: { database: 'lake', table } }, columns: ['customer_id'], partitionKeys }] },
       'test config',
     );
     await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: '7' } }]);
@@ -104,5 +130,14 @@ describe('the find on AWS accounts for every object under a Glue table (moto_ser
     const job = await runFind('visits');
     assert.equal(job.status, 'FIND_FAILED');
     assert.match(job.failure ?? '', /mapper "visits" \(glue:lake\.visits\): 1 of 3 objects .* e\.g\. s3:\/\/lake\/visits\/year=2025\/part-0\.parquet/);
+  });
+
+  it('a projected table: an object past the projected dates is not read, FIND_FAILED naming it', async () => {
+    const job = await runFind('events', ['dt']);
+    assert.equal(job.status, 'FIND_FAILED');
+    assert.match(
+      job.failure ?? '',
+      /mapper "events" \(glue:lake\.events\): 1 of 4 objects under s3:\/\/lake\/events\/data\/ lie in no partition the catalog projects, so no find query would read them, e\.g\. s3:\/\/lake\/events\/data\/us\/2024-01-05\/part-0\.parquet: widen the table's partition projection/,
+    );
   });
 });

@@ -159,6 +159,69 @@ describe('GlueCatalog on moto_server', function () {
     });
   });
 
+  it('reads a partition-projected table: its projection, and the template folder as its location', async () => {
+    await createTable({
+      Name: 'clicks_projected',
+      Parameters: {
+        'projection.enabled': 'true',
+        'projection.region.type': 'enum',
+        'projection.region.values': 'eu,us',
+        'projection.dt.type': 'date',
+        'projection.dt.range': 'NOW-3YEARS,NOW',
+        'projection.dt.format': 'yyyy/MM/dd',
+        'storage.location.template': 's3a://lake-bucket/clicks/data/${region}/${dt}/',
+      },
+      PartitionKeys: [
+        { Name: 'region', Type: 'string' },
+        { Name: 'dt', Type: 'string' },
+      ],
+      StorageDescriptor: { Location: 's3://lake-bucket/clicks/', Columns: [{ Name: 'customer_id', Type: 'bigint' }], ...PARQUET },
+    });
+    const m = mapper('clicks_projected', { partitionKeys: ['region'] });
+    const table = await catalog.describeTable(m);
+    assert.equal(table.location, 's3://lake-bucket/clicks/data/');
+    assert.deepEqual(table.partitionKeys, ['region', 'dt']);
+    assert.deepEqual(table.projection, {
+      template: 's3://lake-bucket/clicks/data/${region}/${dt}/',
+      keys: [
+        { kind: 'enum', key: 'region', values: ['eu', 'us'] },
+        {
+          kind: 'date',
+          key: 'dt',
+          formatText: 'yyyy/MM/dd',
+          format: [
+            { kind: 'field', field: 'year' },
+            { kind: 'literal', text: '/' },
+            { kind: 'field', field: 'month' },
+            { kind: 'literal', text: '/' },
+            { kind: 'field', field: 'day' },
+          ],
+          start: { kind: 'now', offset: -3, unit: 'YEARS' },
+          end: { kind: 'now', offset: 0, unit: 'DAYS' },
+          interval: 1,
+          unit: 'DAYS',
+        },
+      ],
+    });
+    await assert.rejects(catalog.listPartitions(m, table), { message: /mapper "clicks-projected": the table projects its partitions; Glue lists none/ });
+  });
+
+  it('refuses a projection it cannot plan from, naming the table and the key', async () => {
+    const projected = (name: string, parameters: Record<string, string>, keyType = 'string') =>
+      createTable({
+        Name: name,
+        Parameters: { 'projection.enabled': 'true', ...parameters },
+        PartitionKeys: [{ Name: 'dt', Type: keyType }],
+        StorageDescriptor: { Location: `s3://lake-bucket/${name}/`, Columns: [{ Name: 'customer_id', Type: 'bigint' }], ...PARQUET },
+      });
+    await projected('injected_dt', { 'projection.dt.type': 'injected' });
+    await projected('fortnights_dt', { 'projection.dt.type': 'date', 'projection.dt.range': '2024-01-01,NOW', 'projection.dt.format': 'yyyy-MM-dd', 'projection.dt.interval.unit': 'FORTNIGHTS' });
+    await projected('int_dt', { 'projection.dt.type': 'date', 'projection.dt.range': '20240101,NOW', 'projection.dt.format': 'yyyyMMdd' }, 'int');
+    await assert.rejects(catalog.describeTable(mapper('injected_dt')), { name: 'InputError', message: /^mapper "injected-dt": Glue table lake\.injected_dt: partition projection of key "dt": type injected is not supported/ });
+    await assert.rejects(catalog.describeTable(mapper('fortnights_dt')), { name: 'InputError', message: /Glue table lake\.fortnights_dt: partition projection of key "dt": interval\.unit "FORTNIGHTS" is not a unit/ });
+    await assert.rejects(catalog.describeTable(mapper('int_dt')), { name: 'InputError', message: /Glue table lake\.int_dt: partition projection of key "dt": a date projection on a column of type int is supported only as string/ });
+  });
+
   it('refuses what it cannot erase safely, naming the mapper and table', async () => {
     await createTable({ Name: 'orders_iceberg', Parameters: { table_type: 'ICEBERG' }, StorageDescriptor: { Location: 's3://lake-bucket/orders/', Columns: [], ...PARQUET } });
     await createTable({ Name: 'orders_orc', StorageDescriptor: { Location: 's3://lake-bucket/orc/', Columns: [], SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.orc.OrcSerde' } } });

@@ -1,7 +1,8 @@
 import { GetPartitionsCommand, GetTableCommand, GlueClient, Table } from '@aws-sdk/client-glue';
 import { Column } from '../../model/columnType';
 import { DataFormat, DataMapper } from '../../model/dataMapper';
-import { InputError, NotFoundError } from '../../model/errors';
+import { InputError, LetheError, NotFoundError } from '../../model/errors';
+import { PartitionProjection, parsePartitionProjection, templateRoot } from '../../model/partitionProjection';
 import { Catalog, Partition, TableDescription } from '../../ports/Catalog';
 import { parseGlueType } from './parseGlueType';
 import { translateAwsError } from './translateAwsError';
@@ -48,23 +49,44 @@ export class GlueCatalog implements Catalog {
     if ((parameters.table_type ?? '').toUpperCase() === 'ICEBERG') {
       throw new InputError(`${where} is an Iceberg table: rewriting its data files would bypass Iceberg's metadata; not supported`, { mapperId: mapper.id });
     }
-    if (parameters['projection.enabled'] === 'true') {
-      throw new InputError(`${where} uses partition projection: its partitions cannot be listed from Glue; not supported`, { mapperId: mapper.id });
-    }
     const format = tableFormat(table, mapper, where);
     const columns: Column[] = (table.StorageDescriptor.Columns ?? []).map((column) => ({
       name: column.Name ?? '',
       type: parseColumnType(column.Type, `${where}: column "${column.Name}"`, mapper.id),
     }));
+    const partitionKeys = (table.PartitionKeys ?? []).map((key) => key.Name ?? '');
+    const projection = this.projectionOf(table, partitionKeys, where, mapper.id);
     return {
-      location: normalizeS3(table.StorageDescriptor.Location),
+      // A projected table's partitions lie where its template says, which need not be under its
+      // Location: the template's fixed folder is what holds the objects Athena reads.
+      location: projection?.template ? templateRoot(projection.template) : normalizeS3(table.StorageDescriptor.Location),
       format,
       columns,
-      partitionKeys: (table.PartitionKeys ?? []).map((key) => key.Name ?? ''),
+      partitionKeys,
+      ...(projection ? { projection } : {}),
     };
   }
 
+  private projectionOf(table: Table, partitionKeys: string[], where: string, mapperId: string): PartitionProjection | undefined {
+    let projection: PartitionProjection | undefined;
+    try {
+      projection = parsePartitionProjection(table.Parameters ?? {}, partitionKeys, where);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(error.message, { mapperId });
+      throw error;
+    }
+    for (const key of projection?.keys ?? []) {
+      const type = (table.PartitionKeys ?? []).find((k) => k.Name === key.key)?.Type?.toLowerCase() ?? 'string';
+      // The find filters a date key on its formatted value; as a DATE column only yyyy-MM-dd reads back the same.
+      if (key.kind === 'date' && type !== 'string' && !(type === 'date' && key.formatText === 'yyyy-MM-dd')) {
+        throw new InputError(`${where}: partition projection of key "${key.key}": a date projection on a column of type ${type} is supported only as string (or date with format yyyy-MM-dd)`, { mapperId });
+      }
+    }
+    return projection;
+  }
+
   async listPartitions(mapper: DataMapper, table: TableDescription): Promise<Partition[]> {
+    if (table.projection) throw new LetheError(`mapper "${mapper.id}": the table projects its partitions; Glue lists none (plan from TableDescription.projection)`, { mapperId: mapper.id });
     if (table.partitionKeys.length === 0) return [{ values: {}, location: table.location }];
     const { database, table: tableName } = glueLocation(mapper);
     const partitions: Partition[] = [];
