@@ -18,8 +18,6 @@ export interface KillTrialResult {
   failures: string[];
   /** How long the first run went on after it printed the job id (the span of a whole job when it was not killed). */
   jobMs: number;
-  /** The final job's counters agree with the fixture (a kill between a replace and its record makes them short). */
-  countsExact: boolean;
   durationMs: number;
 }
 
@@ -144,14 +142,15 @@ export async function runKillTrial(cli: CliCommand, dir: string, configPath: str
   const completed = jobs.filter((j) => j.status === 'COMPLETED');
   if (completed.length !== 1 || jobs.length !== 1) failures.push(`jobs: ${JSON.stringify(jobs.map((j) => j.status))}, expected one COMPLETED`);
   failures.push(...(await checkLake(dir)));
-  const job = completed[0];
-  const countsExact = job !== undefined && job.counters.objectsUpdated === OBJECTS_WITH_MATCHES && job.counters.rowsDeleted === ROWS_WITH_MATCHES;
-  if (job && job.counters.objectsUpdated + job.counters.objectsUnchanged !== OBJECTS_WITH_MATCHES) {
-    failures.push(`counters: ${JSON.stringify(job.counters)}, expected ${OBJECTS_WITH_MATCHES} objects with a final result`);
+  const counters = completed[0]?.counters;
+  // Exact wherever the kill fell: a run killed between a replace and its record leaves the resumed
+  // one the digest of its rewrite, so that object is still counted updated with its rows.
+  if (counters && (counters.objectsUpdated !== OBJECTS_WITH_MATCHES || counters.objectsUnchanged !== 0 || counters.rowsDeleted !== ROWS_WITH_MATCHES)) {
+    failures.push(`counters: ${JSON.stringify(counters)}, expected ${OBJECTS_WITH_MATCHES} objects updated, 0 unchanged, ${ROWS_WITH_MATCHES} rows deleted`);
   }
   const tmp = await readdir(path.join(dir, 'state', 'tmp')).catch(() => []);
   if (tmp.length > 0) failures.push(`state tmp/ not empty: ${tmp.join(', ')}`);
-  return { killedIn, failures, countsExact, jobMs: first.afterFirstLineMs, durationMs: Date.now() - started };
+  return { killedIn, failures, jobMs: first.afterFirstLineMs, durationMs: Date.now() - started };
 }
 
 interface JobSummary {

@@ -9,6 +9,7 @@ import { Ports } from '../ports/Ports';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { MatchSession } from './matchSession';
+import { sha256OfFile } from './sha256OfFile';
 import { readObjectResult, writeObjectResult } from '../records/objectResults';
 
 /**
@@ -16,7 +17,8 @@ import { readObjectResult, writeObjectResult } from '../records/objectResults';
  * rewrite a local copy without the rows any of the mappers matches (checked before it is used),
  * replace the object only if it has not changed since it was read, delete its older versions when a
  * mapper asks, and record the result. Idempotent: an object that already has a final result is left
- * alone, and a retry after a replace whose version cleanup failed only finishes the cleanup.
+ * alone, and a retry after a replace whose result was not recorded as final (version cleanup failed,
+ * or the delivery died) only finishes the cleanup and records what that replace did.
  */
 export async function forgetObject(
   ports: Pick<Ports, 'lake' | 'state' | 'tempDirectory'>,
@@ -54,21 +56,24 @@ export async function forgetObject(
   }
   // Refuse before rewriting: after the replace it would be too late to keep the object as it was.
   if (deleteOldVersions) await ports.lake.checkVersionsDeletable(message.object);
-  const replacedEarlier = previous?.result.output;
-  if (replacedEarlier && isVersion(head, replacedEarlier)) {
-    // An earlier delivery replaced the object and then failed (or was killed) deleting its older
-    // versions: rewriting again would find nothing and skip the cleanup, leaving the match behind.
-    const { source, rowsBefore, rowsAfter, rowsDeleted, physicalChanges } = previous.result;
+  // An earlier delivery replaced the object and then failed, lost its lease or was killed before its
+  // result said updated: rewriting again would find nothing, count the object unchanged with 0 rows
+  // and skip the cleanup of older versions, leaving the match behind.
+  const earlier = previous?.result;
+  const finishEarlierReplace = async ({ source, outputSha256, rowsBefore, rowsAfter, rowsDeleted, physicalChanges }: ObjectResult): Promise<ObjectResult> => {
     stillOurs();
     const versionsDeleted = deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0;
-    return finish({ outcome: 'updated', ...(source ? { source } : {}), output: replacedEarlier, rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
-  }
+    return finish({ outcome: 'updated', ...(source ? { source } : {}), output: versionRef(head), ...(outputSha256 ? { outputSha256 } : {}), rowsBefore, rowsAfter, rowsDeleted, physicalChanges, versionsDeleted });
+  };
+  if (earlier?.output && isVersion(head, earlier.output)) return finishEarlierReplace(earlier);
   const workDir = await makeScratchDirectory(ports.tempDirectory, 'forget');
   // Awaited inside: a result write that fails must reject before the finally, not after it.
   try {
     const inputFile = path.join(workDir, 'source');
     const outputFile = path.join(workDir, 'rewritten');
     await ports.lake.download(head, inputFile);
+    // Killed before it could record the version it wrote, it recorded the bytes it was writing.
+    if (earlier?.outputSha256 && (await sha256OfFile(inputFile)) === earlier.outputSha256) return await finishEarlierReplace(earlier);
     const rewrite = await rewriteObject(session.connection, {
       format,
       inputFile,
@@ -85,9 +90,13 @@ export async function forgetObject(
       stillOurs();
       return await finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
+    const replacing = { source, outputSha256: await sha256OfFile(outputFile), ...rows, physicalChanges: rewrite.physicalChanges };
+    // Recorded before the replace, so a delivery after one killed between the replace and its result
+    // can tell that the object holds this rewrite (the store may move the file: hashed first).
+    await finish({ outcome: 'failed', ...replacing, error: 'replacing; not confirmed yet' });
     stillOurs();
     const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges);
-    const replaced = { source, output: versionRef(written), ...rows, physicalChanges: rewrite.physicalChanges };
+    const replaced = { ...replacing, output: versionRef(written) };
     if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
     await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });

@@ -1,3 +1,4 @@
+import { InputError } from './errors';
 import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectStringArray, isRecord } from './fields';
 
 export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
@@ -27,6 +28,12 @@ export interface ObjectResult {
    * step (deleting the older versions) failed, so a retry only has that step left.
    */
   output?: ObjectVersionRef;
+  /**
+   * SHA-256 of the rewrite's bytes, recorded before the replace: a delivery killed (or cut off)
+   * between the replace and its result leaves the next one the proof that the object it finds is
+   * this rewrite, so it is counted updated with these rows rather than unchanged.
+   */
+  outputSha256?: string;
   rowsBefore?: number;
   rowsAfter?: number;
   rowsDeleted?: number;
@@ -70,7 +77,13 @@ export function parseObjectResult(input: unknown, where = 'object result'): Obje
     const value = count(key);
     if (value !== undefined) result[key] = value;
   }
+  if (r.outputSha256 !== undefined) result.outputSha256 = expectSha256(r.outputSha256, `${where}.outputSha256`);
   if (r.physicalChanges !== undefined) result.physicalChanges = expectStringArray(r.physicalChanges, `${where}.physicalChanges`);
   if (typeof r.error === 'string') result.error = r.error;
   return result;
+}
+
+function expectSha256(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) throw new InputError(`${where}: expected a hex SHA-256`);
+  return value;
 }

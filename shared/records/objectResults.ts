@@ -30,13 +30,22 @@ export async function writeObjectResult(state: StateStore, result: ObjectResult)
 }
 
 /**
- * Records a failed attempt. What an earlier attempt of this object did (the version it wrote, the rows
- * it deleted) is kept, so a retry can tell its own replace from someone else's write.
+ * Records a failed attempt. What an earlier attempt of this object did or was about to do (the version
+ * it wrote, the digest of its rewrite, the rows it deleted) is kept, so a retry can tell its own
+ * replace from someone else's write.
  */
 export async function recordFailedAttempt(state: StateStore, attempt: Pick<ObjectResult, 'jobId' | 'mapperIds' | 'object' | 'attempts' | 'error'>): Promise<ObjectResult> {
   const previous = (await readObjectResult(state, attempt.jobId, attempt.object))?.result;
-  const kept = previous?.output
-    ? { source: previous.source, output: previous.output, rowsBefore: previous.rowsBefore, rowsAfter: previous.rowsAfter, rowsDeleted: previous.rowsDeleted, physicalChanges: previous.physicalChanges }
+  const kept = previous?.output || previous?.outputSha256
+    ? {
+        source: previous.source,
+        output: previous.output,
+        outputSha256: previous.outputSha256,
+        rowsBefore: previous.rowsBefore,
+        rowsAfter: previous.rowsAfter,
+        rowsDeleted: previous.rowsDeleted,
+        physicalChanges: previous.physicalChanges,
+      }
     : {};
   return writeObjectResult(state, { ...kept, ...attempt, outcome: 'failed', durationMs: 0, finishedAt: new Date().toISOString() });
 }

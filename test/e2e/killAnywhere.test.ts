@@ -19,7 +19,6 @@ describe('kill anywhere: a local job SIGKILLed at a random moment, then resumed'
     await withKillLake(CLI, async (dir, configPath) => {
       const result = await runKillTrial(CLI, dir, configPath, 600_000);
       assert.deepEqual(result.failures, []);
-      assert.equal(result.countsExact, true);
       windowMs = result.jobMs;
     });
   });

@@ -153,7 +153,7 @@ describe('old versions of a forgotten object on moto_server', function () {
     assert.equal(job.counters.versionsDeleted, 2);
   });
 
-  it('a worker that dies right after the replace: the redelivery finds the object clean and still removes its older versions', async () => {
+  it('a worker that dies right after the replace: the redelivery recognises its rewrite, counts the rows it deleted and still removes its older versions', async () => {
     const key = 'people/part-1.parquet';
     const before = await readRows(s3, work, key);
     faults.dieAfterReplace = 1;
@@ -164,8 +164,10 @@ describe('old versions of a forgotten object on moto_server', function () {
     assert.deepEqual(await readRows(s3, work, key), before.filter((id) => id !== 7));
     assert.deepEqual(
       results.map((r) => [r.object, r.outcome, r.rowsDeleted, r.versionsDeleted]),
-      [[`s3://${LAKE}/${key}`, 'unchanged', 0, 2]],
+      [[`s3://${LAKE}/${key}`, 'updated', 1, 2]],
     );
+    assert.equal(job.counters.rowsDeleted, 1);
+    assert.equal(job.counters.objectsUpdated, 1);
   });
 
   it('an object deleted between find and forget: recorded missing, and its noncurrent versions are purged', async () => {
