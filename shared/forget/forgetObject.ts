@@ -9,7 +9,7 @@ import { Ports } from '../ports/Ports';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { MatchSession } from './matchSession';
-import { sha256OfFile } from './sha256OfFile';
+import { sha256OfFile } from '../scratch/sha256OfFile';
 import { readObjectResult, writeObjectResult } from '../records/objectResults';
 
 /**
