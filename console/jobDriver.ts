@@ -1,3 +1,4 @@
+import { JobId } from '../shared/model/identifiers';
 import { errorMessage } from '../shared/model/errors';
 import { Job } from '../shared/model/job';
 import { ForgetProgress } from '../shared/job/forgetPhase';
@@ -5,7 +6,7 @@ import { runJob } from '../shared/job/runJob';
 import { ConsoleBackend } from './consoleBackend';
 
 export interface DriveState {
-  jobId: string;
+  jobId: JobId;
   /** The last forget progress runJob reported: messages still queued or in flight. */
   forget?: ForgetProgress;
   /** Set when runJob itself threw (the job record says the rest). */
@@ -27,7 +28,7 @@ export class JobDriver {
   ) {}
 
   /** Starts driving a job; `by` is who asked (named in the aws request). */
-  drive(jobId: string, by: string): void {
+  drive(jobId: JobId, by: string): void {
     const running = this.drives.get(jobId);
     if (running && !running.state.done) return;
     const state: DriveState = { jobId, done: false };
@@ -35,7 +36,7 @@ export class JobDriver {
     this.drives.set(jobId, { state, promise });
   }
 
-  status(jobId: string): DriveState | undefined {
+  status(jobId: JobId): DriveState | undefined {
     return this.drives.get(jobId)?.state;
   }
 

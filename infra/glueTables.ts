@@ -1,6 +1,6 @@
 import { DataFormat } from '../shared/model/dataMapper';
 import { unreachable } from '../shared/model/errors';
-import { JOBS_PREFIX, manifestsPrefix } from '../shared/records/stateKeys';
+import { JOBS_PREFIX, MANIFESTS_LOCATION_TEMPLATE } from '../shared/records/stateKeys';
 import { GlueColumn, LakeTable } from './stackConfig';
 
 /** The plain shape of an aws.glue.CatalogTable's arguments that lethe decides. */
@@ -75,7 +75,7 @@ export function manifestsTableSpec(database: string, stateBucket: string): GlueT
       'projection.enabled': 'true',
       'projection.job_id.type': 'injected',
       'projection.mapper_id.type': 'injected',
-      'storage.location.template': `s3://${stateBucket}/${manifestsPrefix('${job_id}')}\${mapper_id}/`,
+      'storage.location.template': `s3://${stateBucket}/${MANIFESTS_LOCATION_TEMPLATE}`,
     },
     partitionKeys: [
       { name: 'job_id', type: 'string' },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { InputError, errorMessage } from '../shared/model/errors';
+import { parseJobId } from '../shared/model/identifiers';
 import { isTerminal } from '../shared/model/job';
 import { CliContext } from './cliContext';
 import { consoleCommand } from './commands/consoleCommand';
@@ -99,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
 async function runJobCommand(context: CliContext, sub: string | undefined, jobId: string | undefined, values: { wait: boolean; format?: string }): Promise<number> {
   const needId = () => {
     if (!jobId) throw new InputError(`job ${sub}: name the job (see lethe job list)`);
-    return jobId;
+    return parseJobId(jobId);
   };
   const exitFor = (status: string) => (values.wait && status !== 'COMPLETED' && status !== 'AWAITING_APPROVAL' ? 2 : 0);
   switch (sub) {

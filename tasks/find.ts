@@ -2,7 +2,7 @@
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
-import { checkJobId } from '../shared/model/job';
+import { parseJobId } from '../shared/model/identifiers';
 import { readJobRequest } from '../shared/records/jobRequest';
 import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
 import { Runtime } from '../shared/runtime/Runtime';
@@ -29,7 +29,7 @@ async function coordinateJob({ ports, config, hmacKey }: Runtime, env: NodeJS.Pr
   const jobId = requestKey
     ? (await readJobRequest(ports.state, requestKey)).jobId
     : env.LETHE_JOB_ID
-    ? checkJobId(env.LETHE_JOB_ID.trim())
+    ? parseJobId(env.LETHE_JOB_ID.trim(), 'LETHE_JOB_ID')
     : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;
   log({ message: 'job running', jobId });
   const job = await runJob(ports, jobId, {

@@ -6,6 +6,7 @@ import { reportKey } from '../../shared/records/stateKeys';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { readJob } from '../../shared/records/jobRecord';
 import { NotFoundError } from '../../shared/model/errors';
+import { parseJobId } from '../../shared/model/identifiers';
 import { Job, JobCounters, isTerminal } from '../../shared/model/job';
 import { JOB_EVENT_TYPES, JobEvent, JobEventType } from '../../shared/model/jobEvent';
 import { ObjectResult } from '../../shared/model/objectResult';
@@ -38,7 +39,7 @@ export const jobDetailRoute: Route = {
   needsState: true,
   handle: async ({ backend, driver, url, params, csrfToken }: RouteContext) => {
     const state = backend.ports.state;
-    const { job } = await readJob(state, params[0]!);
+    const { job } = await readJob(state, parseJobId(params[0]));
     const [events, results, plan, report] = await Promise.all([
       listJobEvents(state, job.id),
       listObjectResults(state, job.id),
@@ -126,7 +127,7 @@ export const jobStatusRoute: Route = {
   path: JOB_PATH('/status\\.json'),
   needsState: true,
   handle: async ({ backend, driver, params }: RouteContext) => {
-    const { job } = await readJob(backend.ports.state, params[0]!);
+    const { job } = await readJob(backend.ports.state, parseJobId(params[0]));
     const drive = driver.status(job.id);
     const body = { id: job.id, status: job.status, terminal: isTerminal(job.status), cancelRequested: job.cancelRequested === true, counters: job.counters, forget: drive?.forget ?? null, driving: drive !== undefined && !drive.done };
     return { kind: 'file', contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) };
@@ -138,7 +139,7 @@ export const reportRoute: Route = {
   path: JOB_PATH('/report\\.(html|json)'),
   needsState: true,
   handle: async ({ backend, params, url }: RouteContext) => {
-    const [jobId, format] = [params[0]!, params[1] === 'json' ? 'json' : 'html'] as const;
+    const [jobId, format] = [parseJobId(params[0]), params[1] === 'json' ? 'json' : 'html'] as const;
     await readJob(backend.ports.state, jobId);
     const stored = await backend.ports.state.read(reportKey(jobId, format));
     if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`, { jobId });

@@ -3,6 +3,7 @@ import { readJobPlan } from '../../shared/records/jobPlan';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { startJob } from '../../shared/job/startJob';
 import { InputError } from '../../shared/model/errors';
+import { parseJobId } from '../../shared/model/identifiers';
 import { Job, isTerminal } from '../../shared/model/job';
 import { listQueue } from '../../shared/queue/deletionQueue';
 import { Route, RouteContext, page, redirect } from '../consoleRoute';
@@ -90,7 +91,7 @@ export const startJobRoute: Route = {
 };
 
 async function awaitingJob(context: RouteContext): Promise<Job> {
-  const jobId = context.params[0]!;
+  const jobId = parseJobId(context.params[0]);
   const { job } = await readJob(context.backend.ports.state, jobId);
   if (job.status !== 'AWAITING_APPROVAL') throw new InputError(`job ${jobId} is ${job.status}, not AWAITING_APPROVAL`, { jobId });
   return job;
@@ -149,7 +150,7 @@ export const cancelJobRoute: Route = {
   path: JOB_PATH('/cancel'),
   needsState: true,
   handle: async ({ backend, form, csrfToken, user, params }: RouteContext) => {
-    const jobId = params[0]!;
+    const jobId = parseJobId(params[0]);
     const { job } = await readJob(backend.ports.state, jobId);
     if (isTerminal(job.status)) throw new InputError(`job ${jobId} has already ended (${job.status})`, { jobId });
     if (form.get('confirm') !== 'yes') {

@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { FoundObject } from '../records/jobPlan';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { retryWithBackoff } from '../concurrency/retryWithBackoff';
@@ -50,7 +51,7 @@ export interface FindOutcome {
  */
 export async function runFindQueries(
   ports: Pick<Ports, 'catalog' | 'queries'>,
-  jobId: string,
+  jobId: JobId,
   searches: readonly MapperSearch[],
   settings: Pick<Settings, 'queryConcurrency' | 'queryRetries'> & {
     /** NOW in a projected table's date ranges: the job's start, so find and verify search the same partitions. */

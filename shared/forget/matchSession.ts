@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { loadMatchTables } from '../duckdb/matchTables';
 import { NotFoundError } from '../model/errors';
@@ -13,14 +14,14 @@ import { readMatchSets } from '../records/matchSets';
  * them deletes the rows any of the mappers matches.
  */
 export interface MatchSession {
-  jobId: string;
+  jobId: JobId;
   /** Sorted. */
   mapperIds: string[];
   matchSets: MatchColumnSet[];
   connection: DuckDBConnection;
 }
 
-export async function openMatchSession(state: StateStore, connect: () => Promise<DuckDBConnection>, jobId: string, mapperIds: readonly string[]): Promise<MatchSession> {
+export async function openMatchSession(state: StateStore, connect: () => Promise<DuckDBConnection>, jobId: JobId, mapperIds: readonly string[]): Promise<MatchSession> {
   const loaded: Array<{ mapperId: string; sets: MatchColumnSet[]; rows: ManifestRow[] }> = [];
   for (const mapperId of [...mapperIds].sort()) {
     const key = manifestKey(jobId, mapperId);

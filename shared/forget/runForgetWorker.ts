@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { NotFoundError, TransientError, errorMessage } from '../model/errors';
 import { Json } from '../model/fields';
@@ -153,7 +154,7 @@ async function recordFailure(ports: Ports, delivery: ReceivedWork, error: unknow
 }
 
 /** The job, re-read at most every few seconds so a cancel reaches workers quickly; undefined when there is no such job. */
-async function currentJob(ports: Ports, cache: Map<string, KnownJob>, jobId: string): Promise<KnownJob | undefined> {
+async function currentJob(ports: Ports, cache: Map<string, KnownJob>, jobId: JobId): Promise<KnownJob | undefined> {
   const cached = cache.get(jobId);
   if (cached && Date.now() - cached.readAt < 3000) return cached;
   try {

@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { hostname } from 'node:os';
 import { InputError } from '../model/errors';
 import { Job, JobStatus, isTerminal } from '../model/job';
@@ -10,7 +11,7 @@ import { readJob, updateJob } from '../records/jobRecord';
 import { readVerification } from '../records/verification';
 
 /** Lets a job that waits for approval go on to FORGETTING; the caller then runs it. */
-export async function approveJob(ports: Pick<Ports, 'state'>, jobId: string, by: string): Promise<Job> {
+export async function approveJob(ports: Pick<Ports, 'state'>, jobId: JobId, by: string): Promise<Job> {
   const job = await updateJob(ports.state, jobId, (j) => {
     expectAwaitingApproval(j);
     return { ...j, status: 'FORGETTING' };
@@ -23,7 +24,7 @@ export async function approveJob(ports: Pick<Ports, 'state'>, jobId: string, by:
  * Ends a job that waits for approval as REJECTED: the lake and the queue stay as they are. The check
  * and the claim are one conditional write (cancelRequested), so an approve racing it loses.
  */
-export async function rejectJob(ports: Ports, jobId: string, by: string): Promise<Job> {
+export async function rejectJob(ports: Ports, jobId: JobId, by: string): Promise<Job> {
   const claimed = await updateJob(ports.state, jobId, (j) => {
     expectAwaitingApproval(j);
     return { ...j, cancelRequested: true };
@@ -40,7 +41,7 @@ export async function rejectJob(ports: Ports, jobId: string, by: string): Promis
  * makes the job a running one, and a coordinator that moved a QUEUED job to FINDING first drives it
  * to CANCELLED itself; one that comes after the cancel leaves a QUEUED job to this command.
  */
-export async function cancelJob(ports: Ports, jobId: string, by: string): Promise<Job> {
+export async function cancelJob(ports: Ports, jobId: JobId, by: string): Promise<Job> {
   let seen: JobStatus | undefined;
   const marked = await updateJob(ports.state, jobId, (j) => {
     seen = j.status;
@@ -71,7 +72,7 @@ export async function findOrphanedJob(ports: Pick<Ports, 'state'>): Promise<Job 
   return (await isOrphaned(ports, job.id)) ? job : undefined;
 }
 
-async function isOrphaned(ports: Pick<Ports, 'state'>, jobId: string): Promise<boolean> {
+async function isOrphaned(ports: Pick<Ports, 'state'>, jobId: JobId): Promise<boolean> {
   const holder = await readJobLock(ports.state);
   if (!holder || holder.lock.jobId !== jobId || holder.lock.host !== hostname()) return false;
   if (holder.lock.pid === process.pid) return false;
@@ -84,7 +85,7 @@ async function isOrphaned(ports: Pick<Ports, 'state'>, jobId: string): Promise<b
 }
 
 /** Marks this process as the job's driver, so a later start sees it alive. */
-export async function adoptJob(ports: Pick<Ports, 'state'>, jobId: string): Promise<void> {
+export async function adoptJob(ports: Pick<Ports, 'state'>, jobId: JobId): Promise<void> {
   const holder = await readJobLock(ports.state);
   if (!holder || holder.lock.jobId !== jobId) return;
   await ports.state.replace(LOCK_KEY, JSON.stringify({ ...holder.lock, host: hostname(), pid: process.pid }), holder.etag);

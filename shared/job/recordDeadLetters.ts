@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { isFinalOutcome } from '../model/objectResult';
 import { WorkMessage } from '../model/workMessage';
 import { StateStore } from '../ports/StateStore';
@@ -11,7 +12,7 @@ import { readObjectResult, writeObjectResult } from '../records/objectResults';
  * report names it (a worker that died mid-object, or a lost lease, records nothing of its own).
  * Messages of other jobs, or for objects outside the plan, were quarantined and have their event.
  */
-export async function recordDeadLetters(state: StateStore, jobId: string, plan: JobPlan, messages: readonly WorkMessage[]): Promise<number> {
+export async function recordDeadLetters(state: StateStore, jobId: JobId, plan: JobPlan, messages: readonly WorkMessage[]): Promise<number> {
   const planned = new Set(plan.objects.map((o) => o.object));
   let recorded = 0;
   for (const message of messages) {

@@ -1,4 +1,5 @@
 import { InputError, errorMessage } from '../model/errors';
+import { JobId } from '../model/identifiers';
 import { Job, TerminalStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
 import { readQueueSnapshot } from '../queue/deletionQueue';
@@ -33,7 +34,7 @@ export interface RunJobOptions {
  * cancelled while QUEUED is returned as it is: the cancel ends it (run `lethe job cancel` again if
  * that command died before it could).
  */
-export async function runJob(ports: Ports, jobId: string, options: RunJobOptions): Promise<Job> {
+export async function runJob(ports: Ports, jobId: JobId, options: RunJobOptions): Promise<Job> {
   const progress = options.onProgress ?? (() => {});
   // A run killed earlier (this job's, or one before it) may have left copies of objects as they were.
   await sweepScratch(ports.tempDirectory);
@@ -123,7 +124,7 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
  * recorded first keeps the job QUEUED for that cancel to end, and one that has ended it already is
  * no error here (the next read returns the CANCELLED job).
  */
-async function claimForFind(ports: Ports, jobId: string): Promise<void> {
+async function claimForFind(ports: Ports, jobId: JobId): Promise<void> {
   try {
     await updateJob(ports.state, jobId, (j) => (j.cancelRequested ? j : { ...j, status: 'FINDING' }));
   } catch (error) {

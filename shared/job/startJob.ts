@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { currentUser } from './currentUser';
 import { ConflictError, InputError, NotFoundError } from '../model/errors';
 import { Job, ZERO_COUNTERS, isTerminal } from '../model/job';
@@ -43,7 +44,7 @@ export async function startJob(state: StateStore, config: LetheConfig, createdBy
   return job;
 }
 
-async function takeLock(state: StateStore, jobId: string): Promise<void> {
+async function takeLock(state: StateStore, jobId: JobId): Promise<void> {
   try {
     await acquireJobLock(state, jobId);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { DataMapper, parseDataMappers } from './dataMapper';
 import { InputError } from './errors';
 import { expectArray, expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectString } from './fields';
+import { JobId, parseJobId } from './identifiers';
 import { Settings, parseSettings } from './settings';
 
 export const RUNNING_STATUSES = ['QUEUED', 'FINDING', 'AWAITING_APPROVAL', 'FORGETTING', 'VERIFYING', 'CLEANING_UP'] as const;
@@ -69,7 +70,7 @@ export interface QueueSnapshotEntry {
 }
 
 export interface Job {
-  id: string;
+  id: JobId;
   status: JobStatus;
   createdAt: string;
   updatedAt: string;
@@ -102,7 +103,7 @@ export function parseJob(input: unknown, where = 'job.json'): Job {
     };
   });
   const job: Job = {
-    id: expectNonEmptyString(record.id, `${where}.id`),
+    id: parseJobId(record.id, `${where}.id`),
     status: expectOneOf(record.status, ALL_STATUSES, `${where}.status`),
     createdAt: expectNonEmptyString(record.createdAt, `${where}.createdAt`),
     updatedAt: expectNonEmptyString(record.updatedAt, `${where}.updatedAt`),
@@ -118,9 +119,3 @@ export function parseJob(input: unknown, where = 'job.json'): Job {
   return job;
 }
 
-export const JOB_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9]{6}$/;
-
-export function checkJobId(id: string): string {
-  if (!JOB_ID_PATTERN.test(id)) throw new InputError(`"${id}" is not a job id (like 20261122T031500Z-a1b2c3)`);
-  return id;
-}

@@ -1,3 +1,4 @@
+import { JobId, parseJobId } from './identifiers';
 import { Json, expectNonEmptyString, expectOneOf, expectRecord } from './fields';
 
 export const JOB_EVENT_TYPES = [
@@ -32,7 +33,7 @@ export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 /** jobs/<jobId>/events/<ts>-<id>.json: append-only. `data` holds hashes and counts, never match IDs. */
 export interface JobEvent {
   id: string;
-  jobId: string;
+  jobId: JobId;
   type: JobEventType;
   at: string;
   data: { [key: string]: Json };
@@ -42,7 +43,7 @@ export function parseJobEvent(input: unknown, where = 'event'): JobEvent {
   const r = expectRecord(input, where);
   return {
     id: expectNonEmptyString(r.id, `${where}.id`),
-    jobId: expectNonEmptyString(r.jobId, `${where}.jobId`),
+    jobId: parseJobId(r.jobId, `${where}.jobId`),
     type: expectOneOf(r.type, JOB_EVENT_TYPES, `${where}.type`),
     at: expectNonEmptyString(r.at, `${where}.at`),
     // Events are written by lethe itself from JSON-safe values; the record check guards the shape.

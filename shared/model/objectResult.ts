@@ -1,4 +1,5 @@
 import { InputError } from './errors';
+import { JobId, parseJobId } from './identifiers';
 import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectStringArray, isRecord } from './fields';
 
 export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
@@ -17,7 +18,7 @@ export interface ObjectVersionRef {
 
 /** jobs/<jobId>/objects/<sha256 of object>.json: the idempotency record of one object in one job. */
 export interface ObjectResult {
-  jobId: string;
+  jobId: JobId;
   /** Every mapper whose matches the rewrite applied, sorted. */
   mapperIds: string[];
   object: string;
@@ -63,7 +64,7 @@ export function parseObjectResult(input: unknown, where = 'object result'): Obje
   const r = expectRecord(input, where);
   const count = (key: string) => (r[key] === undefined ? undefined : expectInteger(r[key], `${where}.${key}`, 0, Number.MAX_SAFE_INTEGER));
   const result: ObjectResult = {
-    jobId: expectNonEmptyString(r.jobId, `${where}.jobId`),
+    jobId: parseJobId(r.jobId, `${where}.jobId`),
     mapperIds: expectStringArray(r.mapperIds, `${where}.mapperIds`),
     object: expectNonEmptyString(r.object, `${where}.object`),
     outcome: expectOneOf(r.outcome, OBJECT_OUTCOMES, `${where}.outcome`),

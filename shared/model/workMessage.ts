@@ -1,6 +1,6 @@
 import { InputError } from './errors';
 import { expectArray, expectNonEmptyString, expectRecord, rejectUnknownKeys } from './fields';
-import { checkJobId } from './job';
+import { JobId, parseJobId } from './identifiers';
 import { MAPPER_ID_PATTERN } from './dataMapper';
 
 /**
@@ -8,7 +8,7 @@ import { MAPPER_ID_PATTERN } from './dataMapper';
  * match ID: the worker reads the job's manifests.
  */
 export interface WorkMessage {
-  jobId: string;
+  jobId: JobId;
   /** s3://bucket/key, or an absolute path for a directory lake. */
   object: string;
   /** The mappers whose matches this object holds, sorted, at least one. */
@@ -18,12 +18,7 @@ export interface WorkMessage {
 export function parseWorkMessage(input: unknown, where = 'work message'): WorkMessage {
   const record = expectRecord(input, where);
   rejectUnknownKeys(record, ['jobId', 'object', 'mapperIds'], where);
-  const jobId = expectNonEmptyString(record.jobId, `${where}.jobId`);
-  try {
-    checkJobId(jobId);
-  } catch (error) {
-    throw new InputError(`${where}.jobId: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const jobId = parseJobId(record.jobId, `${where}.jobId`);
   const mapperIds = expectArray(record.mapperIds, `${where}.mapperIds`).map((id, i) => {
     const text = expectNonEmptyString(id, `${where}.mapperIds[${i}]`);
     if (!MAPPER_ID_PATTERN.test(text)) throw new InputError(`${where}.mapperIds[${i}]: "${text}" is not a mapper id`);

@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { ResolvedColumn } from '../model/columnType';
 import { DataMapper } from '../model/dataMapper';
 import { Partition, TableDescription } from './Catalog';
@@ -18,7 +19,7 @@ export interface PartitionGroup {
 }
 
 export interface FindQuery {
-  jobId: string;
+  jobId: JobId;
   mapper: DataMapper;
   table: TableDescription;
   group: PartitionGroup;

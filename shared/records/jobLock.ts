@@ -1,18 +1,19 @@
 import { hostname } from 'node:os';
 import { ConflictError } from '../model/errors';
-import { expectNonEmptyString, expectRecord } from '../model/fields';
+import { expectRecord } from '../model/fields';
+import { JobId, parseJobId } from '../model/identifiers';
 import { StateStore } from '../ports/StateStore';
 import { LOCK_KEY } from './stateKeys';
 
 export interface JobLock {
-  jobId: string;
+  jobId: JobId;
   host: string;
   pid: number;
   acquiredAt: string;
 }
 
 /** Takes the single-job lock with a conditional create: two starters cannot both win. */
-export async function acquireJobLock(state: StateStore, jobId: string): Promise<JobLock> {
+export async function acquireJobLock(state: StateStore, jobId: JobId): Promise<JobLock> {
   const lock: JobLock = { jobId, host: hostname(), pid: process.pid, acquiredAt: new Date().toISOString() };
   await state.create(LOCK_KEY, JSON.stringify(lock));
   return lock;
@@ -23,7 +24,7 @@ export async function readJobLock(state: StateStore): Promise<{ lock: JobLock; e
   if (!stored) return undefined;
   const record = expectRecord(JSON.parse(stored.body.toString('utf8')), LOCK_KEY);
   const lock: JobLock = {
-    jobId: expectNonEmptyString(record.jobId, `${LOCK_KEY}.jobId`),
+    jobId: parseJobId(record.jobId, `${LOCK_KEY}.jobId`),
     host: typeof record.host === 'string' ? record.host : '',
     pid: typeof record.pid === 'number' ? record.pid : 0,
     acquiredAt: typeof record.acquiredAt === 'string' ? record.acquiredAt : '',
@@ -32,7 +33,7 @@ export async function readJobLock(state: StateStore): Promise<{ lock: JobLock; e
 }
 
 /** Releases the lock only if it is still this job's. */
-export async function releaseJobLock(state: StateStore, jobId: string): Promise<void> {
+export async function releaseJobLock(state: StateStore, jobId: JobId): Promise<void> {
   const current = await readJobLock(state);
   if (!current || current.lock.jobId !== jobId) return;
   try {

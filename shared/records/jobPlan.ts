@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString, expectStringArray } from '../model/fields';
 import { InputError } from '../model/errors';
 import { MatchHash } from '../model/match';
@@ -72,11 +73,11 @@ export interface JobPlan {
   bytesScanned: number;
 }
 
-export async function writeJobPlan(state: StateStore, jobId: string, plan: JobPlan): Promise<void> {
+export async function writeJobPlan(state: StateStore, jobId: JobId, plan: JobPlan): Promise<void> {
   await putStateValue(state, planKey(jobId), JSON.stringify(plan));
 }
 
-export async function readJobPlan(state: StateStore, jobId: string): Promise<JobPlan | undefined> {
+export async function readJobPlan(state: StateStore, jobId: JobId): Promise<JobPlan | undefined> {
   const key = planKey(jobId);
   const stored = await state.read(key);
   if (!stored) return undefined;

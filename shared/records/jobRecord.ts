@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '../model/errors';
-import { Job, checkJobId, isTerminal, parseJob } from '../model/job';
+import { JobId, parseJobId } from '../model/identifiers';
+import { Job, isTerminal, parseJob } from '../model/job';
 import { StateStore } from '../ports/StateStore';
 import { JOBS_PREFIX, jobIdOfJobKey, jobKey } from './stateKeys';
 
-export async function readJob(state: StateStore, jobId: string): Promise<{ job: Job; etag: string }> {
-  checkJobId(jobId);
+export async function readJob(state: StateStore, jobId: JobId): Promise<{ job: Job; etag: string }> {
   const stored = await state.read(jobKey(jobId));
   if (!stored) throw new NotFoundError(`job ${jobId} not found in ${state.describe(JOBS_PREFIX)}`, { jobId });
   return { job: parseJob(JSON.parse(stored.body.toString('utf8')), state.describe(jobKey(jobId))), etag: stored.etag };
@@ -15,7 +15,7 @@ export async function readJob(state: StateStore, jobId: string): Promise<{ job: 
  * Applies `change` to the current job and writes it with If-Match, re-reading on conflict. A terminal
  * status is written once: a change to a finished job is refused.
  */
-export async function updateJob(state: StateStore, jobId: string, change: (job: Job) => Job): Promise<Job> {
+export async function updateJob(state: StateStore, jobId: JobId, change: (job: Job) => Job): Promise<Job> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { job, etag } = await readJob(state, jobId);
     if (isTerminal(job.status)) throw new InputError(`job ${jobId} has ended (${job.status}) and cannot change`, { jobId });
@@ -31,8 +31,8 @@ export async function updateJob(state: StateStore, jobId: string, change: (job: 
 }
 
 /** Job ids, newest first. */
-export async function listJobIds(state: StateStore): Promise<string[]> {
-  const ids = new Set<string>();
+export async function listJobIds(state: StateStore): Promise<JobId[]> {
+  const ids = new Set<JobId>();
   for await (const key of state.list(JOBS_PREFIX)) {
     const id = jobIdOfJobKey(key);
     if (id) ids.add(id);
@@ -40,6 +40,6 @@ export async function listJobIds(state: StateStore): Promise<string[]> {
   return [...ids].sort().reverse();
 }
 
-export function newJobId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+export function newJobId(now = new Date()): JobId {
+  return parseJobId(`${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`);
 }

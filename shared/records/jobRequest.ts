@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors';
 import { expectNonEmptyString, expectRecord } from '../model/fields';
-import { checkJobId } from '../model/job';
+import { JobId, parseJobId } from '../model/identifiers';
 import { StateStore } from '../ports/StateStore';
 import { REQUESTS_PREFIX, REQUEST_KEY_VARIABLE, jobRequestKey } from './stateKeys';
 
@@ -10,14 +10,14 @@ import { REQUESTS_PREFIX, REQUEST_KEY_VARIABLE, jobRequestKey } from './stateKey
  * restrict; the find task reads only the job id from it, so a request cannot change what runs.
  */
 export interface JobRequest {
-  jobId: string;
+  jobId: JobId;
   requestedBy: string;
   requestedAt: string;
 }
 
 /** Writes a request for the job (create only: a request is never overwritten) and returns its key. */
-export async function writeJobRequest(state: StateStore, jobId: string, requestedBy: string, now = new Date()): Promise<string> {
-  const request: JobRequest = { jobId: checkJobId(jobId), requestedBy, requestedAt: now.toISOString() };
+export async function writeJobRequest(state: StateStore, jobId: JobId, requestedBy: string, now = new Date()): Promise<string> {
+  const request: JobRequest = { jobId, requestedBy, requestedAt: now.toISOString() };
   const key = jobRequestKey(request.jobId, request.requestedAt);
   await state.create(key, JSON.stringify(request));
   return key;
@@ -29,7 +29,7 @@ export async function readJobRequest(state: StateStore, key: string): Promise<Jo
   if (!stored) throw new InputError(`job request ${state.describe(key)} does not exist`, { field: REQUEST_KEY_VARIABLE });
   const r = expectRecord(JSON.parse(stored.body.toString('utf8')), key);
   return {
-    jobId: checkJobId(expectNonEmptyString(r.jobId, `${key}.jobId`)),
+    jobId: parseJobId(r.jobId, `${key}.jobId`),
     requestedBy: expectNonEmptyString(r.requestedBy, `${key}.requestedBy`),
     requestedAt: expectNonEmptyString(r.requestedAt, `${key}.requestedAt`),
   };

@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { parseColumnTypeJson } from '../model/columnType';
 import { NotFoundError } from '../model/errors';
 import { expectArray, expectNonEmptyString, expectRecord, expectStringArray } from '../model/fields';
@@ -10,11 +11,11 @@ import { matchSetsKey } from './stateKeys';
  * The typed columns each manifest key compares with, as find resolved them. Workers read this
  * instead of asking the catalog again, so the rewrite compares exactly as the find did.
  */
-export async function writeMatchSets(state: StateStore, jobId: string, mapperId: string, sets: readonly MatchColumnSet[]): Promise<void> {
+export async function writeMatchSets(state: StateStore, jobId: JobId, mapperId: string, sets: readonly MatchColumnSet[]): Promise<void> {
   await putStateValue(state, matchSetsKey(jobId, mapperId), JSON.stringify(sets));
 }
 
-export async function readMatchSets(state: StateStore, jobId: string, mapperId: string): Promise<MatchColumnSet[]> {
+export async function readMatchSets(state: StateStore, jobId: JobId, mapperId: string): Promise<MatchColumnSet[]> {
   const key = matchSetsKey(jobId, mapperId);
   const stored = await state.read(key);
   if (!stored) throw new NotFoundError(`mapper "${mapperId}": ${state.describe(key)} is missing`, { mapperId, jobId });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { JobId, isJobId } from '../model/identifiers';
 
 /**
  * Every key of the state store (DESIGN.md, "State store layout"), spelled once. Records, cleanup,
@@ -44,70 +45,82 @@ export function queueBatchIdOf(key: string): string | undefined {
   return QUEUE_BATCH_ID.test(batchId) ? batchId : undefined;
 }
 
-export function jobPrefix(jobId: string): string {
-  return `${JOBS_PREFIX}${jobId}/`;
+/** A job's folder; `jobSegment` is a job id, or a placeholder in a location template. */
+function jobFolder(jobSegment: string): string {
+  return `${JOBS_PREFIX}${jobSegment}/`;
 }
 
-export function jobKey(jobId: string): string {
+export function jobPrefix(jobId: JobId): string {
+  return jobFolder(jobId);
+}
+
+export function jobKey(jobId: JobId): string {
   return `${jobPrefix(jobId)}${JOB_FILE}`;
 }
 
 /** The job id a `jobs/<jobId>/job.json` key names, or undefined for any other key. */
-export function jobIdOfJobKey(key: string): string | undefined {
+export function jobIdOfJobKey(key: string): JobId | undefined {
   const id = key.slice(JOBS_PREFIX.length).split('/')[0];
-  return id && key === jobKey(id) ? id : undefined;
+  return id !== undefined && isJobId(id) && key === jobKey(id) ? id : undefined;
 }
 
-export function jobEventsPrefix(jobId: string): string {
+export function jobEventsPrefix(jobId: JobId): string {
   return `${jobPrefix(jobId)}events/`;
 }
 
 /** Keys sort by time; the event id keeps two events of one millisecond apart. */
-export function jobEventKey(jobId: string, at: string, eventId: string): string {
+export function jobEventKey(jobId: JobId, at: string, eventId: string): string {
   return `${jobEventsPrefix(jobId)}${at.replace(/[:.]/g, '')}-${eventId}.json`;
 }
 
-export function objectResultsPrefix(jobId: string): string {
+export function objectResultsPrefix(jobId: JobId): string {
   return `${jobPrefix(jobId)}objects/`;
 }
 
 /** The object URI is hashed: it may be longer than a key allows and holds characters keys should not. */
-export function objectResultKey(jobId: string, object: string): string {
+export function objectResultKey(jobId: JobId, object: string): string {
   return `${objectResultsPrefix(jobId)}${createHash('sha256').update(object).digest('hex')}.json`;
 }
 
-export function manifestsPrefix(jobId: string): string {
-  return `${jobPrefix(jobId)}manifests/`;
+function manifestsFolder(jobSegment: string): string {
+  return `${jobFolder(jobSegment)}manifests/`;
 }
 
+export function manifestsPrefix(jobId: JobId): string {
+  return manifestsFolder(jobId);
+}
+
+/** The manifests location with the Athena projection's `${job_id}` and `${mapper_id}` (infra/glueTables.ts). */
+export const MANIFESTS_LOCATION_TEMPLATE = `${manifestsFolder('${job_id}')}\${mapper_id}/`;
+
 /** The Athena manifest table reads job and mapper from this path (infra/glueTables.ts projects it). */
-export function manifestKey(jobId: string, mapperId: string): string {
+export function manifestKey(jobId: JobId, mapperId: string): string {
   return `${manifestsPrefix(jobId)}${mapperId}/matches.jsonl`;
 }
 
-export function matchSetsPrefix(jobId: string): string {
+export function matchSetsPrefix(jobId: JobId): string {
   return `${jobPrefix(jobId)}matchsets/`;
 }
 
-export function matchSetsKey(jobId: string, mapperId: string): string {
+export function matchSetsKey(jobId: JobId, mapperId: string): string {
   return `${matchSetsPrefix(jobId)}${mapperId}.json`;
 }
 
-export function planKey(jobId: string): string {
+export function planKey(jobId: JobId): string {
   return `${jobPrefix(jobId)}plan.json`;
 }
 
-export function verificationKey(jobId: string): string {
+export function verificationKey(jobId: JobId): string {
   return `${jobPrefix(jobId)}verification.json`;
 }
 
 export type ReportFormat = 'json' | 'html';
 
-export function reportKey(jobId: string, format: ReportFormat): string {
+export function reportKey(jobId: JobId, format: ReportFormat): string {
   return `${jobPrefix(jobId)}report.${format}`;
 }
 
 /** Keys sort by time; the job id keeps two requests of one millisecond apart. */
-export function jobRequestKey(jobId: string, at: string): string {
+export function jobRequestKey(jobId: JobId, at: string): string {
   return `${REQUESTS_PREFIX}${at.replace(/[:.]/g, '')}-${jobId}.json`;
 }

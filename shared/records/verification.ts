@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { expectArray, expectBoolean, expectRecord, expectString } from '../model/fields';
 import { StateStore } from '../ports/StateStore';
 import { putStateValue } from './putStateValue';
@@ -9,12 +10,12 @@ export interface Verification {
   objectsWithMatches: string[];
 }
 
-export async function writeVerification(state: StateStore, jobId: string, verification: Verification): Promise<void> {
+export async function writeVerification(state: StateStore, jobId: JobId, verification: Verification): Promise<void> {
   await putStateValue(state, verificationKey(jobId), JSON.stringify(verification));
 }
 
 /** A job that never reached verification reads as not run. */
-export async function readVerification(state: StateStore, jobId: string): Promise<Verification> {
+export async function readVerification(state: StateStore, jobId: JobId): Promise<Verification> {
   const key = verificationKey(jobId);
   const stored = await state.read(key);
   if (!stored) return { ran: false, objectsWithMatches: [] };

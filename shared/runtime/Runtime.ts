@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { ForgetWorkerOptions } from '../forget/runForgetWorker';
 import { Ports } from '../ports/Ports';
 import { LoadedConfig } from './loadConfigFile';
@@ -23,7 +24,7 @@ export interface Runtime {
    * process ends; returns where the request is. Absent locally, where the queue and the workers live
    * in the process that drives the job.
    */
-  launchJob?(jobId: string, requestedBy: string): Promise<string>;
+  launchJob?(jobId: JobId, requestedBy: string): Promise<string>;
   /** Stops this process's workers, closes the query executor and DuckDB. A second call waits for the first. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { currentUser } from '../../shared/job/currentUser';
 import { InputError, NotFoundError } from '../../shared/model/errors';
-import { Job, checkJobId, isTerminal } from '../../shared/model/job';
+import { JobId } from '../../shared/model/identifiers';
+import { Job, isTerminal } from '../../shared/model/job';
 import { followJob } from '../../shared/job/followJob';
 import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
 import { reportKey } from '../../shared/records/stateKeys';
@@ -39,7 +40,7 @@ export async function jobStartCommand(context: CliContext, wait: boolean): Promi
  * in the ECS find task, which a request in the state bucket starts (the stack's EventBridge rule runs
  * it: operators hold no ecs:RunTask), and which this process then follows when asked to wait.
  */
-export async function driveJob(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
+export async function driveJob(context: CliContext, jobId: JobId, wait: boolean): Promise<Job> {
   const { ports, launchJob } = await context.runtime();
   const progress = wait && !context.json ? createProgressLine() : undefined;
   let ended: Job;
@@ -76,9 +77,9 @@ export async function jobListCommand(context: CliContext): Promise<void> {
   );
 }
 
-export async function jobStatusCommand(context: CliContext, jobId: string): Promise<void> {
+export async function jobStatusCommand(context: CliContext, jobId: JobId): Promise<void> {
   const { ports } = await context.runtime();
-  const { job } = await readJob(ports.state, checkJobId(jobId));
+  const { job } = await readJob(ports.state, jobId);
   const c = job.counters;
   context.print(
     job,
@@ -93,16 +94,16 @@ export async function jobStatusCommand(context: CliContext, jobId: string): Prom
   );
 }
 
-export async function jobEventsCommand(context: CliContext, jobId: string): Promise<void> {
+export async function jobEventsCommand(context: CliContext, jobId: JobId): Promise<void> {
   const { ports } = await context.runtime();
-  await readJob(ports.state, checkJobId(jobId));
+  await readJob(ports.state, jobId);
   const events = await listJobEvents(ports.state, jobId);
   context.print(events, events.map((e) => `${e.at}  ${e.type.padEnd(16)} ${JSON.stringify(e.data)}`).join('\n'));
 }
 
-export async function jobReportCommand(context: CliContext, jobId: string, format: string): Promise<void> {
+export async function jobReportCommand(context: CliContext, jobId: JobId, format: string): Promise<void> {
   const { ports } = await context.runtime();
-  const stored = await ports.state.read(reportKey(checkJobId(jobId), format === 'html' ? 'html' : 'json'));
+  const stored = await ports.state.read(reportKey(jobId, format === 'html' ? 'html' : 'json'));
   if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`);
   if (format === 'json' || format === 'html') process.stdout.write(stored.body.toString('utf8') + (format === 'json' ? '\n' : ''));
   else if (format === 'md') process.stdout.write(renderReportMarkdown(JSON.parse(stored.body.toString('utf8')) as DeletionReport));
@@ -110,20 +111,20 @@ export async function jobReportCommand(context: CliContext, jobId: string, forma
 }
 
 /** Approves a job and, the workers being local, carries it on to its end here. */
-export async function jobApproveCommand(context: CliContext, jobId: string, wait: boolean): Promise<Job> {
+export async function jobApproveCommand(context: CliContext, jobId: JobId, wait: boolean): Promise<Job> {
   const { ports } = await context.runtime();
-  await approveJob(ports, checkJobId(jobId), currentUser());
+  await approveJob(ports, jobId, currentUser());
   return driveJob(context, jobId, wait);
 }
 
-export async function jobRejectCommand(context: CliContext, jobId: string): Promise<void> {
+export async function jobRejectCommand(context: CliContext, jobId: JobId): Promise<void> {
   const { ports } = await context.runtime();
-  const job = await rejectJob(ports, checkJobId(jobId), currentUser());
+  const job = await rejectJob(ports, jobId, currentUser());
   context.print(job, `job ${jobId} rejected: the lake and the queue are unchanged`);
 }
 
-export async function jobCancelCommand(context: CliContext, jobId: string): Promise<void> {
+export async function jobCancelCommand(context: CliContext, jobId: JobId): Promise<void> {
   const { ports } = await context.runtime();
-  const job = await cancelJob(ports, checkJobId(jobId), currentUser());
+  const job = await cancelJob(ports, jobId, currentUser());
   context.print(job, job.status === 'CANCELLED' ? `job ${jobId} cancelled` : `job ${jobId}: cancel requested; it stops at its next step`);
 }

@@ -23,6 +23,7 @@ import { reportKey } from '../../shared/records/stateKeys';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
+import { JobId, parseJobId } from '../../shared/model/identifiers';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
 import { provisionLetheAws } from '../support/letheAwsStack';
@@ -105,7 +106,7 @@ describe('an aws-mode deletion job on moto_server', function () {
   }
 
   /** Runs a job the find task creates from the queue, with two workers; returns it. */
-  async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: string; details: string }> {
+  async function runJobWithWorkers(state: S3StateStore, earlierJobs: number): Promise<{ code: number | null; jobId: JobId; details: string }> {
     const { code, details } = await runFindWithWorkers(state);
     const jobIds = await listJobIds(state);
     assert.equal(jobIds.length, earlierJobs + 1, details);
@@ -222,7 +223,7 @@ describe('an aws-mode deletion job on moto_server', function () {
   const lethe = (...args: string[]) => letheAs('operator', ...args);
 
   /** What the stack's EventBridge rule does for a request: runs the find task with its key. */
-  async function requestFor(state: S3StateStore, jobId: string, before: ReadonlySet<string>): Promise<string> {
+  async function requestFor(state: S3StateStore, jobId: JobId, before: ReadonlySet<string>): Promise<string> {
     const requests: string[] = [];
     for await (const key of state.list('requests/')) if (!before.has(key)) requests.push(key);
     assert.equal(requests.length, 1, `one new request: ${requests.join(', ')}`);
@@ -259,7 +260,7 @@ describe('an aws-mode deletion job on moto_server', function () {
 
     // Start: the CLI writes a request, the rule runs the find task with its key, the job waits for approval.
     let requests = await requestKeys(state);
-    const rejected = ok(lethe('job', 'start')).split('\n')[0]!;
+    const rejected = parseJobId(ok(lethe('job', 'start')).split('\n')[0]);
     const firstRun = runTask('find.ts', { ...env, LETHE_REQUEST_KEY: await requestFor(state, rejected, requests) }, 'find', callsFile);
     assert.equal(await firstRun.exit, 0, firstRun.output());
     assert.equal((await readJob(state, rejected)).job.status, 'AWAITING_APPROVAL');
@@ -269,7 +270,7 @@ describe('an aws-mode deletion job on moto_server', function () {
 
     // Approve: a second request for the same job; the find task goes on with the workers.
     requests = await requestKeys(state);
-    const approved = ok(lethe('job', 'start')).split('\n')[0]!;
+    const approved = parseJobId(ok(lethe('job', 'start')).split('\n')[0]);
     const secondRun = runTask('find.ts', { ...env, LETHE_REQUEST_KEY: await requestFor(state, approved, requests) }, 'find', callsFile);
     assert.equal(await secondRun.exit, 0, secondRun.output());
     requests = await requestKeys(state);
@@ -287,7 +288,7 @@ describe('an aws-mode deletion job on moto_server', function () {
 
     // Cancel: a job nothing drives yet ends at once.
     ok(lethe('enqueue', '8'));
-    const cancelled = ok(lethe('job', 'start')).split('\n')[0]!;
+    const cancelled = parseJobId(ok(lethe('job', 'start')).split('\n')[0]);
     ok(lethe('job', 'cancel', cancelled));
     assert.equal((await readJob(state, cancelled)).job.status, 'CANCELLED');
     await writeStackConfig(s3, {});
@@ -444,7 +445,7 @@ async function objectErrors(state: S3StateStore): Promise<string> {
   return lines.join('\n');
 }
 
-async function readReport(state: S3StateStore, jobId: string): Promise<DeletionReport> {
+async function readReport(state: S3StateStore, jobId: JobId): Promise<DeletionReport> {
   const stored = await state.read(reportKey(jobId, 'json'));
   assert.ok(stored, `job ${jobId} has a report`);
   return JSON.parse(stored.body.toString('utf8')) as DeletionReport;

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { readJobPlan } from '../../shared/records/jobPlan';
+import { parseJobId } from '../../shared/model/identifiers';
 import { ConsoleFixture, countDemoMatches, startConsoleFixture } from '../support/consoleFixture';
 import { launchTestChromium } from '../support/launchTestChromium';
 
@@ -195,7 +196,7 @@ describe('lethe console in Chromium', function () {
     await page.getByRole('button', { name: 'Start job…' }).click();
     await page.getByRole('button', { name: 'Yes, start the job' }).click();
     await page.locator('#job-status', { hasText: 'AWAITING_APPROVAL' }).waitFor({ timeout: 60_000 });
-    const failedJob = /\/jobs\/([^/?#]+)$/.exec(page.url())![1]!;
+    const failedJob = parseJobId(/\/jobs\/([^/?#]+)$/.exec(page.url())![1]);
     const plan = await readJobPlan((await fixture.context.runtime()).ports.state, failedJob);
     const broken = plan!.objects.find((o) => o.mapperIds.includes('customers'))!.object;
     await writeFile(broken, 'this is not a parquet file');

@@ -11,6 +11,7 @@ import { listJobEvents } from '../../shared/records/jobEvents';
 import { readJobLock } from '../../shared/records/jobLock';
 import { readJob } from '../../shared/records/jobRecord';
 import { jobKey, manifestsPrefix } from '../../shared/records/stateKeys';
+import { JobId } from '../../shared/model/identifiers';
 import { TestLake, hashTree, openTestLake, readJobReport, runQueuedJob } from '../support/localLake';
 
 /**
@@ -66,7 +67,7 @@ async function countKeys(state: StateStore, prefix: string): Promise<number> {
 
 describe('reject and cancel against a concurrent approve', function () {
   let lake: TestLake;
-  let jobId: string;
+  let jobId: JobId;
   beforeEach(async () => {
     lake = await openTestLake({ requireApproval: true });
     await enqueueMatches(lake.runtime.ports.state, [{ match: { kind: 'simple', value: '12' } }]);
@@ -114,7 +115,7 @@ describe('reject and cancel against a concurrent approve', function () {
 
 describe('cancel against the coordinator picking up a QUEUED job', function () {
   let lake: TestLake;
-  let jobId: string;
+  let jobId: JobId;
   let lakeBefore: Record<string, string>;
   beforeEach(async () => {
     lake = await openTestLake();

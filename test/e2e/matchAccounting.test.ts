@@ -11,6 +11,7 @@ import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
 import { isQueueBatchKey, reportKey } from '../../shared/records/stateKeys';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
+import { JobId } from '../../shared/model/identifiers';
 import { TestLake, openTestLake, readTable } from '../support/localLake';
 
 const simple = (value: string, mappers?: string[]): { match: Match; mappers?: string[] } => ({ match: { kind: 'simple', value }, ...(mappers ? { mappers } : {}) });
@@ -20,7 +21,7 @@ async function runToEnd(lake: TestLake, ports: Ports = lake.runtime.ports) {
   return runJob(ports, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
 }
 
-async function readReport(lake: TestLake, jobId: string, format: 'json' | 'html' = 'json'): Promise<string> {
+async function readReport(lake: TestLake, jobId: JobId, format: 'json' | 'html' = 'json'): Promise<string> {
   return readFile(lake.runtime.ports.state.describe(reportKey(jobId, format)), 'utf8');
 }
 

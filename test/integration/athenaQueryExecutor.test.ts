@@ -5,6 +5,7 @@ import { AthenaQueryExecutor } from '../../shared/adapters/aws/AthenaQueryExecut
 import { buildAthenaFindSql } from '../../shared/adapters/aws/buildAthenaFindSql';
 import { DataMapper } from '../../shared/model/dataMapper';
 import { FindQuery } from '../../shared/ports/QueryExecutor';
+import { parseJobId } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { pageResponses } from '../support/pagedResponses';
 
@@ -18,7 +19,7 @@ const mapper: DataMapper = {
 };
 
 const query: FindQuery = {
-  jobId: '20261122T031500Z-a1b2c3',
+  jobId: parseJobId('20261122T031500Z-a1b2c3'),
   mapper,
   table: { location: 's3://lake-bucket/customers/', format: 'parquet', columns: [], partitionKeys: ['year', 'month'] },
   group: { values: { year: '2024', month: '1' }, partitions: [] },

@@ -13,6 +13,7 @@ import { startJob } from '../../shared/job/startJob';
 import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { listJobEvents } from '../../shared/records/jobEvents';
+import { JobId } from '../../shared/model/identifiers';
 import { startAthenaDuckDbProxy, AthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
 import { FaultProxy, startFaultProxy } from '../support/faultProxy';
@@ -87,7 +88,7 @@ describe('an aws-mode job through a fault proxy (S3 503/500, resets, truncated b
         { concurrency: 2, visibilityTimeoutSeconds: 30, maxReceiveCount: config.settings.maxReceiveCount, connect: () => duckdb.instance.connect(), signal, retryDelaySeconds: () => 0 },
       ),
     );
-    let jobId: string;
+    let jobId: JobId;
     try {
       await enqueueMatches(ports.state, ERASED.map((id) => ({ match: { kind: 'simple' as const, value: String(id) } })));
       const started = await startJob(ports.state, config, 'test');

@@ -11,6 +11,7 @@ import { DeletionReport } from '../../shared/report/deletionReport';
 import { LoadedConfig } from '../../shared/runtime/loadConfigFile';
 import { Runtime } from '../../shared/runtime/Runtime';
 import { openLocalRuntime } from '../../shared/runtime/openLocalRuntime';
+import { JobId } from '../../shared/model/identifiers';
 
 export type Row = Record<string, unknown>;
 
@@ -108,7 +109,7 @@ export async function runQueuedJob(lake: TestLake): Promise<Job> {
 }
 
 /** The job's report.json as an auditor reads it. */
-export async function readJobReport(lake: TestLake, jobId: string): Promise<DeletionReport> {
+export async function readJobReport(lake: TestLake, jobId: JobId): Promise<DeletionReport> {
   return JSON.parse(await readFile(lake.runtime.ports.state.describe(reportKey(jobId, 'json')), 'utf8')) as DeletionReport;
 }
 

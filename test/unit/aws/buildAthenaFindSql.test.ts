@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ATHENA_MAX_QUERY_BYTES, buildAthenaFindSql } from '../../../shared/adapters/aws/buildAthenaFindSql';
 import { DataMapper } from '../../../shared/model/dataMapper';
 import { FindQuery, MatchColumnSet } from '../../../shared/ports/QueryExecutor';
+import { parseJobId } from '../../../shared/model/identifiers';
 
 const mapper: DataMapper = {
   id: 'customers',
@@ -24,7 +25,7 @@ const nameSet: MatchColumnSet = {
 
 function query(matchSets: MatchColumnSet[], values: Record<string, string> = { year: '2024' }): FindQuery {
   return {
-    jobId: '20261122T031500Z-a1b2c3',
+    jobId: parseJobId('20261122T031500Z-a1b2c3'),
     mapper,
     table: { location: 's3://lake/customers/', format: 'parquet', columns: [], partitionKeys: ['year', 'month'] },
     group: { values, partitions: [] },

@@ -9,6 +9,7 @@ import { runJob } from '../../../shared/job/runJob';
 import { startJob } from '../../../shared/job/startJob';
 import { WorkMessage } from '../../../shared/model/workMessage';
 import { enqueueMatches } from '../../../shared/queue/deletionQueue';
+import { parseJobId } from '../../../shared/model/identifiers';
 import { TestLake, hashTree, openTestLake } from '../../support/localLake';
 
 describe('runForgetWorker', function () {
@@ -38,7 +39,7 @@ describe('runForgetWorker', function () {
       { jobId: waiting.id, object: planned, mapperIds: ['orders'] },
       { jobId: waiting.id, object: planned, mapperIds: ['customers', 'nobody'] },
       { jobId: waiting.id, object: unplanned, mapperIds: ['customers'] },
-      { jobId: '20200101T000000Z-abcdef', object: planned, mapperIds: ['customers'] },
+      { jobId: parseJobId('20200101T000000Z-abcdef'), object: planned, mapperIds: ['customers'] },
     ];
     await lake.runtime.ports.queue.send(forged);
     const logged: Array<Record<string, unknown>> = [];

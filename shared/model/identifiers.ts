@@ -1,0 +1,24 @@
+import { InputError } from './errors';
+import { expectString } from './fields';
+
+/**
+ * Identifiers that are all strings on the wire but must never be swapped for one another, branded as
+ * duckdb-node-neo brands its native handles. A value gets its brand only from a parser below, at the
+ * edge where it enters (a record, a work message, a CLI argument, an environment variable).
+ */
+export type JobId = string & { readonly __brand: 'JobId' };
+
+const JOB_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[a-z0-9]{6}$/;
+
+export function isJobId(text: string): text is JobId {
+  return JOB_ID_PATTERN.test(text);
+}
+
+/** `where` names the field for a parsed record; a bare argument (CLI, URL) needs none. */
+export function parseJobId(input: unknown, where?: string): JobId {
+  const text = expectString(input, where ?? 'job id');
+  if (!isJobId(text)) {
+    throw new InputError(`${where ? `${where}: ` : ''}"${text}" is not a job id (like 20261122T031500Z-a1b2c3)`);
+  }
+  return text;
+}
