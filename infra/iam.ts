@@ -11,6 +11,8 @@ export interface IamArgs {
   lake: LakeScope;
   stateBucketName: pulumi.Input<string>;
   kmsKeyArns: pulumi.Input<string[]>;
+  /** lethe's own key: it encrypts the HMAC key parameter. */
+  letheKeyArn: pulumi.Input<string>;
   manifestsTable: pulumi.Input<string>;
   deletionQueueArn: pulumi.Input<string>;
   deadLetterQueueArn: pulumi.Input<string>;
@@ -33,11 +35,13 @@ export class Iam extends pulumi.ComponentResource {
     super('lethe:iam:Iam', name, {}, opts);
     const n = args.names;
     const taskScope = pulumi
-      .all([args.scope, args.stateBucketName, args.kmsKeyArns, args.manifestsTable, args.deletionQueueArn, args.deadLetterQueueArn])
-      .apply(([scope, stateBucket, kmsKeyArns, manifestsTable, deletionQueueArn, deadLetterQueueArn]) => ({
+      .all([args.scope, args.stateBucketName, args.kmsKeyArns, args.letheKeyArn, args.manifestsTable, args.deletionQueueArn, args.deadLetterQueueArn])
+      .apply(([scope, stateBucket, kmsKeyArns, letheKeyArn, manifestsTable, deletionQueueArn, deadLetterQueueArn]) => ({
         ...scope,
         stateBucket,
         kmsKeyArns,
+        letheKeyArn,
+        hmacKeyParameter: n.hmacKeyParameter,
         lake: args.lake,
         letheDatabase: n.glueDatabase,
         manifestsTable,

@@ -6,6 +6,10 @@ export interface TaskPolicyScope extends AwsScope {
   stateBucket: string;
   /** lethe's key (state bucket, queues, Athena results) and any lake bucket keys. */
   kmsKeyArns: string[];
+  /** lethe's own key, which encrypts the HMAC key parameter. */
+  letheKeyArn: string;
+  /** Name of the SSM SecureString parameter holding the HMAC key. */
+  hmacKeyParameter: string;
   lake: LakeScope;
   letheDatabase: string;
   manifestsTable: string;
@@ -53,12 +57,38 @@ function purgeStateVersionStatements(sid: string, p: string, bucket: string, pre
   ];
 }
 
+/** Services that use the keys on a role's behalf: S3 (state, lake, Athena results), SQS and SNS. */
+const viaServices = (s: AwsScope) => ['s3', 'sqs', 'sns'].map((service) => `${service}.${s.region}.amazonaws.com`);
+
+/** The keys only through the services lethe's data passes: no direct Decrypt of any ciphertext. */
 const kmsStatement = (s: TaskPolicyScope): PolicyStatement => ({
   Sid: 'UseLetheAndLakeKeys',
   Effect: 'Allow',
   Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
   Resource: s.kmsKeyArns,
+  Condition: { StringEquals: { 'kms:ViaService': viaServices(s) } },
 });
+
+export const hmacKeyParameterArn = (s: AwsScope, name: string): string => `arn:${s.partition}:ssm:${s.region}:${s.accountId}:parameter/${name.replace(/^\//, '')}`;
+
+/**
+ * Reading the HMAC key: GetParameter on its parameter, and Decrypt with lethe's key only when SSM asks
+ * for it. SSM decrypts only what it returns to a caller allowed to get the parameter, so these two
+ * together reach this parameter and no other ciphertext of the key.
+ */
+function readHmacKeyStatements(s: TaskPolicyScope): PolicyStatement[] {
+  const parameter = hmacKeyParameterArn(s, s.hmacKeyParameter);
+  return [
+    { Sid: 'ReadHmacKey', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [parameter] },
+    {
+      Sid: 'DecryptHmacKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [s.letheKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `ssm.${s.region}.amazonaws.com` } },
+    },
+  ];
+}
 
 /**
  * The find task (job coordinator): Athena in its workgroup only, Glue reads of the mapped tables and
@@ -95,7 +125,7 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Sid: 'WriteJobState',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:DeleteObject', 's3:PutObjectTagging'],
-      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`)],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY)],
     },
     {
       // Cleanup drops served items: a batch is deleted, or rewritten without them (If-Match).
@@ -124,6 +154,8 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Action: ['ecs:UpdateService', 'ecs:DescribeServices'],
       Resource: [`arn:${p}:ecs:${s.region}:${s.accountId}:service/${s.cluster}/${s.forgetService}`],
     },
+    // The coordinator hashes the queue's match IDs for the manifests and the report.
+    ...readHmacKeyStatements(s),
     kmsStatement(s),
   ]);
 }
@@ -161,7 +193,7 @@ export function forgetTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Sid: 'ReadJobState',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(CONFIG_KEY), state(`${STATE_PREFIXES.keys}*`), state(`${STATE_PREFIXES.tmp}*`)],
+      Resource: [state(`${STATE_PREFIXES.jobs}*`), state(CONFIG_KEY), state(`${STATE_PREFIXES.tmp}*`)],
     },
     ...bucketListStatements('ListJobState', p, ['s3:ListBucket'], [
       { bucket: s.stateBucket, prefix: STATE_PREFIXES.jobs },
@@ -291,13 +323,15 @@ export function operatorPolicy(s: TaskPolicyScope): PolicyDocument {
       Sid: 'EnqueueAndRequestJobs',
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:DeleteObject'],
-      Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.keys}*`), state(`${STATE_PREFIXES.requests}*`)],
+      Resource: [state(`${STATE_PREFIXES.queue}*`), state(`${STATE_PREFIXES.jobs}*`), state(LOCK_KEY), state(`${STATE_PREFIXES.requests}*`)],
     },
     // `queue remove`, and a reject or cancel ends the job here: cleanup deletes batches, manifests and the lock.
     ...purgeStateVersionStatements('PurgeDeletedStateVersions', p, s.stateBucket, [STATE_PREFIXES.jobs, STATE_PREFIXES.queue, LOCK_KEY]),
     // A job rejected or cancelled here scales the forget service back to 0 (desired count only).
     { Sid: 'ReadForgetService', Effect: 'Allow', Action: ['ecs:DescribeServices', 'ecs:UpdateService'], Resource: [`${ecs}:service/${s.cluster}/${s.forgetService}`] },
     { Sid: 'QueueDepth', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [s.deletionQueueArn, s.deadLetterQueueArn] },
+    // `queue list` and the console show each queued ID by its HMAC.
+    ...readHmacKeyStatements(s),
     kmsStatement(s),
   ]);
 }

@@ -4,6 +4,7 @@ import { Athena } from './athena';
 import { awsScopeOutput } from './awsScope';
 import { Catalog } from './catalog';
 import { FIND_CONTAINER, Fleet } from './fleet';
+import { HmacKey } from './hmacKey';
 import { JobRequests } from './jobRequests';
 import { Iam } from './iam';
 import { lakeScopeFor } from './lakeScope';
@@ -84,6 +85,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     maxReceiveCount: config.settings.maxReceiveCount,
     visibilityTimeoutSeconds: config.settings.visibilityTimeoutSeconds,
   });
+  const hmacKey = new HmacKey(`${n.prefix}-hmac-key`, { parameterName: n.hmacKeyParameter, kmsKeyArn: storage.keyArn });
   const network = new Network(`${n.prefix}-network`, { network: config.network, region });
   const iam = new Iam(`${n.prefix}-iam`, {
     scope,
@@ -91,13 +93,14 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     lake: lakeScopeFor(config.dataMappers, config.lakeTables),
     stateBucketName: storage.stateBucketName,
     kmsKeyArns: storage.lakeKeyArns,
+    letheKeyArn: storage.keyArn,
     manifestsTable: catalog.manifestsTable,
     deletionQueueArn: queues.deletionQueueArn,
     deadLetterQueueArn: queues.deadLetterQueueArn,
   });
   const environment = pulumi
-    .all([region, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, catalog.manifestsTable])
-    .apply(([r, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, manifestsTable]) =>
+    .all([region, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, catalog.manifestsTable, hmacKey.parameterName])
+    .apply(([r, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, manifestsTable, hmacKeyParameter]) =>
       taskEnvironment({
         region: r,
         stateBucket,
@@ -109,6 +112,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
         forgetService: n.forgetService,
         findTaskDefinition: n.findFamily,
         manifestTable: manifestsTable,
+        hmacKeyParameter,
       }),
     );
   const fleet = new Fleet(`${n.prefix}-fleet`, {

@@ -1,4 +1,4 @@
-import { ATHENA_RESULTS_PREFIX, CONFIG_PREFIX, JOBS_PREFIX, KEYS_PREFIX, QUEUE_PREFIX, REQUESTS_PREFIX, TMP_PREFIX } from '../shared/records/stateKeys';
+import { ATHENA_RESULTS_PREFIX, CONFIG_PREFIX, JOBS_PREFIX, QUEUE_PREFIX, REQUESTS_PREFIX, TMP_PREFIX } from '../shared/records/stateKeys';
 
 /**
  * Physical names of the resources the tasks address by name. They are fixed here, once, so that IAM
@@ -23,6 +23,8 @@ export interface ResourceNames {
   jobOutcomeRule: string;
   /** The EventBridge rule that runs the find task for each job request. */
   jobRequestRule: string;
+  /** SSM SecureString parameter of the HMAC key. */
+  hmacKeyParameter: string;
 }
 
 export function resourceNamesFor(stack: string): ResourceNames {
@@ -43,6 +45,7 @@ export function resourceNamesFor(stack: string): ResourceNames {
     forgetLogGroup: `/lethe/${slug}/forget`,
     jobOutcomeRule: `${prefix}-job-outcome`,
     jobRequestRule: `${prefix}-job-request`,
+    hmacKeyParameter: `/lethe/${slug}/hmac-key`,
   };
 }
 
@@ -51,8 +54,6 @@ export const STATE_PREFIXES = {
   queue: QUEUE_PREFIX,
   jobs: JOBS_PREFIX,
   config: CONFIG_PREFIX,
-  /** The generated HMAC key (HMAC_KEY_KEY). */
-  keys: KEYS_PREFIX,
   athenaResults: ATHENA_RESULTS_PREFIX,
   tmp: TMP_PREFIX,
   /** Job requests from the CLI and console: the EventBridge rule runs the find task for each. */

@@ -119,8 +119,8 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
       () => {
         settings = parseSettings(raw.settings, at('settings'));
         // Stack config is stored in clear in Pulumi.<stack>.yaml; the key would be readable by anyone
-        // with the repository. The tasks generate one in the state bucket (keys/hmac.key) instead.
-        if (settings.hmacKey !== undefined) throw new InputError(`${at('settings')}.hmacKey: do not put the HMAC key in stack config; lethe generates one in the state bucket`);
+        // with the repository. The stack generates one in an SSM SecureString parameter instead.
+        if (settings.hmacKey !== undefined) throw new InputError(`${at('settings')}.hmacKey: do not put the HMAC key in stack config; the stack generates one in the SSM parameter /lethe/<stack>/hmac-key`);
       },
       () => raw.network !== undefined && (network = parseNetwork(raw.network, at('network'))),
       () => {

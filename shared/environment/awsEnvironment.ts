@@ -24,6 +24,11 @@ export interface AwsEnv {
   findTaskDefinition: string;
   /** Glue table over jobs/<jobId>/manifests/ in the state bucket. */
   manifestTable: string;
+  /**
+   * SSM SecureString parameter holding the hex HMAC key, encrypted with the stack's key. Not in the
+   * state bucket: auditors read that bucket's reports and config, and must not be able to hash guesses.
+   */
+  hmacKeyParameter: string;
   /** Scratch space for downloads and rewrites. */
   tempDirectory?: string;
   /** Workers exit after the queue has been empty this long. */
@@ -73,6 +78,11 @@ function parseQueueUrl(value: string, name: string): string {
   return value;
 }
 
+function parseParameterName(value: string, name: string): string {
+  if (!/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(value)) throw new InputError(`${name}: "${value}" is not an SSM parameter name`, { field: name });
+  return value;
+}
+
 function parseSeconds(value: string, name: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 0) throw new InputError(`${name}: "${value}" is not a number of seconds`, { field: name });
@@ -96,6 +106,7 @@ export const AWS_ENVIRONMENT: Table = {
   forgetService: text('LETHE_FORGET_SERVICE', 'required'),
   findTaskDefinition: text('LETHE_FIND_TASK_DEFINITION', 'required'),
   manifestTable: text('LETHE_MANIFEST_TABLE', { default: 'manifests' }),
+  hmacKeyParameter: { name: 'LETHE_HMAC_KEY_PARAMETER', presence: 'required', parse: parseParameterName },
   tempDirectory: text('LETHE_TEMP_DIR', 'optional'),
   idleExitSeconds: { name: 'LETHE_IDLE_EXIT_SECONDS', presence: 'optional', parse: parseSeconds },
   endpointUrl: text('AWS_ENDPOINT_URL', 'optional'),
@@ -143,6 +154,7 @@ export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): 
     forgetService: need('forgetService'),
     findTaskDefinition: need('findTaskDefinition'),
     manifestTable: need('manifestTable'),
+    hmacKeyParameter: need('hmacKeyParameter'),
     ...(region === undefined ? {} : { region }),
     ...(tempDirectory === undefined ? {} : { tempDirectory }),
     ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),

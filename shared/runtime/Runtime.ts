@@ -15,7 +15,10 @@ export interface Runtime {
   readonly ports: Ports;
   /** lethe.yaml locally, the config the Pulumi program wrote to the state bucket on AWS. */
   readonly config: LoadedConfig;
-  /** The HMAC key, read once; created in the state store on first use when the settings name none. */
+  /**
+   * The HMAC key, read once. On AWS the stack's SSM parameter; locally the settings' key, or one
+   * created in the state store on first use.
+   */
   hmacKey(): Promise<Buffer>;
   readonly workerOptions: WorkerOptions;
   /**

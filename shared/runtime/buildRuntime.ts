@@ -4,6 +4,8 @@ import { Runtime } from './Runtime';
 
 export interface RuntimeParts extends Pick<Runtime, 'mode' | 'ports' | 'config' | 'launchJob'> {
   connect(): Promise<DuckDBConnection>;
+  /** Where the HMAC key comes from (SSM on AWS); else the settings' key or the state store's generated one. */
+  readHmacKey?(): Promise<Buffer>;
   /** The Fargate task's LETHE_IDLE_EXIT_SECONDS; workers run until stopped without it. */
   idleExitSeconds?: number;
   close(): Promise<void>;
@@ -26,7 +28,7 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
       ...(parts.idleExitSeconds === undefined ? {} : { idleExitSeconds: parts.idleExitSeconds }),
     },
     hmacKey: () => {
-      key ??= loadHmacKey(parts.ports.state, settings).catch((error: unknown) => {
+      key ??= (parts.readHmacKey ? parts.readHmacKey() : loadHmacKey(parts.ports.state, settings)).catch((error: unknown) => {
         key = undefined;
         throw error;
       });

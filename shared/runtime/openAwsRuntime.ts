@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAwsPorts } from '../adapters/aws/createAwsPorts';
+import { readSsmHmacKey } from '../adapters/aws/readSsmHmacKey';
 import { lazyDuckDb } from '../duckdb/lazyDuckDb';
 import { writeJobRequest } from '../records/jobRequest';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
@@ -10,7 +12,8 @@ import { readStoredConfig } from './readStoredConfig';
 
 /**
  * aws mode: the stack's wiring from the environment the Pulumi program sets on the task definitions
- * (or an operator's shell), and the data mappers and settings it wrote to the state bucket. The scratch
+ * (or an operator's shell), the data mappers and settings it wrote to the state bucket, and the HMAC
+ * key from its SSM parameter (never the state bucket, which auditors read). The scratch
  * folder is this process's own, so two processes on one machine never share DuckDB's spill files.
  */
 export async function openAwsRuntime(env: Readonly<Record<string, string | undefined>> = process.env): Promise<Runtime> {
@@ -27,6 +30,7 @@ export async function openAwsRuntime(env: Readonly<Record<string, string | undef
       ports: { ...aws, tempDirectory },
       config,
       connect: duckdb.connect,
+      readHmacKey: () => readSsmHmacKey(new SSMClient(aws.config.region ? { region: aws.config.region } : {}), aws.config.hmacKeyParameter),
       ...(aws.config.idleExitSeconds === undefined ? {} : { idleExitSeconds: aws.config.idleExitSeconds }),
       launchJob: async (jobId, requestedBy) => aws.state.describe(await writeJobRequest(aws.state, jobId, requestedBy)),
       // The fleet is left as it is: a job another process drives may be using it.

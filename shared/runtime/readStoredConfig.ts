@@ -14,5 +14,13 @@ export async function readStoredConfig(state: StateStore, key: string): Promise<
   } catch (error) {
     throw new InputError(`${where}: not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  return parseLetheConfig(parsed, where);
+  const config = parseLetheConfig(parsed, where);
+  // Auditors read this object; a key in it would let them hash guessed IDs and match them to reports.
+  if (config.settings.hmacKey !== undefined) {
+    throw new InputError(
+      `${where}: settings.hmacKey is not used on AWS: the HMAC key is the SSM parameter ${AWS_ENVIRONMENT.hmacKeyParameter.name} names, and a key in this config would be readable by auditors`,
+      { field: 'settings.hmacKey' },
+    );
+  }
+  return config;
 }

@@ -24,9 +24,10 @@ import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { JobId, parseJobId } from '../../shared/model/identifiers';
+import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
-import { provisionLetheAws } from '../support/letheAwsStack';
+import { TEST_HMAC_KEY_HEX, provisionLetheAws } from '../support/letheAwsStack';
 import { LetheRole, RecordedAwsCall, asRole, recordedInProcess, recordingChild } from '../support/awsCallRecorder';
 import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
@@ -162,6 +163,9 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(report.verification, { ran: true, objectsWithMatches: [] });
     assert.equal(report.mappers[0]?.format, 'parquet', 'format from the Glue SerDe');
     assert.doesNotMatch(JSON.stringify(report), /customer88@example\.org/, 'the report holds no clear match ID');
+    // Hashed with the key in the stack's SSM parameter: the config in the state bucket holds none.
+    const key = Buffer.from(TEST_HMAC_KEY_HEX, 'hex');
+    assert.deepEqual(report.matches.map((m) => m.matchHash).sort(), ['17', 'customer88@example.org'].map((value) => hmacMatch(key, { kind: 'simple', value })).sort());
     assert.equal(await state.read(`jobs/${jobId}/manifests/customers/matches.jsonl`), undefined, 'manifest deleted at cleanup');
     assert.equal(await state.read('lock.json'), undefined, 'lock released');
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
@@ -515,7 +519,7 @@ function stackConfig(settings: Record<string, unknown>): unknown {
     dataMappers: [
       { id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['customer_id', 'user.email'], partitionKeys: ['year'], deleteOldVersions: true },
     ],
-    settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, hmacKey: 'ab'.repeat(32), ...settings },
+    settings: { maxReceiveCount: 2, visibilityTimeoutSeconds: 30, fleetMaxTasks: 2, forgetConcurrency: 2, queryConcurrency: 2, ...settings },
   };
 }
 

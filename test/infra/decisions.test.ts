@@ -38,6 +38,8 @@ const scope = (over: Partial<TaskPolicyScope> = {}): TaskPolicyScope => ({
   ...aws,
   stateBucket: 'state',
   kmsKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/k'],
+  letheKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+  hmacKeyParameter: '/lethe/dev/hmac-key',
   lake: { tables: [{ database: 'lake', table: 't' }], locations: [{ bucket: 'lake', prefix: 't/' }] },
   letheDatabase: 'lethe_dev',
   manifestsTable: 'manifests',
@@ -152,7 +154,7 @@ describe('infra decisions (pure, no Pulumi)', () => {
       assert.ok(!forget.Statement.some((s) => s.Sid.startsWith('ListMappedVersions')));
     });
     it('use the partition for every ARN', () => {
-      const given = { kmsKeyArns: ['arn:aws-cn:kms:cn-north-1:1:key/k'], deletionQueueArn: 'arn:aws-cn:sqs:cn-north-1:1:q', deadLetterQueueArn: 'arn:aws-cn:sqs:cn-north-1:1:d' };
+      const given = { kmsKeyArns: ['arn:aws-cn:kms:cn-north-1:1:key/k'], letheKeyArn: 'arn:aws-cn:kms:cn-north-1:1:key/k', deletionQueueArn: 'arn:aws-cn:sqs:cn-north-1:1:q', deadLetterQueueArn: 'arn:aws-cn:sqs:cn-north-1:1:d' };
       const cn = JSON.stringify([findTaskPolicy(scope({ partition: 'aws-cn', ...given })), forgetTaskPolicy(scope({ partition: 'aws-cn', ...given }))]);
       assert.doesNotMatch(cn, /arn:aws:/);
     });

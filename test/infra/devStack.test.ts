@@ -41,6 +41,16 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.equal(mocks.one('aws:kms/alias:Alias').inputs.name, 'alias/lethe-dev');
   });
 
+  it('keeps the HMAC key in an SSM SecureString under lethe\'s key, generated once and left alone by later ups', () => {
+    const parameter = mocks.one('aws:ssm/parameter:Parameter');
+    assert.deepEqual([parameter.inputs.name, parameter.inputs.type, parameter.inputs.keyId], ['/lethe/dev/hmac-key', 'SecureString', KEY_ARN]);
+    // Mocks hand a secret over as Pulumi's secret envelope: the value is marked secret in the state.
+    const secret = parameter.inputs.value as { '4dabf18193072939515e22adb298388d': string; value: unknown };
+    assert.equal(secret['4dabf18193072939515e22adb298388d'], '1b47061264138c4ac30d75fd1eb44270', 'a secret');
+    assert.match(String(secret.value), /^[0-9a-f]{64}$/);
+    assert.deepEqual(parameter.ignoreChanges, ['value'], 'a new key would make every stored hash unfindable');
+  });
+
   it('declares the Glue manifests table with partition projection over the state bucket', () => {
     assert.deepEqual(mocks.ofType('aws:glue/catalogDatabase:CatalogDatabase').map((d) => d.inputs.name).sort(), ['acme_lake_dev', 'lethe_dev']);
     const manifests = mocks.one('aws:glue/catalogTable:CatalogTable', (t) => t.inputs.name === 'manifests');
@@ -135,6 +145,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       athenaWorkGroup: 'lethe-dev',
       glueDatabase: 'lethe_dev',
       manifestTable: 'manifests',
+      hmacKeyParameter: '/lethe/dev/hmac-key',
       cluster: 'lethe-dev',
       forgetService: 'lethe-dev-forget',
       findTaskDefinition: 'lethe-dev-find',
@@ -212,7 +223,8 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       'arn:aws:glue:eu-west-1:123456789012:table/lethe_dev/manifests',
     ]);
     assert.deepEqual(statement(find, 'ReadMappedLocations').Resource, ['arn:aws:s3:::acme-lethe-dev-lake/customers/*', 'arn:aws:s3:::acme-lethe-dev-lake/orders/*']);
-    assert.deepEqual(statement(find, 'WriteJobState').Resource, [`arn:aws:s3:::${STATE}/jobs/*`, `arn:aws:s3:::${STATE}/lock.json`, `arn:aws:s3:::${STATE}/keys/*`]);
+    assert.deepEqual(statement(find, 'WriteJobState').Resource, [`arn:aws:s3:::${STATE}/jobs/*`, `arn:aws:s3:::${STATE}/lock.json`]);
+    assert.deepEqual(statement(find, 'ReadHmacKey').Resource, ['arn:aws:ssm:eu-west-1:123456789012:parameter/lethe/dev/hmac-key']);
     assert.deepEqual(statement(find, 'SendWork').Resource, ['arn:aws:sqs:eu-west-1:123456789012:lethe-dev-deletion']);
     assert.deepEqual(statement(find, 'ScaleForgetService').Resource, ['arn:aws:ecs:eu-west-1:123456789012:service/lethe-dev/lethe-dev-forget']);
     const versionDeletes = find.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion')).flatMap((s) => s.Resource ?? []);
@@ -293,6 +305,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       'lethe:catalog:Catalog',
       'lethe:athena:Athena',
       'lethe:queues:Queues',
+      'lethe:hmacKey:HmacKey',
       'lethe:network:Network',
       'lethe:iam:Iam',
       'lethe:fleet:Fleet',

@@ -60,6 +60,27 @@ describe('infra: the operator and auditor policies, by IAM simulation', function
     );
   });
 
+  it('lets the find role and operators read the HMAC key from SSM, never an auditor (nor the forget role, which hashes nothing)', async () => {
+    const getKey = (role: LetheRole): RecordedAwsCall => ({
+      role,
+      client: 'SSMClient',
+      command: 'GetParameterCommand',
+      input: { Name: deployed.environment.LETHE_HMAC_KEY_PARAMETER, WithDecryption: true },
+      headers: {},
+    });
+    const parameter = 'arn:aws:ssm:eu-west-1:123456789012:parameter/lethe/iam/hmac-key';
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    assert.equal(deployed.environment.LETHE_HMAC_KEY_PARAMETER, '/lethe/iam/hmac-key');
+    assert.deepEqual(await denied([getKey('find'), getKey('operator'), getKey('auditor'), getKey('forget')]), [
+      `auditor ssm:GetParameter ${parameter}`,
+      `auditor kms:Decrypt ${key}`,
+      `forget ssm:GetParameter ${parameter}`,
+      `forget kms:Decrypt ${key}`,
+    ]);
+    // The auditor still reads every report: the key is the only thing kept from them here.
+    assert.deepEqual(await denied([s3('auditor', 'GetObject', { Key: `jobs/${JOB}/report.json` }), s3('auditor', 'GetObject', { Key: `jobs/${JOB}/report.html` })]), []);
+  });
+
   it('lets an operator request a job run but not run a task or pass a role itself', async () => {
     const runTask: RecordedAwsCall = {
       role: 'operator',

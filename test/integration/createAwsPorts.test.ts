@@ -34,6 +34,7 @@ describe('createAwsPorts on moto_server', function () {
       LETHE_CLUSTER: 'lethe',
       LETHE_FORGET_SERVICE: 'lethe-forget',
       LETHE_FIND_TASK_DEFINITION: 'lethe-find',
+      LETHE_HMAC_KEY_PARAMETER: '/lethe/test/hmac-key',
     });
     assert.equal(ports.config.configKey, 'config/lethe.json');
     await ports.state.create('config/lethe.json', '{"dataMappers":[]}');

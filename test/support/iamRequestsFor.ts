@@ -278,9 +278,12 @@ function snsRequests(operation: string, call: RecordedAwsCall, n: Names): IamReq
 function ssmRequests(operation: string, call: RecordedAwsCall, n: Names): IamRequest[] {
   if (operation !== 'GetParameter') throw new Error(`no IAM mapping for SSM ${operation}: add it to test/support/iamRequestsFor.ts`);
   const name = n.name('parameter', str(call.input.Name, 'Name'));
-  const key = n.deployed.keyArn;
+  const parameter = n.arn('ssm', `parameter/${name.replace(/^\//, '')}`);
+  // SSM decrypts a SecureString with the caller's rights. (It also names the parameter in the encryption
+  // context, but iam-simulate ignores kms:EncryptionContext:<key> keys, so no policy may rely on it.)
+  const decrypt = { 'kms:ViaService': `ssm.${n.deployed.region}.amazonaws.com` };
   return [
-    { action: 'ssm:GetParameter', resource: n.arn('ssm', `parameter/${name.replace(/^\//, '')}`), context: { ...TLS } },
-    ...(call.input.WithDecryption ? [{ action: 'kms:Decrypt', resource: key, context: { ...TLS, 'kms:ViaService': `ssm.${n.deployed.region}.amazonaws.com` } }] : []),
+    { action: 'ssm:GetParameter', resource: parameter, context: { ...TLS } },
+    ...(call.input.WithDecryption ? [{ action: 'kms:Decrypt', resource: n.deployed.keyArn, context: { ...TLS, ...decrypt } }] : []),
   ];
 }

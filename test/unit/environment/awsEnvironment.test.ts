@@ -12,6 +12,7 @@ const complete = {
   LETHE_CLUSTER: 'lethe',
   LETHE_FORGET_SERVICE: 'lethe-forget',
   LETHE_FIND_TASK_DEFINITION: 'lethe-find:3',
+  LETHE_HMAC_KEY_PARAMETER: '/lethe/dev/hmac-key',
 };
 
 describe('the aws environment contract (parseAwsEnv, and what infra writes)', () => {
@@ -28,6 +29,13 @@ describe('the aws environment contract (parseAwsEnv, and what infra writes)', ()
     const { LETHE_DLQ_URL: _dlq, LETHE_CLUSTER: _cluster, ...partial } = complete;
     assert.throws(() => parseAwsEnv(partial), { name: 'InputError', message: /missing environment variables LETHE_DLQ_URL, LETHE_CLUSTER/ });
     assert.throws(() => parseAwsEnv({ ...complete, LETHE_QUEUE_URL: '  ' }), { name: 'InputError', message: /missing environment variable LETHE_QUEUE_URL/ });
+  });
+
+  it('names the HMAC key parameter, and refuses a name SSM would not take', () => {
+    assert.equal(parseAwsEnv(complete).hmacKeyParameter, '/lethe/dev/hmac-key');
+    const { LETHE_HMAC_KEY_PARAMETER: _key, ...without } = complete;
+    assert.throws(() => parseAwsEnv(without), { name: 'InputError', message: /missing environment variable LETHE_HMAC_KEY_PARAMETER \(aws mode\)/ });
+    assert.throws(() => parseAwsEnv({ ...complete, LETHE_HMAC_KEY_PARAMETER: 'lethe key' }), { name: 'InputError', message: /LETHE_HMAC_KEY_PARAMETER: "lethe key" is not an SSM parameter name/ });
   });
 
   it('needs LETHE_MODE=aws', () => {
@@ -60,10 +68,11 @@ describe('the aws environment contract (parseAwsEnv, and what infra writes)', ()
       forgetService: 'lethe-dev-forget',
       findTaskDefinition: 'lethe-dev-find',
       manifestTable: 'manifests',
+      hmacKeyParameter: '/lethe/dev/hmac-key',
     });
     assert.deepEqual(written.map((v) => v.name), [
       'LETHE_MODE', 'AWS_REGION', 'LETHE_STATE_BUCKET', 'LETHE_CONFIG_KEY', 'LETHE_QUEUE_URL', 'LETHE_DLQ_URL', 'LETHE_ATHENA_WORKGROUP',
-      'LETHE_GLUE_DATABASE', 'LETHE_CLUSTER', 'LETHE_FORGET_SERVICE', 'LETHE_FIND_TASK_DEFINITION', 'LETHE_MANIFEST_TABLE', 'LETHE_TEMP_DIR',
+      'LETHE_GLUE_DATABASE', 'LETHE_CLUSTER', 'LETHE_FORGET_SERVICE', 'LETHE_FIND_TASK_DEFINITION', 'LETHE_MANIFEST_TABLE', 'LETHE_HMAC_KEY_PARAMETER', 'LETHE_TEMP_DIR',
     ]);
     assert.deepEqual(parseAwsEnv(Object.fromEntries(written.map((v) => [v.name, v.value]))), {
       mode: 'aws',
@@ -78,6 +87,7 @@ describe('the aws environment contract (parseAwsEnv, and what infra writes)', ()
       forgetService: 'lethe-dev-forget',
       findTaskDefinition: 'lethe-dev-find',
       manifestTable: 'manifests',
+      hmacKeyParameter: '/lethe/dev/hmac-key',
       tempDirectory: '/tmp',
     });
   });
