@@ -1,8 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAwsPorts } from '../adapters/aws/createAwsPorts';
-import { readSsmHmacKey } from '../adapters/aws/readSsmHmacKey';
 import { lazyDuckDb } from '../duckdb/lazyDuckDb';
 import { writeJobRequest } from '../records/jobRequest';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
@@ -30,7 +28,7 @@ export async function openAwsRuntime(env: Readonly<Record<string, string | undef
       ports: { ...aws, tempDirectory },
       config,
       connect: duckdb.connect,
-      readHmacKey: () => readSsmHmacKey(new SSMClient(aws.config.region ? { region: aws.config.region } : {}), aws.config.hmacKeyParameter),
+      readHmacKey: aws.readHmacKey,
       ...(aws.config.idleExitSeconds === undefined ? {} : { idleExitSeconds: aws.config.idleExitSeconds }),
       launchJob: async (jobId, requestedBy) => aws.state.describe(await writeJobRequest(aws.state, jobId, requestedBy)),
       // The fleet is left as it is: a job another process drives may be using it.

@@ -4,6 +4,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { Ports } from '../../ports/Ports';
 import { AthenaQueryExecutor } from './AthenaQueryExecutor';
 import { EcsFleet } from './EcsFleet';
@@ -11,6 +12,7 @@ import { GlueCatalog } from './GlueCatalog';
 import { S3ObjectStore } from './S3ObjectStore';
 import { S3StateStore } from './S3StateStore';
 import { SqsWorkQueue } from './SqsWorkQueue';
+import { readSsmHmacKey } from './readSsmHmacKey';
 import { AwsEnv, parseAwsEnv, stateStoreLocation } from '../../environment/awsEnvironment';
 
 export interface AwsPorts extends Ports {
@@ -21,6 +23,8 @@ export interface AwsPorts extends Ports {
   catalog: GlueCatalog;
   fleet: EcsFleet;
   config: AwsEnv;
+  /** The HMAC key from the stack's SSM parameter (LETHE_HMAC_KEY_PARAMETER). */
+  readHmacKey(): Promise<Buffer>;
 }
 
 /**
@@ -48,5 +52,6 @@ export function createAwsPorts(env: Readonly<Record<string, string | undefined>>
     fleet: new EcsFleet({ client: new ECSClient(common), cluster: config.cluster, service: config.forgetService }),
     tempDirectory: config.tempDirectory ?? tmpdir(),
     config,
+    readHmacKey: () => readSsmHmacKey(new SSMClient(common), config.hmacKeyParameter),
   };
 }
