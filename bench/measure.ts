@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Figures of one side (lethe or its baseline) over several runs, in seconds. */
 export interface Timing {
@@ -57,6 +57,15 @@ export function peakRssBytes(): number {
   const status = readFileSync('/proc/self/status', 'utf8');
   const line = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
   return line ? Number(line[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
+}
+
+/** Resets the kernel's high-water mark (VmHWM), so a peak measured after it is what came after. */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux or not permitted: the peak then includes what came before, which only overstates it.
+  }
 }
 
 /** Runs a compiled bench script in a fresh node, so its peak RSS is its own; it prints one JSON line last. */

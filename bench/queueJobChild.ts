@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { closeDuckDb, openDuckDb } from '../shared/duckdb/openDuckDb';
@@ -6,7 +5,7 @@ import { quoteLiteral } from '../shared/duckdb/sqlText';
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { CODEC, ROW_GROUP_ROWS } from './generateBenchData';
-import { peakRssBytes, timeOnce } from './measure';
+import { peakRssBytes, resetPeakRss, timeOnce } from './measure';
 import { enqueueIds, openBenchLethe } from './openBenchLethe';
 
 export interface QueueJobChildResult {
@@ -78,15 +77,6 @@ async function runHandScript(tableDir: string, idsFile: string, scratch: string)
     return { seconds, peakRssBytes: peakRssBytes(), rowsDeleted, objectsUpdated };
   } finally {
     closeDuckDb(duckdb);
-  }
-}
-
-/** Resets the kernel's high-water mark (VmHWM) so the peak measured is the job's, not the enqueue's. */
-function resetPeakRss(): void {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // Not Linux or not permitted: the peak then includes what came before, which only overstates it.
   }
 }
 
