@@ -4,8 +4,9 @@ import { DataFormat, DataMapper } from '../model/dataMapper';
 import { InputError, NotFoundError } from '../model/errors';
 import { ObjectResult, ObjectVersionRef, isFinalOutcome } from '../model/objectResult';
 import { WorkMessage } from '../model/workMessage';
-import { ObjectHead } from '../ports/ObjectStore';
+import { ObjectHead, ObjectStore } from '../ports/ObjectStore';
 import { Ports } from '../ports/Ports';
+import { PartialSourceFile } from '../rewrite/partialSourceFile';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { MatchSession } from './matchSession';
@@ -71,12 +72,14 @@ export async function forgetObject(
   try {
     const inputFile = path.join(workDir, 'source');
     const outputFile = path.join(workDir, 'rewritten');
-    await ports.lake.download(head, inputFile);
-    // Killed before it could record the version it wrote, it recorded the bytes it was writing.
+    // Killed before it could record the version it wrote, it recorded the bytes it was writing: those are compared whole.
+    const partialInput = earlier?.outputSha256 ? undefined : await openPartialInput(ports.lake, head, format, inputFile);
+    if (!partialInput) await ports.lake.download(head, inputFile);
     if (earlier?.outputSha256 && (await sha256OfFile(inputFile)) === earlier.outputSha256) return await finishEarlierReplace(earlier);
     const rewrite = await rewriteObject(session.connection, {
       format,
       inputFile,
+      ...(partialInput ? { partialInput } : {}),
       outputFile,
       matchSets: session.matchSets,
       tempDirectory: workDir,
@@ -90,12 +93,16 @@ export async function forgetObject(
       stillOurs();
       return await finish({ outcome: 'unchanged', source, ...rows, versionsDeleted: deleteOldVersions ? await ports.lake.deleteOtherVersions(head) : 0 });
     }
-    const replacing = { source, outputSha256: await sha256OfFile(outputFile), ...rows, physicalChanges: rewrite.physicalChanges };
+    // A splice of a partly read object never had most of its bytes here (the store copies them from
+    // the source), so it has no hash to record: a redelivery after a kill in the replace counts it
+    // unchanged with 0 rows (its version cleanup still runs).
+    const unread = partialInput?.unreadRanges() ?? [];
+    const replacing = { source, ...(unread.length === 0 ? { outputSha256: await sha256OfFile(outputFile) } : {}), ...rows, physicalChanges: rewrite.physicalChanges };
     // Recorded before the replace, so a delivery after one killed between the replace and its result
     // can tell that the object holds this rewrite (the store may move the file: hashed first).
     await finish({ outcome: 'failed', ...replacing, error: 'replacing; not confirmed yet' });
     stillOurs();
-    const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges);
+    const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges, unread);
     const replaced = { ...replacing, output: versionRef(written) };
     if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
@@ -105,6 +112,23 @@ export async function forgetObject(
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Below this, one GET of the whole object costs less than reading its footer, its match columns and
+ * then its touched row groups apart, and a splice could copy little of it server-side (S3's parts
+ * are at least 5 MiB).
+ */
+const RANGED_READ_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A large Parquet object on a store that reads ranges is read by the rewrite as it needs it (only the
+ * row groups it changes, for a splice); undefined when it is to be downloaded whole.
+ */
+async function openPartialInput(lake: ObjectStore, head: ObjectHead, format: DataFormat, inputFile: string): Promise<PartialSourceFile | undefined> {
+  const readRanges = lake.readRanges?.bind(lake);
+  if (format !== 'parquet' || !readRanges || head.size < RANGED_READ_MIN_BYTES) return undefined;
+  return PartialSourceFile.create(inputFile, head.size, (ranges) => readRanges(head, ranges, inputFile));
 }
 
 /** The one format every mapper over the object reads it as; InputError naming them when they disagree. */

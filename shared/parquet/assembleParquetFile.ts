@@ -20,7 +20,12 @@ export interface AssembleRequest {
    * The file the output starts as a copy of (copied by the kernel, much cheaper than reading and
    * writing it), with its row groups: pieces from it stay where they are (see planRowGroupPlacement).
    */
-  base?: { file: string; places: readonly RowGroupPlace[] };
+  base?: {
+    file: string;
+    places: readonly RowGroupPlace[];
+    /** The ranges of a base only partly read (a ranged download): only those are copied, the rest stay holes. */
+    held?: readonly ByteRange[];
+  };
 }
 
 /** Where each piece's row group landed in the output, in piece order. */
@@ -49,12 +54,13 @@ export async function assembleParquetFile(request: AssembleRequest): Promise<Ass
     request.pieces.map((piece) => ({ place: piece.place, fromBase: base !== undefined && piece.file === base.file && base.places.includes(piece.place) })),
     base?.places,
   );
-  if (base) await copyFile(base.file, request.outputFile);
-  const out = await open(request.outputFile, base ? 'r+' : 'w');
+  if (base && !base.held) await copyFile(base.file, request.outputFile);
+  const out = await open(request.outputFile, base && !base.held ? 'r+' : 'w');
   const inputs = new Map<string, FileHandle>();
   try {
     const input = async (file: string) => inputs.get(file) ?? inputs.set(file, await open(file, 'r')).get(file)!;
     const writer = new PositionedWriter(out);
+    if (base?.held) await copyHeldRanges(await input(base.file), base.held, out, writer);
     if (!base) await writer.write(MAGIC);
     const moved: { piece: RowGroupPiece; delta: number }[] = [];
     for (const [i, piece] of request.pieces.entries()) {
@@ -91,6 +97,16 @@ export async function assembleParquetFile(request: AssembleRequest): Promise<Ass
     await out.close();
     for (const handle of inputs.values()) await handle.close();
   }
+}
+
+/** The base's size with only its held ranges copied: a file with holes where the base has them. */
+async function copyHeldRanges(base: FileHandle, held: readonly ByteRange[], out: FileHandle, writer: PositionedWriter): Promise<void> {
+  await out.truncate((await base.stat()).size);
+  for (const range of held) {
+    writer.position = range.offset;
+    await copyRange(base, range, writer);
+  }
+  writer.position = 0;
 }
 
 function moveRowGroup(rowGroup: ThriftStruct, chunks: ThriftStruct[], delta: number, ordinal: number): ThriftStruct {

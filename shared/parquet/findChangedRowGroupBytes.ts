@@ -1,7 +1,8 @@
 import { FileHandle, open } from 'node:fs/promises';
 import { encodeThriftStruct, ThriftStruct } from './thriftCompact';
 import { structField, withField } from './thriftFields';
-import { COLUMN_METADATA, RowGroupPlace } from './readRowGroupPlaces';
+import { rangesCovered } from '../model/byteRanges';
+import { ByteRange, COLUMN_METADATA, RowGroupPlace } from './readRowGroupPlaces';
 
 /** A source row group that the output should hold unchanged, and where. */
 export interface KeptRowGroup {
@@ -17,8 +18,11 @@ const MOVING_FIELDS = [COLUMN_METADATA.dataPageOffset, COLUMN_METADATA.indexPage
 /**
  * Reads the kept row groups back from both files and lists each column chunk whose pages or
  * metadata (offsets aside) differ: the proof that a splice moved them without changing a byte.
+ * With `held` (the source was only partly read), a chunk whose pages were not read cannot be
+ * compared here: it must sit at its source offset, where the store puts the source version's own
+ * bytes (a server-side copy, or a read of that version).
  */
-export async function findChangedRowGroupBytes(sourceFile: string, outputFile: string, kept: readonly KeptRowGroup[]): Promise<string[]> {
+export async function findChangedRowGroupBytes(sourceFile: string, outputFile: string, kept: readonly KeptRowGroup[], held?: readonly ByteRange[]): Promise<string[]> {
   const source = await open(sourceFile, 'r');
   const output = await open(outputFile, 'r');
   try {
@@ -32,7 +36,9 @@ export async function findChangedRowGroupBytes(sourceFile: string, outputFile: s
         const copy = group.output.chunks[column]!;
         const where = `row group ${group.sourceIndex} column ${column}`;
         if (!Buffer.from(stillMetaData(chunk.chunk)).equals(Buffer.from(stillMetaData(copy.chunk)))) problems.push(`${where}: column metadata changed`);
-        else if (!(await sameBytes(source, chunk.pages.offset, output, copy.pages.offset, chunk.pages.length))) problems.push(`${where}: page bytes changed`);
+        else if (held && !rangesCovered([chunk.pages], held)) {
+          if (copy.pages.offset !== chunk.pages.offset) problems.push(`${where}: moved from byte ${chunk.pages.offset} to ${copy.pages.offset}, but its bytes were never read to be moved`);
+        } else if (!(await sameBytes(source, chunk.pages.offset, output, copy.pages.offset, chunk.pages.length))) problems.push(`${where}: page bytes changed`);
       }
     }
     return problems;

@@ -53,12 +53,21 @@ export interface ObjectStore {
   /** Streams exactly that version to a local file; ConflictError if it is gone or changed. */
   download(at: ObjectVersion, toFile: string): Promise<void>;
   /**
+   * Writes `ranges` of exactly that version at the same offsets of `toFile`, an existing local file
+   * of the object's size whose other bytes are left as they are; ConflictError if the version is gone
+   * or changed. Only stores where reading part of an object costs less than reading all of it (S3)
+   * have it; a directory lake links the whole file instead.
+   */
+  readRanges?(at: ObjectVersion, ranges: readonly ByteRange[], toFile: string): Promise<void>;
+  /**
    * Replaces the object with a local file (which it may move) only if it is still at `at`
    * (If-Match), restoring `props`. `unchanged` are ranges of the file that hold `at`'s bytes at the
    * same offsets (a row-group splice's kept groups): a store may copy them server-side instead.
+   * `unread` are ranges of the file never read from `at` (holes left by readRanges), all inside
+   * `unchanged`: the store copies them server-side or reads them from `at` before it sends them.
    * Throws ConflictError and changes nothing when the object changed since it was read.
    */
-  replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged?: readonly ByteRange[]): Promise<ObjectHead>;
+  replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged?: readonly ByteRange[], unread?: readonly ByteRange[]): Promise<ObjectHead>;
   /**
    * InputError naming the object when its old versions could not be deleted after a rewrite (an
    * unversioned or MFA-delete bucket), so a mapper that asks for that fails before anything changes.

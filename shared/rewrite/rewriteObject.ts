@@ -19,6 +19,11 @@ export async function rewriteObject(connection: DuckDBConnection, request: Rewri
   const scratchDirectory = await mkdtemp(path.join(request.tempDirectory, 'rewrite-'));
   const formatRequest: FormatRewriteRequest = { ...request, scratchDirectory };
   try {
+    if (request.partialInput && request.partialInput.file !== request.inputFile) {
+      throw new LetheError(`mapper "${request.context.mapperId}": the partial copy of ${request.context.object} is not its input file`, request.context);
+    }
+    // Only the Parquet rewrite knows which ranges it reads.
+    if (request.format !== 'parquet') await request.partialInput?.fetchAll();
     switch (request.format) {
       case 'parquet':
         return await rewriteParquetObject(connection, formatRequest);

@@ -15,6 +15,7 @@ import { ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { spliceParquetObject } from './spliceParquetObject';
+import { fetchParquetScanBytes } from './fetchParquetScanBytes';
 import { verifyRewrite } from './verifyRewrite';
 
 /**
@@ -26,6 +27,7 @@ import { verifyRewrite } from './verifyRewrite';
 export async function rewriteParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest): Promise<RewriteResult> {
   const { context, matchSets } = request;
   const predicate = buildMatchPredicate(matchSets, 't');
+  if (request.partialInput) await fetchParquetScanBytes(request.partialInput, matchSets);
   const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(connection, request.inputFile));
   const deleted = await readDuckDbFile(context, 'find the matching rows of', () =>
     retryOnOneThread(connection, async () =>
@@ -79,6 +81,7 @@ async function writeWithoutDeletedRows(
     if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
+  await request.partialInput?.fetchAll();
   const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(request.context, 'rewrite', () =>
     // COPY keeps the query's row order: openDuckDb sets preserve_insertion_order once, for the instance.

@@ -1,6 +1,7 @@
 import { ByteRange } from '../ports/ObjectStore';
 import { DataFormat } from '../model/dataMapper';
 import { MatchColumnSet } from '../ports/QueryExecutor';
+import { PartialSourceFile } from './partialSourceFile';
 
 /**
  * The contract between rewriteObject and the format rewriters it dispatches to; it lives apart from
@@ -14,8 +15,14 @@ export interface RewriteContext {
 
 export interface RewriteRequest {
   format: DataFormat;
-  /** Local temp copy of the exact source version; never modified. */
+  /** Local temp copy of the exact source version; never modified (but for the ranges `partialInput` fills in). */
   inputFile: string;
+  /**
+   * Set when inputFile holds only the ranges read so far (a ranged download): the rewrite asks it for
+   * every range it reads. A Parquet rewrite reads the footer, the match columns and the row groups it
+   * changes; other formats read everything first.
+   */
+  partialInput?: PartialSourceFile;
   /** Where the rewritten object goes; not written when no row matched. */
   outputFile: string;
   /** Sets whose typed values the caller loaded with loadMatchTables, in the same order. */

@@ -15,6 +15,8 @@ import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { readDuckDbFile } from './readDuckDbFile';
 import { retryOnOneThread } from './retryOnOneThread';
 import { FormatRewriteRequest } from './rewriteRequest';
+import { PartialSourceFile } from './partialSourceFile';
+import { subtractRanges } from '../model/byteRanges';
 
 export interface SpliceInput {
   /** Rows of each row group as DuckDB read the footer: the plan's frame, which lethe's footer reader must agree with. */
@@ -45,6 +47,7 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
     return { kind: 'refused', reason: `the source footer's row groups (${rows.length}) do not hold the rows DuckDB reads in them (${input.rowGroupRows.length} groups)` };
   }
   const schema = structListField(source.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
+  const held = request.partialInput ? await fetchSpliceBytes(request.partialInput, source.places, input.touched) : undefined;
   const pieces: RowGroupPiece[] = [];
   const kept: { sourceIndex: number; outputIndex: number }[] = [];
   const changes: string[] = [];
@@ -66,8 +69,8 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
     pieces.push(...encoded.places.map((encodedPlace) => ({ file: encodedFile, place: encodedPlace })));
   }
   // The output starts as a copy of the source: its kept row groups stay where they are.
-  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places } });
-  await checkKeptRowGroups(request, source.places, kept);
+  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places, ...(held ? { held } : {}) } });
+  await checkKeptRowGroups(request, source.places, kept, held);
   const [dropped, reencoded] = [input.touched.filter((group) => group.deletedRows.length === group.rows), input.touched.filter((group) => group.deletedRows.length < group.rows)];
   const groups = (list: readonly TouchedRowGroup[]) => `row group${list.length === 1 ? '' : 's'} ${list.map((group) => group.index).join(', ')}`;
   const what = [
@@ -76,14 +79,36 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   ];
   return {
     kind: 'spliced',
-    // The output began as a copy of the source, so each kept group's span is where it was.
-    unchangedRanges: kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span),
+    // The output began as a copy of the source, so its magic and each kept group's span are where they were.
+    unchangedRanges: [LEADING_MAGIC, ...kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span)],
     physicalChanges: [
       `row-group splice: ${what.join(', ')}, the other ${kept.length} copied byte for byte`,
       ...changes,
     ],
   };
 }
+
+const LEADING_MAGIC: ByteRange = { offset: 0, length: 4 };
+
+/**
+ * Fills a partial source with everything the splice reads or keeps but the kept row groups' pages:
+ * the touched groups, whatever lies between or after the row groups, and every page index and bloom
+ * filter (an offset index is rewritten with new offsets even for a kept group). What stays unread
+ * lies inside the kept spans, which reach the new object as the source's own bytes (a store's
+ * server-side copy of the same version, or a read of it before upload). Returns the ranges held.
+ */
+async function fetchSpliceBytes(partial: PartialSourceFile, places: readonly RowGroupPlace[], touched: readonly TouchedRowGroup[]): Promise<readonly ByteRange[]> {
+  const touchedIndexes = new Set(touched.map((group) => group.index));
+  const keptSpans = places.filter((_, index) => !touchedIndexes.has(index)).map((place) => place.span);
+  const sideData = places.flatMap((place) =>
+    place.chunks.flatMap((chunk) => [chunk.columnIndex, chunk.offsetIndex, chunk.bloomFilter && { offset: chunk.bloomFilter.offset, length: chunk.bloomFilter.length ?? BLOOM_HEADER_BYTES }]),
+  );
+  await partial.fetch([...subtractRanges([{ offset: 0, length: partial.size }], keptSpans), ...sideData.filter((range): range is ByteRange => range !== undefined)]);
+  return partial.heldRanges();
+}
+
+/** What assembleParquetFile reads of a bloom filter whose length the footer does not give: its header, which says how long it is. */
+const BLOOM_HEADER_BYTES = 256;
 
 async function readMovableFooter(file: string): Promise<{ footer: ParquetFooter; places: RowGroupPlace[] } | { reason: string }> {
   try {
@@ -118,7 +143,12 @@ async function reencodeRowGroup(
   return encoded;
 }
 
-async function checkKeptRowGroups(request: FormatRewriteRequest, sourcePlaces: readonly RowGroupPlace[], kept: readonly { sourceIndex: number; outputIndex: number }[]): Promise<void> {
+async function checkKeptRowGroups(
+  request: FormatRewriteRequest,
+  sourcePlaces: readonly RowGroupPlace[],
+  kept: readonly { sourceIndex: number; outputIndex: number }[],
+  held: readonly ByteRange[] | undefined,
+): Promise<void> {
   const output = await readMovableFooter(request.outputFile);
   const problems =
     'reason' in output
@@ -127,6 +157,7 @@ async function checkKeptRowGroups(request: FormatRewriteRequest, sourcePlaces: r
           request.inputFile,
           request.outputFile,
           kept.map(({ sourceIndex, outputIndex }): KeptRowGroup => ({ sourceIndex, source: sourcePlaces[sourceIndex]!, output: output.places[outputIndex]! })),
+          held,
         );
   if (problems.length > 0) {
     throw new LetheError(`mapper "${request.context.mapperId}": the row-group splice of ${request.context.object} failed its check: ${problems.join('; ')}`, request.context);

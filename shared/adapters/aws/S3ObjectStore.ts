@@ -11,6 +11,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectAclCommand,
   GetObjectCommand,
+  GetObjectCommandOutput,
   GetObjectTaggingCommand,
   Grant,
   HeadObjectCommand,
@@ -28,6 +29,7 @@ import {
 import { ConflictError, InputError, LetheError, NotFoundError, UnreadableObjectError } from '../../model/errors';
 import { ByteRange, ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
 import { planSplicedUpload, SplicedPart } from './planSplicedUpload';
+import { intersectRanges, mergeRanges, rangesCovered } from '../../model/byteRanges';
 import { formatS3Uri, parseS3Uri } from '../../model/parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
 
@@ -140,39 +142,82 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async download(at: ObjectVersion, toFile: string): Promise<void> {
+    const response = await this.getVersion(at);
+    const written = await this.streamTo(at, response, toFile);
+    if (response.ContentLength !== undefined && written !== response.ContentLength) {
+      throw new LetheError(`GetObject ${at.uri}: wrote ${written} bytes to ${toFile}, expected ${response.ContentLength} (Content-Length)`, { object: at.uri });
+    }
+  }
+
+  /** Ranged GETs of the version, a few at a time, each written in place. */
+  async readRanges(at: ObjectVersion, ranges: readonly ByteRange[], toFile: string): Promise<void> {
+    const wanted = ranges.filter((range) => range.length > 0);
+    await this.inTurns(wanted.length, async (index) => {
+      const range = wanted[index]!;
+      const response = await this.getVersion(at, range);
+      const written = await this.streamTo(at, response, toFile, range.offset);
+      if (written !== range.length) {
+        throw new LetheError(`GetObject ${at.uri} bytes ${range.offset}-${range.offset + range.length - 1}: got ${written} bytes, expected ${range.length}`, { object: at.uri });
+      }
+    });
+  }
+
+  /** GetObject of exactly that version, or of one range of it. */
+  private async getVersion(at: ObjectVersion, range?: ByteRange): Promise<GetObjectCommandOutput> {
     const { bucket, key } = parseS3Uri(at.uri);
     const context = { object: at.uri };
-    let response;
     try {
       // VersionId pins the bytes; IfMatch also guards an unversioned bucket, where there is no VersionId.
-      response = await this.client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: at.versionId, IfMatch: at.etag, RequestPayer: this.requestPayer }),
+      return await this.client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          VersionId: at.versionId,
+          IfMatch: at.etag,
+          Range: range ? `bytes=${range.offset}-${range.offset + range.length - 1}` : undefined,
+          RequestPayer: this.requestPayer,
+        }),
       );
     } catch (error) {
       const translated = translateAwsError(error, `GetObject ${at.uri}${at.versionId ? ` version ${at.versionId}` : ''}`, context);
       if (translated instanceof NotFoundError) throw new ConflictError(`${translated.message} (the version read earlier is gone)`, context);
       throw archivedOr(error, at.uri, translated);
     }
-    if (!(response.Body instanceof Readable)) throw new LetheError(`GetObject ${at.uri}: expected a stream body`, context);
-    try {
-      await pipeline(response.Body, createWriteStream(toFile));
-    } catch (error) {
-      throw translateAwsError(error, `GetObject ${at.uri}: streaming to ${toFile}`, context);
-    }
-    const written = (await stat(toFile)).size;
-    if (response.ContentLength !== undefined && written !== response.ContentLength) {
-      throw new LetheError(`GetObject ${at.uri}: wrote ${written} bytes to ${toFile}, expected ${response.ContentLength} (Content-Length)`, context);
-    }
   }
 
-  async replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged: readonly ByteRange[] = []): Promise<ObjectHead> {
+  /** Streams a GetObject body into `toFile` from `start` (a new file when undefined); the bytes written. */
+  private async streamTo(at: ObjectVersion, response: GetObjectCommandOutput, toFile: string, start?: number): Promise<number> {
+    if (!(response.Body instanceof Readable)) throw new LetheError(`GetObject ${at.uri}: expected a stream body`, { object: at.uri });
+    const sink = start === undefined ? createWriteStream(toFile) : createWriteStream(toFile, { flags: 'r+', start });
+    try {
+      await pipeline(response.Body, sink);
+    } catch (error) {
+      throw translateAwsError(error, `GetObject ${at.uri}: streaming to ${toFile}`, { object: at.uri });
+    }
+    return sink.bytesWritten;
+  }
+
+  async replace(at: ObjectVersion, fromFile: string, props: ObjectProps, unchanged: readonly ByteRange[] = [], unread: readonly ByteRange[] = []): Promise<ObjectHead> {
     const size = (await stat(fromFile)).size;
-    const spliced = planSplicedUpload(size, [...unchanged].sort((a, b) => a.offset - b.offset), this.partSizeBytes);
+    const spliced = planSplicedUpload(size, mergeRanges(unchanged), this.partSizeBytes);
     // Unchanged ranges worth a part of their own go server-side (UploadPartCopy) whatever the size.
     const parts = spliced.some((part) => part.kind === 'copy') && spliced.length <= MAX_PARTS ? spliced : size > this.multipartThresholdBytes ? wholeFileParts(size, this.partSizeBytes) : undefined;
+    await this.readUnreadSent(at, fromFile, size, unchanged, unread, parts);
     const written = parts ? await this.putMultipart(at, fromFile, size, props, parts) : await this.putSingle(at, fromFile, size, props);
     if (!written.etag) throw new LetheError(`replace ${at.uri}: S3 returned no ETag`, { object: at.uri });
     return { uri: at.uri, etag: written.etag, ...(written.versionId ? { versionId: written.versionId } : {}), size, props };
+  }
+
+  /**
+   * The bytes of `unread` that go up from the local file (every upload part, or the whole file for
+   * a single PutObject) are read from `at` first; the rest are copied by S3 from `at` itself. Only
+   * an unchanged range may be filled so: anywhere else the file's bytes are not the source's.
+   */
+  private async readUnreadSent(at: ObjectVersion, fromFile: string, size: number, unchanged: readonly ByteRange[], unread: readonly ByteRange[], parts: readonly SplicedPart[] | undefined): Promise<void> {
+    if (unread.length === 0) return;
+    if (!rangesCovered(unread, unchanged)) throw new LetheError(`replace ${at.uri}: bytes never read from the source lie outside its unchanged ranges; not replaced`, { object: at.uri });
+    const sent = parts ? parts.filter((part) => part.kind === 'upload') : [{ offset: 0, length: size }];
+    await this.readRanges(at, intersectRanges(unread, sent), fromFile);
   }
 
   async checkVersionsDeletable(uri: string): Promise<void> {
@@ -406,6 +451,17 @@ export class S3ObjectStore implements ObjectStore {
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     return parts.filter((part) => part !== undefined);
+  }
+
+  /** Runs work(0..count-1), partConcurrency at a time; every worker stops before the first failure is rethrown. */
+  private async inTurns(count: number, work: (index: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) await work(next++);
+    };
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(this.partConcurrency, count) }, worker));
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A conditional write: 412, 409 and 404 (the object is gone) all mean "changed since read". */
