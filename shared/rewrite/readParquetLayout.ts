@@ -29,6 +29,8 @@ export interface ParquetLayout {
   rowCount: number;
   /** Rows of each row group, in file order. */
   rowGroupRows: number[];
+  /** The largest row group's uncompressed size (its column chunks' total_uncompressed_size): what a COPY holds of it per thread. */
+  largestRowGroupBytes: number;
   /** Codec of every column chunk (parquet_metadata `compression`). */
   chunkCodecs: string[];
   keyValue: KeyValueEntry[];
@@ -40,9 +42,14 @@ export interface ParquetLayout {
 
 export async function readParquetLayout(connection: DuckDBConnection, file: string): Promise<ParquetLayout> {
   const source = exactFileLiteral(file);
-  const chunks = await queryRows(connection, `SELECT row_group_id, row_group_num_rows, compression FROM parquet_metadata(${source}) ORDER BY row_group_id, column_id`);
+  const chunks = await queryRows(connection, `SELECT row_group_id, row_group_num_rows, compression, total_uncompressed_size FROM parquet_metadata(${source}) ORDER BY row_group_id, column_id`);
   const rowGroups = new Map<number, number>();
-  for (const chunk of chunks) rowGroups.set(Number(chunk.row_group_id), Number(chunk.row_group_num_rows));
+  const rowGroupBytes = new Map<number, number>();
+  for (const chunk of chunks) {
+    const group = Number(chunk.row_group_id);
+    rowGroups.set(group, Number(chunk.row_group_num_rows));
+    rowGroupBytes.set(group, (rowGroupBytes.get(group) ?? 0) + Number(chunk.total_uncompressed_size ?? 0));
+  }
   const keyValue = await queryRows(connection, `SELECT key, value FROM parquet_kv_metadata(${source})`);
   const schemaRows = await queryRows(
     connection,
@@ -54,6 +61,7 @@ export async function readParquetLayout(connection: DuckDBConnection, file: stri
   return {
     rowCount,
     rowGroupRows: [...rowGroups.entries()].sort(([a], [b]) => a - b).map(([, rows]) => rows),
+    largestRowGroupBytes: Math.max(0, ...rowGroupBytes.values()),
     chunkCodecs: chunks.map((chunk) => String(chunk.compression)),
     keyValue: keyValue.map((entry) => ({ key: blobBytes(entry.key), value: blobBytes(entry.value) })),
     schema: buildSchemaTree(schemaRows),

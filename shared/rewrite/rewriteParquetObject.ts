@@ -10,7 +10,7 @@ import { buildParquetCopyOptions, ParquetCopyOptions } from './buildParquetCopyO
 import { describeParquetChanges } from './describeParquetChanges';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
-import { retryOnOneThread } from './retryOnOneThread';
+import { copyWithinMemory, retryOnOneThread } from './retryOnOneThread';
 import { ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
@@ -77,7 +77,7 @@ async function writeWithoutDeletedRows(
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
-    const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql });
+    const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql, largestRowGroupBytes: source.largestRowGroupBytes });
     if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
@@ -85,7 +85,7 @@ async function writeWithoutDeletedRows(
   const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(request.context, 'rewrite', () =>
     // COPY keeps the query's row order: openDuckDb sets preserve_insertion_order once, for the instance.
-    retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
+    copyWithinMemory(connection, source.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
   );
   return { changes: [...refusal, ...options.changes] };
 }

@@ -13,7 +13,7 @@ import { ThriftDecodeError } from '../parquet/thriftCompact';
 import { integerField, structField, structListField } from '../parquet/thriftFields';
 import { buildKeepRowsClause } from './buildKeepRowsClause';
 import { readDuckDbFile } from './readDuckDbFile';
-import { retryOnOneThread } from './retryOnOneThread';
+import { copyWithinMemory } from './retryOnOneThread';
 import { FormatRewriteRequest } from './rewriteRequest';
 import { PartialSourceFile } from './partialSourceFile';
 import { subtractRanges } from '../model/byteRanges';
@@ -28,6 +28,8 @@ export interface SpliceInput {
   selectList: string;
   /** The full rewrite's COPY options: codec, row-group size, field ids. */
   copyOptions: string;
+  /** The source's largest row group, uncompressed: what re-encoding one holds per thread. */
+  largestRowGroupBytes: number;
 }
 
 export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[]; unchangedRanges: ByteRange[] } | { kind: 'refused'; reason: string };
@@ -138,7 +140,7 @@ async function reencodeRowGroup(
   const numbered = `read_parquet(${exactFileLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
   const query = `SELECT ${input.selectList} FROM ${numbered} t ${buildKeepRowsClause(group.deletedRows, input.predicate, 't')}`;
   await readDuckDbFile(request.context, `re-encode row group ${group.index} of`, () =>
-    retryOnOneThread(connection, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
+    copyWithinMemory(connection, input.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
   );
   return encoded;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { closeDuckDb, openDuckDb } from '../../../shared/duckdb/openDuckDb';
-import { retryOnOneThread } from '../../../shared/rewrite/retryOnOneThread';
+import { copyWithinMemory, parseMemorySize, retryOnOneThread } from '../../../shared/rewrite/retryOnOneThread';
 
 async function threads(connection: DuckDBConnection): Promise<number> {
   const reader = await connection.runAndReadAll(`SELECT current_setting('threads')::INTEGER AS n`);
@@ -58,5 +58,34 @@ describe('retryOnOneThread', () => {
       closeDuckDb(duckdb);
       await rm(scratch, { recursive: true, force: true });
     }
+  });
+
+  it('copyWithinMemory starts on one thread when the limit holds fewer than four row groups per thread, and on every thread otherwise', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'lethe-threads-'));
+    const duckdb = await openDuckDb({ memoryLimit: '256MB', threads: 4, tempDirectory: path.join(scratch, 'spill') });
+    try {
+      const seen = async (rowGroupBytes: number) => {
+        let attempts = 0;
+        const threadsSeen = await copyWithinMemory(duckdb.connection, rowGroupBytes, async () => {
+          attempts++;
+          return threads(duckdb.connection);
+        });
+        return { threadsSeen, attempts };
+      };
+      // 256 MB over 4 threads is 64 MB a thread: 15 MB row groups fit four times, 17 MB ones do not.
+      assert.deepEqual(await seen(17_000_000), { threadsSeen: 1, attempts: 1 });
+      assert.equal(await threads(duckdb.connection), 4, 'the instance is back to its threads');
+      assert.deepEqual(await seen(15_000_000), { threadsSeen: 4, attempts: 1 });
+    } finally {
+      closeDuckDb(duckdb);
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the memory limit as DuckDB prints it', () => {
+    assert.equal(parseMemorySize('63.0 MiB'), 63 * 2 ** 20);
+    assert.equal(parseMemorySize('1.5 GiB'), 1.5 * 2 ** 30);
+    assert.equal(parseMemorySize('256.0 MB'), 256e6);
+    assert.equal(parseMemorySize('unlimited'), undefined);
   });
 });
