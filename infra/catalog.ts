@@ -5,7 +5,7 @@ import { Settings } from '../shared/model/settings';
 import { GlueTableSpec, MANIFESTS_TABLE, lakeTableSpec, manifestsTableSpec } from './glueTables';
 import { mapperConfigDocument } from './mapperConfigDocument';
 import { CONFIG_KEY } from './resourceNames';
-import { LakeTable } from './stackConfig';
+import { DeclaredLakeTable, LakeTable } from './stackConfig';
 
 export interface CatalogArgs {
   /** lethe's own Glue database (the manifests table). */
@@ -18,8 +18,9 @@ export interface CatalogArgs {
 }
 
 /**
- * The Glue side: lethe's database with the manifests table, the lake databases and tables declared
- * in stack config, and the data mappers and settings written to the state bucket for the tasks.
+ * The Glue side: lethe's database with the manifests table, the lake tables stack config declares
+ * (create: true) and their databases, and the data mappers and settings written to the state bucket
+ * for the tasks. Referenced lake tables are only named in the IAM policies.
  */
 export class Catalog extends pulumi.ComponentResource {
   readonly databaseName: pulumi.Output<string>;
@@ -33,16 +34,21 @@ export class Catalog extends pulumi.ComponentResource {
     const manifests = pulumi.output(args.stateBucketName).apply((bucket) => manifestsTableSpec(args.databaseName, bucket));
     const manifestsTable = new aws.glue.CatalogTable(`${name}-manifests`, catalogTableArgs(manifests), { parent: this, dependsOn: [database] });
 
+    // Tables and databases of a lake that exists are referenced, never resources: `pulumi destroy`
+    // cannot delete them. Those lethe declares are kept on destroy too, as other readers of the lake
+    // come to rely on them.
+    const declared = args.lakeTables.filter((table): table is DeclaredLakeTable => table.create);
     const lakeDatabases = new Map<string, aws.glue.CatalogDatabase>();
-    for (const db of [...new Set(args.lakeTables.map((t) => t.database))]) {
-      lakeDatabases.set(db, new aws.glue.CatalogDatabase(`${name}-lake-${db}`, { name: db, description: 'lake tables declared in lethe stack config' }, parent));
+    for (const db of lakeDatabasesToCreate(args.lakeTables)) {
+      lakeDatabases.set(db, new aws.glue.CatalogDatabase(`${name}-lake-${db}`, { name: db, description: 'lake tables declared in lethe stack config' }, { parent: this, retainOnDelete: true }));
     }
-    for (const table of args.lakeTables) {
-      new aws.glue.CatalogTable(
-        `${name}-lake-${table.database}-${table.name}`,
-        catalogTableArgs(pulumi.output(lakeTableSpec(table))),
-        { parent: this, dependsOn: [lakeDatabases.get(table.database)!] },
-      );
+    for (const table of declared) {
+      const database = lakeDatabases.get(table.database);
+      new aws.glue.CatalogTable(`${name}-lake-${table.database}-${table.name}`, catalogTableArgs(pulumi.output(lakeTableSpec(table))), {
+        parent: this,
+        retainOnDelete: true,
+        ...(database ? { dependsOn: [database] } : {}),
+      });
     }
 
     const config = new aws.s3.BucketObjectv2(
@@ -62,6 +68,12 @@ export class Catalog extends pulumi.ComponentResource {
     this.configKey = config.key;
     this.registerOutputs({ databaseName: this.databaseName, manifestsTable: this.manifestsTable, configKey: this.configKey });
   }
+}
+
+/** A database lethe creates: one that holds only tables lethe declares. One holding an existing table exists already. */
+export function lakeDatabasesToCreate(tables: readonly LakeTable[]): string[] {
+  const databases = [...new Set(tables.map((t) => t.database))];
+  return databases.filter((db) => tables.every((t) => t.database !== db || t.create));
 }
 
 function catalogTableArgs(spec: pulumi.Output<GlueTableSpec>): aws.glue.CatalogTableArgs {

@@ -1,7 +1,7 @@
 import { DataFormat } from '../shared/model/dataMapper';
 import { unreachable } from '../shared/model/errors';
 import { JOBS_PREFIX, MANIFESTS_LOCATION_TEMPLATE } from '../shared/records/stateKeys';
-import { GlueColumn, LakeTable } from './stackConfig';
+import { DeclaredLakeTable, GlueColumn } from './stackConfig';
 
 /** The plain shape of an aws.glue.CatalogTable's arguments that lethe decides. */
 export interface GlueTableSpec {
@@ -46,13 +46,13 @@ function storageFor(format: DataFormat): Pick<GlueTableSpec['storageDescriptor']
   }
 }
 
-/** A lake table as Glue holds it; partitions are registered by whoever writes the lake. */
-export function lakeTableSpec(table: LakeTable): GlueTableSpec {
+/** A lake table lethe declares in Glue; a partitioned one projects its partitions, so nobody has to register them. */
+export function lakeTableSpec(table: DeclaredLakeTable): GlueTableSpec {
   return {
     databaseName: table.database,
     name: table.name,
     tableType: 'EXTERNAL_TABLE',
-    parameters: { classification: table.format, ...(table.format === 'csv' ? { 'skip.header.line.count': '1' } : {}) },
+    parameters: { classification: table.format, ...(table.format === 'csv' ? { 'skip.header.line.count': '1' } : {}), ...table.projection },
     partitionKeys: table.partitionKeys,
     storageDescriptor: { location: table.location, ...storageFor(table.format), columns: table.columns },
   };

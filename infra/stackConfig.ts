@@ -11,6 +11,7 @@ import {
   isRecord,
   rejectUnknownKeys,
 } from '../shared/model/fields';
+import { parsePartitionProjection } from '../shared/model/partitionProjection';
 import { DEFAULT_SETTINGS, Settings, parseSettings } from '../shared/model/settings';
 import { ResourceNames, resourceNamesFor } from './resourceNames';
 
@@ -28,16 +29,30 @@ export interface GlueColumn {
   type: string;
 }
 
-/** A lake table lethe declares in Glue (location, format, columns, partition keys). */
-export interface LakeTable {
+/** A lake table the mappers may name: where its objects lie, so the task roles reach exactly that. */
+interface LakeTableBase {
   database: string;
   name: string;
-  /** s3://bucket/prefix/ inside one of the lake buckets. */
+  /** s3://bucket/prefix/ inside one of the lake buckets: the folder holding every object of the table. */
   location: string;
+}
+
+/** A table that exists in Glue already: lethe reads its definition there and never creates, changes or deletes it. */
+export interface ReferencedLakeTable extends LakeTableBase {
+  create: false;
+}
+
+/** A table lethe declares in Glue (opt-in, `create: true`); partitioned ones project their partitions. */
+export interface DeclaredLakeTable extends LakeTableBase {
+  create: true;
   format: DataFormat;
   columns: GlueColumn[];
   partitionKeys: GlueColumn[];
+  /** Glue table parameters of its partition projection (`projection.*`, `storage.location.template`); {} when unpartitioned. */
+  projection: Record<string, string>;
 }
+
+export type LakeTable = ReferencedLakeTable | DeclaredLakeTable;
 
 export type NetworkConfig =
   | { kind: 'existing'; vpcId: string; subnetIds: string[] }
@@ -178,24 +193,73 @@ function parseLakeBucket(input: unknown, where: string): LakeBucket {
 
 function parseLakeTable(input: unknown, where: string): LakeTable {
   const r = expectRecord(input, where);
-  rejectUnknownKeys(r, ['database', 'name', 'location', 'format', 'columns', 'partitionKeys'], where);
   const database = expectNonEmptyString(r.database, `${where}.database`);
   const name = expectNonEmptyString(r.name, `${where}.name`);
   const here = `${where} (table "${database}.${name}")`;
+  const create = r.create === undefined ? false : expectBoolean(r.create, `${here}.create`);
+  if (!create) {
+    const declaring = DECLARED_TABLE_KEYS.filter((key) => r[key] !== undefined);
+    if (declaring.length > 0) {
+      throw new InputError(`${here}: ${declaring.join(', ')} describe a table lethe creates (create: true); an existing table's definition is read from Glue`);
+    }
+  }
+  rejectUnknownKeys(r, create ? ['database', 'name', 'location', 'create', ...DECLARED_TABLE_KEYS] : ['database', 'name', 'location', 'create'], here);
   if (!GLUE_NAME.test(database)) throw new InputError(`${here}.database: Glue names are lowercase letters, digits and _`);
   if (!GLUE_NAME.test(name)) throw new InputError(`${here}.name: Glue names are lowercase letters, digits and _`);
   const location = expectNonEmptyString(r.location, `${here}.location`);
   if (!/^s3:\/\/[^/]+\/(.+\/)?$/.test(location)) throw new InputError(`${here}.location: expected s3://bucket/prefix/ ending in /, got "${location}"`);
+  if (!create) return { database, name, location, create: false };
   const columns = parseColumns(r.columns, `${here}.columns`);
   if (columns.length === 0) throw new InputError(`${here}.columns: a table needs at least one column`);
-  return {
-    database,
-    name,
-    location,
-    format: expectOneOf(r.format, DATA_FORMATS, `${here}.format`),
-    columns,
-    partitionKeys: r.partitionKeys === undefined ? [] : parseColumns(r.partitionKeys, `${here}.partitionKeys`),
-  };
+  const keys = r.partitionKeys === undefined ? [] : expectArray(r.partitionKeys, `${here}.partitionKeys`);
+  const partitionKeys = parseColumns(keys.map((key) => (isRecord(key) ? { name: key.name, type: key.type } : key)), `${here}.partitionKeys`);
+  const projection = parseProjection(keys, r.locationTemplate, location, here);
+  return { database, name, location, create: true, format: expectOneOf(r.format, DATA_FORMATS, `${here}.format`), columns, partitionKeys, projection };
+}
+
+const DECLARED_TABLE_KEYS = ['format', 'columns', 'partitionKeys', 'locationTemplate'] as const;
+const PROJECTION_KEYS = ['type', 'values', 'range', 'interval', 'digits', 'format', 'unit'] as const;
+
+/**
+ * A declared partitioned table projects its partitions (Athena partition projection): no crawler,
+ * no ALTER TABLE ADD PARTITION, and the find plans from the same parameters. Each key says how its
+ * values run; the parameters are checked by the parser the find itself uses.
+ */
+function parseProjection(keys: unknown[], locationTemplate: unknown, location: string, here: string): Record<string, string> {
+  if (keys.length === 0) {
+    if (locationTemplate !== undefined) throw new InputError(`${here}.locationTemplate: only a partitioned table has one`);
+    return {};
+  }
+  const parameters: Record<string, string> = { 'projection.enabled': 'true' };
+  const names: string[] = [];
+  keys.forEach((key, i) => {
+    const at = `${here}.partitionKeys[${i}]`;
+    const r = expectRecord(key, at);
+    rejectUnknownKeys(r, ['name', 'type', 'projection'], at);
+    const name = expectNonEmptyString(r.name, `${at}.name`);
+    names.push(name);
+    if (r.projection === undefined) {
+      throw new InputError(`${at}.projection: a partitioned table lethe creates projects its partitions (no crawler needed): give projection: {type: enum | integer | date, ...}`);
+    }
+    const projection = expectRecord(r.projection, `${at}.projection`);
+    rejectUnknownKeys(projection, PROJECTION_KEYS, `${at}.projection`);
+    const text = (value: unknown, field: string) => (typeof value === 'number' ? String(value) : expectNonEmptyString(value, `${at}.projection.${field}`));
+    const list = (value: unknown, field: string) => expectArray(value, `${at}.projection.${field}`).map((item, j) => text(item, `${field}[${j}]`)).join(',');
+    parameters[`projection.${name}.type`] = expectOneOf(projection.type, ['enum', 'integer', 'date'], `${at}.projection.type`);
+    if (projection.values !== undefined) parameters[`projection.${name}.values`] = list(projection.values, 'values');
+    if (projection.range !== undefined) parameters[`projection.${name}.range`] = list(projection.range, 'range');
+    if (projection.interval !== undefined) parameters[`projection.${name}.interval`] = text(projection.interval, 'interval');
+    if (projection.digits !== undefined) parameters[`projection.${name}.digits`] = text(projection.digits, 'digits');
+    if (projection.format !== undefined) parameters[`projection.${name}.format`] = text(projection.format, 'format');
+    if (projection.unit !== undefined) parameters[`projection.${name}.interval.unit`] = text(projection.unit, 'unit');
+  });
+  if (locationTemplate !== undefined) {
+    const template = expectNonEmptyString(locationTemplate, `${here}.locationTemplate`);
+    if (!template.startsWith(location)) throw new InputError(`${here}.locationTemplate: "${template}" must lie under the table's location ${location}`);
+    parameters['storage.location.template'] = template;
+  }
+  parsePartitionProjection(parameters, names, here);
+  return parameters;
 }
 
 function parseColumns(input: unknown, where: string): GlueColumn[] {
@@ -255,10 +319,12 @@ function crossChecks(buckets: LakeBucket[], tables: LakeTable[], mappers: DataMa
     const table = tables.find((t) => t.database === location.database && t.name === location.table);
     if (!table) {
       checks.push(() => {
-        throw new InputError(`${here}.location: Glue table "${location.database}.${location.table}" is not declared in lethe:lake.tables`);
+        throw new InputError(`${here}.location: Glue table "${location.database}.${location.table}" is not in lethe:lake.tables (name it there with its location, so the task roles may read it)`);
       });
       return;
     }
+    // An existing table's format, columns and keys live in Glue: the find checks them when it reads the table.
+    if (!table.create) return;
     const tableName = `"${table.database}.${table.name}"`;
     checks.push(() => {
       if (mapper.format !== undefined && mapper.format !== table.format) throw new InputError(`${here}.format: "${mapper.format}" but table ${tableName} is ${table.format}`);

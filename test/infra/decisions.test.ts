@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { secureBucketPolicy } from '../../infra/bucketPolicy';
+import { lakeDatabasesToCreate } from '../../infra/catalog';
 import { lakeTableSpec } from '../../infra/glueTables';
 import { ACCOUNT_WIDE_ACTIONS, TaskPolicyScope, executionPolicy, findTaskPolicy, forgetTaskPolicy, operatorPolicy } from '../../infra/iamPolicies';
 import { letheKeyPolicy } from '../../infra/keyPolicy';
@@ -8,7 +9,7 @@ import { lakeScopeFor } from '../../infra/lakeScope';
 import { mapperConfigDocument } from '../../infra/mapperConfigDocument';
 import { queueTimingsFor, redrivePolicyJson } from '../../infra/redrivePolicy';
 import { resourceNamesFor } from '../../infra/resourceNames';
-import { LakeTable } from '../../infra/stackConfig';
+import { DeclaredLakeTable } from '../../infra/stackConfig';
 import { stateBucketLifecycleRules } from '../../infra/stateBucketLifecycle';
 import { privateSubnetCidrs } from '../../infra/subnetCidrs';
 import { shellEnvironment } from '../../infra/taskEnvironment';
@@ -17,13 +18,15 @@ import { parseLetheConfig } from '../../shared/model/config';
 import { DataMapper } from '../../shared/model/dataMapper';
 import { DEFAULT_SETTINGS } from '../../shared/model/settings';
 
-const table = (database: string, name: string, location: string): LakeTable => ({
+const table = (database: string, name: string, location: string): DeclaredLakeTable => ({
   database,
   name,
   location,
+  create: true,
   format: 'parquet',
   columns: [{ name: 'id', type: 'bigint' }],
   partitionKeys: [],
+  projection: {},
 });
 const mapper = (id: string, database: string, tableName: string): DataMapper => ({
   id,
@@ -213,6 +216,12 @@ describe('infra decisions (pure, no Pulumi)', () => {
   });
 
   describe('glue tables', () => {
+    it('creates a lake database only when every table named in it is one lethe declares', () => {
+      const referenced = (database: string, name: string) => ({ database, name, location: `s3://b/${name}/`, create: false as const });
+      const tables = [table('fresh', 'a', 's3://b/a/'), table('mixed', 'b', 's3://b/b/'), referenced('mixed', 'c'), referenced('existing', 'd')];
+      assert.deepEqual(lakeDatabasesToCreate(tables), ['fresh']);
+    });
+
     it('declares CSV with its header skipped, comma-separated and unquoted (OpenCSVSerde)', () => {
       const spec = lakeTableSpec({ ...table('lake', 'clicks', 's3://b/c/'), format: 'csv' });
       assert.equal(spec.parameters['skip.header.line.count'], '1');

@@ -87,6 +87,24 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.equal((orders.inputs.storageDescriptor as { serDeInfo: { serializationLibrary: string } }).serDeInfo.serializationLibrary, 'org.openx.data.jsonserde.JsonSerDe');
   });
 
+  it('gives each declared partitioned table partition projection, so it has partitions without a crawler', () => {
+    const parameters = (name: string) => mocks.one('aws:glue/catalogTable:CatalogTable', (t) => t.inputs.name === name).inputs.parameters;
+    assert.deepEqual(parameters('customers'), {
+      classification: 'parquet',
+      'projection.enabled': 'true',
+      'projection.year.type': 'integer',
+      'projection.year.range': '2015,2035',
+    });
+    assert.deepEqual(parameters('orders'), {
+      classification: 'json',
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': 'NOW-3YEARS,NOW',
+      'projection.dt.interval.unit': 'DAYS',
+    });
+  });
+
   it('writes the mappers and settings to the state bucket in the shape parseLetheConfig reads', () => {
     const object = mocks.one('aws:s3/bucketObjectv2:BucketObjectv2');
     assert.deepEqual([object.inputs.bucket, object.inputs.key, object.inputs.serverSideEncryption, object.inputs.kmsKeyId], [STATE, 'config/lethe.json', 'aws:kms', KEY_ARN]);

@@ -6,7 +6,17 @@ import { stackConfigFromFile } from '../support/pulumiHarness';
 const minimal = () => ({
   lake: {
     buckets: [{ name: 'acme-lake' }],
-    tables: [{ database: 'lake', name: 'customers', location: 's3://acme-lake/customers/', format: 'parquet', columns: [{ name: 'id', type: 'bigint' }, { name: 'user', type: 'struct<email:string>' }], partitionKeys: [{ name: 'year', type: 'string' }] }],
+    tables: [
+      {
+        database: 'lake',
+        name: 'customers',
+        location: 's3://acme-lake/customers/',
+        create: true,
+        format: 'parquet',
+        columns: [{ name: 'id', type: 'bigint' }, { name: 'user', type: 'struct<email:string>' }],
+        partitionKeys: [{ name: 'year', type: 'string', projection: { type: 'integer', range: [2020, 2030] } as Record<string, unknown> }],
+      } as Record<string, unknown>,
+    ],
   },
   dataMappers: [{ id: 'customers', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['id', 'user.email'], partitionKeys: ['year'] }],
 });
@@ -64,7 +74,7 @@ describe('infra: parseStackConfig', () => {
       { id: 'typo', location: { glue: { database: 'lake', table: 'customers' } }, columns: ['emial'], partitionKeys: ['month'] },
     );
     assert.throws(() => parseStackConfig(raw, 'dev'), (error: Error) => {
-      assert.match(error.message, /lethe:dataMappers\[1\] \(mapper "orders"\)\.location: Glue table "lake\.orders" is not declared in lethe:lake\.tables/);
+      assert.match(error.message, /lethe:dataMappers\[1\] \(mapper "orders"\)\.location: Glue table "lake\.orders" is not in lethe:lake\.tables \(name it there with its location, so the task roles may read it\)/);
       assert.match(error.message, /lethe:dataMappers\[2\] \(mapper "typo"\)\.columns: "emial" not in table "lake\.customers"/);
       assert.match(error.message, /lethe:dataMappers\[2\] \(mapper "typo"\)\.partitionKeys: "month" not a partition key of table "lake\.customers"/);
       return true;
@@ -98,5 +108,66 @@ describe('infra: parseStackConfig', () => {
       name: 'InputError',
       message: 'Pulumi.dev.yaml: lethe:athena: unknown key "bytesScanned" (allowed: bytesScannedCutoffPerQuery)',
     });
+  });
+
+  it('references an existing table by name and location, without checking what Glue holds', () => {
+    const raw = {
+      lake: { buckets: [{ name: 'acme-lake' }], tables: [{ database: 'lake', name: 'orders', location: 's3://acme-lake/orders/' }] },
+      dataMappers: [{ id: 'orders', location: { glue: { database: 'lake', table: 'orders' } }, columns: ['user.email'], partitionKeys: ['dt'] }],
+    };
+    assert.deepEqual(parseStackConfig(raw, 'prod').lakeTables, [{ database: 'lake', name: 'orders', location: 's3://acme-lake/orders/', create: false }]);
+    const described = { ...raw, lake: { ...raw.lake, tables: [{ ...raw.lake.tables[0], format: 'json', columns: [] }] } };
+    assert.throws(() => parseStackConfig(described, 'prod'), {
+      name: 'InputError',
+      message: /lethe:lake\.tables\[0\] \(table "lake\.orders"\): format, columns describe a table lethe creates \(create: true\); an existing table's definition is read from Glue/,
+    });
+  });
+
+  it('turns a declared table\'s key projections into Glue projection parameters', () => {
+    const raw = minimal();
+    Object.assign(raw.lake.tables[0]!, {
+      partitionKeys: [
+        { name: 'region', type: 'string', projection: { type: 'enum', values: ['eu', 'us'] } },
+        { name: 'dt', type: 'string', projection: { type: 'date', format: 'yyyy/MM/dd', range: ['NOW-3YEARS', 'NOW'], interval: 1, unit: 'DAYS' } },
+      ],
+      locationTemplate: 's3://acme-lake/customers/${region}/${dt}/',
+    });
+    raw.dataMappers[0]!.partitionKeys = ['dt'];
+    const [table] = parseStackConfig(raw, 'prod').lakeTables;
+    assert.ok(table?.create);
+    assert.deepEqual(table.partitionKeys, [{ name: 'region', type: 'string' }, { name: 'dt', type: 'string' }]);
+    assert.deepEqual(table.projection, {
+      'projection.enabled': 'true',
+      'projection.region.type': 'enum',
+      'projection.region.values': 'eu,us',
+      'projection.dt.type': 'date',
+      'projection.dt.range': 'NOW-3YEARS,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.format': 'yyyy/MM/dd',
+      'projection.dt.interval.unit': 'DAYS',
+      'storage.location.template': 's3://acme-lake/customers/${region}/${dt}/',
+    });
+  });
+
+  it('refuses a declared partition key without a projection, or with one the find could not plan from', () => {
+    const raw = minimal();
+    Object.assign(raw.lake.tables[0]!, {
+      partitionKeys: [
+        { name: 'year', type: 'string' },
+        { name: 'dt', type: 'string', projection: { type: 'date', format: 'yyyy-MM-dd', range: ['NOW-3FORTNIGHTS', 'NOW'] } },
+        { name: 'job', type: 'string', projection: { type: 'injected' } },
+      ],
+      locationTemplate: 's3://acme-lake/elsewhere/${dt}/',
+    });
+    assert.throws(() => parseStackConfig(raw, 'dev'), (error: Error) => {
+      assert.match(error.message, /lethe:lake\.tables\[0\] \(table "lake\.customers"\)\.partitionKeys\[0\]\.projection: a partitioned table lethe creates projects its partitions/);
+      return true;
+    });
+    (raw.lake.tables[0]!.partitionKeys as Array<Record<string, unknown>>).shift();
+    assert.throws(() => parseStackConfig(raw, 'dev'), { message: /partitionKeys\[1\]\.projection\.type: expected one of enum, integer, date, got "injected"/ });
+    (raw.lake.tables[0]!.partitionKeys as Array<Record<string, unknown>>).pop();
+    assert.throws(() => parseStackConfig(raw, 'dev'), { message: /locationTemplate: "s3:\/\/acme-lake\/elsewhere\/\$\{dt\}\/" must lie under the table's location s3:\/\/acme-lake\/customers\// });
+    delete raw.lake.tables[0]!.locationTemplate;
+    assert.throws(() => parseStackConfig(raw, 'dev'), { message: /\(table "lake\.customers"\): partition projection of key "dt": range end "NOW-3FORTNIGHTS": unit "FORTNIGHTS" is not a unit lethe supports/ });
   });
 });

@@ -146,7 +146,7 @@ describe('GlueCatalog on moto_server', function () {
     assert.deepEqual(await catalog.listPartitions(mapper('events_json'), json), [{ values: {}, location: 's3://lake-bucket/events/' }]);
     assert.equal((await catalog.describeTable(mapper('leads_csv'))).format, 'csv');
     // The CSV table as the Pulumi program declares it reads back as CSV.
-    const declared = lakeTableSpec({ database: 'lake', name: 'declared_csv', location: 's3://lake-bucket/declared/', format: 'csv', columns: [{ name: 'email', type: 'string' }], partitionKeys: [] });
+    const declared = lakeTableSpec({ database: 'lake', name: 'declared_csv', location: 's3://lake-bucket/declared/', create: true, format: 'csv', columns: [{ name: 'email', type: 'string' }], partitionKeys: [], projection: {} });
     const serde = declared.storageDescriptor.serDeInfo;
     await createTable({
       Name: 'declared_csv',
