@@ -14,6 +14,12 @@ export interface ProxiedTable {
   table: string;
   /** s3://bucket/prefix/ */
   location: string;
+  /**
+   * For a table with partition projection: the partition values Athena gives an object, by the test's
+   * own reading of the template and ranges, or undefined for an object no projected partition holds
+   * (Athena never reads it). Without it, partitions are hive folders.
+   */
+  partitionValues?: (uri: string) => Record<string, string> | undefined;
 }
 
 export interface AthenaDuckDbProxy {
@@ -86,18 +92,24 @@ async function answerWithDuckDb(sql: string, options: { s3: S3Client; stateBucke
     };
     for (const table of options.tables) {
       const { bucket, prefix } = splitS3(table.location);
-      const files: string[] = [];
+      const files: Array<{ file: string; values?: Record<string, string> }> = [];
       for (const object of await listObjects(options.s3, bucket, prefix)) {
         if (object.storageClass === 'GLACIER' || object.storageClass === 'DEEP_ARCHIVE') continue;
-        files.push(await download(options.s3, bucket, object.key, dir));
+        const values = table.partitionValues?.(`s3://${bucket}/${object.key}`);
+        if (table.partitionValues && !values) continue;
+        files.push({ file: await download(options.s3, bucket, object.key, dir), ...(values ? { values } : {}) });
       }
       await ensureSchema(table.database);
       const name = `${quoteIdentifier(table.database)}.${quoteIdentifier(table.table)}`;
       const pathColumn = `'s3://' || substr(filename, ${dir.length + 2}) AS "$path"`;
+      const projected = (file: string, values: Record<string, string>) =>
+        `SELECT *, ${Object.entries(values).map(([key, value]) => `${quoteLiteral(value)} AS ${quoteIdentifier(key)}`).join(', ')}, ${pathColumn} FROM read_parquet(${quoteLiteral(file)}, filename = true)`;
       await connection.run(
         files.length === 0
           ? `CREATE VIEW ${name} AS SELECT NULL::VARCHAR AS "$path" WHERE false`
-          : `CREATE VIEW ${name} AS SELECT *, ${pathColumn} FROM read_parquet([${files.map(quoteLiteral).join(', ')}], filename = true, hive_partitioning = true, hive_types_autocast = false)`,
+          : table.partitionValues
+            ? `CREATE VIEW ${name} AS ${files.map((f) => projected(f.file, f.values!)).join(' UNION ALL BY NAME ')}`
+            : `CREATE VIEW ${name} AS SELECT *, ${pathColumn} FROM read_parquet([${files.map((f) => quoteLiteral(f.file)).join(', ')}], filename = true, hive_partitioning = true, hive_types_autocast = false)`,
       );
     }
     const manifests: string[] = [];
