@@ -87,6 +87,12 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.equal((orders.inputs.storageDescriptor as { serDeInfo: { serializationLibrary: string } }).serDeInfo.serializationLibrary, 'org.openx.data.jsonserde.JsonSerDe');
   });
 
+  it('keeps the lake tables and database it declares on pulumi destroy, but not its own manifests table', () => {
+    const retained = (type: string) => mocks.ofType(type).filter((r) => r.retainOnDelete).map((r) => String(r.inputs.name)).sort();
+    assert.deepEqual(retained('aws:glue/catalogTable:CatalogTable'), ['customers', 'orders']);
+    assert.deepEqual(retained('aws:glue/catalogDatabase:CatalogDatabase'), ['acme_lake_dev']);
+  });
+
   it('gives each declared partitioned table partition projection, so it has partitions without a crawler', () => {
     const parameters = (name: string) => mocks.one('aws:glue/catalogTable:CatalogTable', (t) => t.inputs.name === name).inputs.parameters;
     assert.deepEqual(parameters('customers'), {

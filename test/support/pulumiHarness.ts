@@ -17,6 +17,8 @@ export interface Registration {
   custom: boolean;
   /** The ignoreChanges resource option (empty unless the mocks were installed with `install`). */
   ignoreChanges: string[];
+  /** The retainOnDelete resource option: `pulumi destroy` leaves the resource (false unless installed with `install`). */
+  retainOnDelete: boolean;
 }
 
 const service = (type: string) => type.split(':')[1]!.split('/')[0]!;
@@ -64,6 +66,7 @@ interface EngineRequest {
   getType(): string;
   getName(): string;
   getIgnorechangesList(): string[];
+  getRetainondelete(): boolean;
 }
 
 /** Mocks that record every registration and answer the data sources the program calls. */
@@ -71,10 +74,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly registrations: Registration[] = [];
   /** ignoreChanges per `type name`, read off the engine request before newResource sees its inputs. */
   private readonly ignoredChanges = new Map<string, string[]>();
+  private readonly retained = new Set<string>();
 
   /**
    * setMocks, then records what newResource is not given: Pulumi's mock monitor drops the resource
-   * options, so its registerResource is wrapped to read ignoreChanges off the request.
+   * options, so its registerResource is wrapped to read ignoreChanges and retainOnDelete off the request.
    */
   async install(project: string, stack: string): Promise<void> {
     await pulumi.runtime.setMocks(this, project, stack, false);
@@ -83,6 +87,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
       this.ignoredChanges.set(`${req.getType()} ${req.getName()}`, req.getIgnorechangesList());
+      if (req.getRetainondelete()) this.retained.add(`${req.getType()} ${req.getName()}`);
       return register(req, callback);
     };
   }
@@ -90,7 +95,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs: Record<string, unknown> = isRecord(args.inputs) ? args.inputs : {};
     const ignoreChanges = this.ignoredChanges.get(`${args.type} ${args.name}`) ?? [];
-    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, ignoreChanges });
+    const retainOnDelete = this.retained.has(`${args.type} ${args.name}`);
+    this.registrations.push({ type: args.type, name: args.name, inputs, custom: args.custom ?? true, ignoreChanges, retainOnDelete });
     return stateFor(args.type, args.name, inputs);
   }
 
