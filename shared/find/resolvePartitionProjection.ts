@@ -57,7 +57,7 @@ function domainOf(key: ProjectedKey, asOf: Date, where: string): KeyDomain {
     case 'enum': {
       const set = new Set(key.values);
       const sorted = [...set].sort((a, b) => b.length - a.length);
-      return { pattern: sorted.map(escapeRegExp).join('|'), has: (v) => set.has(v), values: () => key.values };
+      return { pattern: sorted.map(escapeRegExp).join('|'), has: (v) => set.has(v), values: () => [...set] };
     }
     case 'integer': {
       const render = (n: number) => renderInteger(n, key.digits);

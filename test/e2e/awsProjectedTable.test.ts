@@ -11,12 +11,11 @@ import { runForgetWorker } from '../../shared/forget/runForgetWorker';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
 import { Job } from '../../shared/model/job';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { readStoredConfig } from '../../shared/runtime/readStoredConfig';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { PARQUET_STORAGE } from '../support/createGlueParquetTable';
-import { provisionLetheAws } from '../support/letheAwsStack';
+import { TEST_HMAC_KEY_HEX, provisionLetheAws } from '../support/letheAwsStack';
 import { withTestDuckDb } from '../support/localLake';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { peopleParquet } from '../support/peopleParquet';
@@ -83,7 +82,7 @@ describe('a job over a partition-projected Glue table on moto_server', function 
     try {
       await enqueueMatches(ports.state, [{ match: { kind: 'simple', value: match } }]);
       const started = await startJob(ports.state, config, 'test');
-      return await runJob({ ...ports, fleet }, started.id, { hmacKey: await loadHmacKey(ports.state, config.settings), pollIntervalMs: 100 });
+      return await runJob({ ...ports, fleet }, started.id, { hmacKey: Buffer.from(TEST_HMAC_KEY_HEX, 'hex'), pollIntervalMs: 100 });
     } finally {
       await fleet.scale(0);
       closeDuckDb(duckdb);
@@ -179,7 +178,7 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
   }
   const config = {
     dataMappers: [{ id: 'events', location: { glue: { database: 'lake', table: 'events' } }, columns: ['id'], partitionKeys: ['dt'], deleteOldVersions: true }],
-    settings: { maxReceiveCount: 3, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 1, queryConcurrency: 1, hmacKey: 'ef'.repeat(32) },
+    settings: { maxReceiveCount: 3, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 1, queryConcurrency: 1 },
   };
   return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe-projected', maxReceiveCount: 3, config, work });
 }
