@@ -48,7 +48,10 @@ async function scalePart(shape: ScaleLakeShape): Promise<boolean> {
   process.stdout.write(`lake generated in ${result.generateSeconds.toFixed(0)} s, IDs enqueued in ${result.enqueueSeconds.toFixed(1)} s (not part of the job)\n`);
   process.stdout.write(`| phase | seconds | peak RSS at its end (MB) |\n|---|---|---|\n${job.phases.map((p) => `| ${p.status} | ${p.seconds.toFixed(1)} | ${mb(p.peakRssBytes)} |`).join('\n')}\n`);
   process.stdout.write(`job ${job.status}: peak RSS ${mb(job.peakRssBytes)} MB; ${job.counters.objectsUpdated} objects updated, ${job.counters.rowsDeleted} rows deleted, ${job.counters.queries} queries\n`);
-  process.stdout.write(`plan.json ${mb(job.plan.bytes)} MB for ${job.plan.objects} objects; manifests: ${job.manifests.map((m) => `${m.key} ${mb(m.bytes)} MB, ${m.lines} lines`).join('; ')}\n`);
+  const manifestBytes = job.manifests.map((m) => m.bytes);
+  process.stdout.write(`plan.json ${mb(job.plan.bytes)} MB for ${job.plan.objects} objects; manifests: ${job.manifests.length} files, ${mb(manifestBytes.reduce((a, b) => a + b, 0))} MB, largest ${mb(Math.max(0, ...manifestBytes))} MB, ${job.manifests.reduce((sum, m) => sum + m.lines, 0)} lines\n`);
+  process.stdout.write(`state while awaiting approval: ${Object.entries(job.stateFolders).map(([folder, f]) => `${folder} ${f.files} files ${mb(f.bytes)} MB`).join(', ')}\n`);
+  process.stdout.write(`time per object in forget: median ${job.objectSeconds.median.toFixed(2)} s, p90 ${job.objectSeconds.p90.toFixed(2)} s, max ${job.objectSeconds.max.toFixed(2)} s\n`);
   process.stdout.write(`Athena: ${job.athena.statements} statements for ${job.athena.groups} partition groups, largest ${job.athena.maxBytes} bytes (limit ${job.athena.limitBytes})\n`);
   process.stdout.write(`lake read back: ${result.lake.files} files, ${result.lake.rows} rows, ${result.lake.matchesLeft} erased rows left, ${result.lake.objectsChanged} objects changed\n`);
   for (const failure of result.failures) process.stdout.write(`scale FAILED: ${failure}\n`);

@@ -9,7 +9,7 @@ import { JobId } from '../../shared/model/identifiers';
 import { Job, JobStatus } from '../../shared/model/job';
 import { readMatchSets } from '../../shared/records/matchSets';
 import { listObjectResults } from '../../shared/records/objectResults';
-import { manifestKey, manifestsPrefix, planKey } from '../../shared/records/stateKeys';
+import { jobPrefix, manifestKey, manifestsPrefix, planKey } from '../../shared/records/stateKeys';
 import { Runtime } from '../../shared/runtime/Runtime';
 import { openLocalRuntime } from '../../shared/runtime/openLocalRuntime';
 import { peakRssBytes, resetPeakRss } from '../measure';
@@ -40,6 +40,8 @@ export interface ScaleJobChildResult {
   plan: { bytes: number; objects: number };
   /** Every file under the job's manifests/ while the job waited for approval. */
   manifests: StateFileFigure[];
+  /** What the job keeps in the state store while it waits for approval, by top folder (manifests/, objects/, events/...). */
+  stateFolders: Record<string, { files: number; bytes: number; largestBytes: number }>;
   /** The statements the AWS executor would send for this job's partition groups, built by its own builder. */
   athena: { groups: number; statements: number; maxBytes: number; limitBytes: number };
 }
@@ -69,6 +71,7 @@ async function main(configPath: string): Promise<void> {
     if (waiting.status !== 'AWAITING_APPROVAL') throw new Error(`the scale job ended ${waiting.status} before approval: ${waiting.failure ?? ''}`);
     const plan = await planFigures(runtime, started.id);
     const manifests = await manifestFigures(runtime, started.id);
+    const stateFolders = await stateFolderFigures(runtime, started.id);
     const athena = await athenaFigures(runtime, started.id);
     current = undefined;
     await approveJob(runtime.ports, started.id, 'scale soak');
@@ -84,6 +87,7 @@ async function main(configPath: string): Promise<void> {
       objectSeconds: await objectSeconds(runtime, started.id),
       plan: { ...plan, objects: waiting.counters.objectsFound },
       manifests,
+      stateFolders,
       athena,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -110,6 +114,20 @@ async function manifestFigures(runtime: Runtime, jobId: JobId): Promise<StateFil
     figures.push({ key: key.slice(manifestsPrefix(jobId).length), bytes: (await stat(file)).size, lines: await countLines(file) });
   }
   return figures;
+}
+
+async function stateFolderFigures(runtime: Runtime, jobId: JobId): Promise<ScaleJobChildResult['stateFolders']> {
+  const folders: ScaleJobChildResult['stateFolders'] = {};
+  for await (const key of runtime.ports.state.list(jobPrefix(jobId))) {
+    const relative = key.slice(jobPrefix(jobId).length);
+    const folder = relative.includes('/') ? `${relative.split('/')[0]}/` : relative;
+    const bytes = (await stat(runtime.ports.state.describe(key))).size;
+    const figure = (folders[folder] ??= { files: 0, bytes: 0, largestBytes: 0 });
+    figure.files++;
+    figure.bytes += bytes;
+    figure.largestBytes = Math.max(figure.largestBytes, bytes);
+  }
+  return folders;
 }
 
 async function countLines(file: string): Promise<number> {
