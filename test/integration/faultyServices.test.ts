@@ -10,14 +10,13 @@ import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
 import { runForgetWorker } from '../../shared/forget/runForgetWorker';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { JobId } from '../../shared/model/identifiers';
 import { startAthenaDuckDbProxy, AthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
 import { FaultProxy, startFaultProxy } from '../support/faultProxy';
-import { provisionLetheAws } from '../support/letheAwsStack';
+import { TEST_HMAC_KEY_HEX, provisionLetheAws } from '../support/letheAwsStack';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { withTestDuckDb } from '../support/localLake';
 import { peopleParquet } from '../support/peopleParquet';
@@ -93,7 +92,7 @@ describe('an aws-mode job through a fault proxy (S3 503/500, resets, truncated b
       await enqueueMatches(ports.state, ERASED.map((id) => ({ match: { kind: 'simple' as const, value: String(id) } })));
       const started = await startJob(ports.state, config, 'test');
       jobId = started.id;
-      const job = await runJob({ ...ports, fleet }, started.id, { hmacKey: await loadHmacKey(ports.state, config.settings), pollIntervalMs: 100 });
+      const job = await runJob({ ...ports, fleet }, started.id, { hmacKey: Buffer.from(TEST_HMAC_KEY_HEX, 'hex'), pollIntervalMs: 100 });
       assert.equal(job.status, 'COMPLETED', job.failure);
       assert.equal(job.counters.objectsFound, 5);
       // Exact, whatever the faults did: a delivery cut off after its replace (a lost lease, a reset
@@ -167,7 +166,7 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
   // redrive limit is set so that only a fault that never clears would dead-letter it.
   const config = {
     dataMappers: [{ id: 'people', location: { glue: { database: 'lake', table: 'people' } }, columns: ['id'], partitionKeys: ['region'], deleteOldVersions: true }],
-    settings: { maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 2, queryConcurrency: 2, queryRetries: 3, hmacKey: 'ef'.repeat(32) },
+    settings: { maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 2, queryConcurrency: 2, queryRetries: 3 },
   };
   return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe-faults', maxReceiveCount: MAX_RECEIVE_COUNT, config, work });
 }

@@ -22,12 +22,11 @@ import { Job } from '../../shared/model/job';
 import { ObjectResult } from '../../shared/model/objectResult';
 import { TransientError } from '../../shared/model/errors';
 import { ObjectStore } from '../../shared/ports/ObjectStore';
-import { loadHmacKey } from '../../shared/privacy/loadHmacKey';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { listObjectResults } from '../../shared/records/objectResults';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
-import { provisionLetheAws } from '../support/letheAwsStack';
+import { TEST_HMAC_KEY_HEX, provisionLetheAws } from '../support/letheAwsStack';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { withTestDuckDb } from '../support/localLake';
 import { peopleParquet } from '../support/peopleParquet';
@@ -127,7 +126,7 @@ describe('old versions of a forgotten object on moto_server', function () {
     try {
       await enqueueMatches(ports.state, matches.map((value) => ({ match: { kind: 'simple' as const, value } })));
       const started = await startJob(ports.state, config, 'test');
-      const job = await runJob({ ...ports, fleet }, started.id, { hmacKey: await loadHmacKey(ports.state, config.settings), pollIntervalMs: 100 });
+      const job = await runJob({ ...ports, fleet }, started.id, { hmacKey: Buffer.from(TEST_HMAC_KEY_HEX, 'hex'), pollIntervalMs: 100 });
       return { job, results: await listObjectResults(ports.state, job.id) };
     } finally {
       await fleet.scale(0);
@@ -238,7 +237,7 @@ async function provision(moto: MotoServer, s3: S3Client, work: string): Promise<
         ignoreObjectNotFound: true,
       },
     ],
-    settings: { maxReceiveCount: 3, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 1, queryConcurrency: 1, hmacKey: 'cd'.repeat(32) },
+    settings: { maxReceiveCount: 3, visibilityTimeoutSeconds: 30, fleetMaxTasks: 1, forgetConcurrency: 1, queryConcurrency: 1 },
   };
   return provisionLetheAws(moto, s3, { stateBucket: STATE, queueName: 'lethe-versions', maxReceiveCount: 3, config, work });
 }
