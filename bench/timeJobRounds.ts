@@ -45,7 +45,7 @@ export async function timeJobRounds(request: JobRoundsRequest): Promise<JobRound
     try {
       await timeLocalJob(lethe, request.ids, rounds);
       await request.inspect?.(tableCopy);
-      const connection = await lethe.workerOptions.connect();
+      const connection = await lethe.connect();
       const out = path.join(request.scratch, 'baseline.parquet');
       try {
         rounds.baselineSeconds.push(

@@ -61,7 +61,7 @@ export function lakeTableSpec(table: DeclaredLakeTable): GlueTableSpec {
 export const MANIFESTS_TABLE = 'manifests';
 
 /**
- * The manifests table over jobs/<jobId>/manifests/<mapperId>/matches.jsonl (ManifestRow lines).
+ * The manifests table over jobs/<jobId>/manifests/<mapperId>/matches-<part>.jsonl (every part) (ManifestRow lines).
  * Partition projection with injected job_id and mapper_id: a query names both, so jobs never add
  * partitions and Athena reads one job's one mapper.
  */

@@ -256,8 +256,11 @@ export function executionPolicy(s: ExecutionPolicyScope): PolicyDocument {
   ]);
 }
 
-/** What an auditor reads under jobs/<job>/: the job, its events, plan, verification, per-object results and reports. */
-const AUDITED_JOB_FILES = ['job.json', 'events/*', 'plan.json', 'verification.json', 'objects/*', 'report.json', 'report.html'];
+/**
+ * What an auditor reads under jobs/<job>/: the job, its events, plan, match accounts (by HMAC: where
+ * each match applied, or why not), verification, per-object results and reports.
+ */
+const AUDITED_JOB_FILES = ['job.json', 'events/*', 'plan.json', 'matches/*', 'verification.json', 'objects/*', 'report.json', 'report.html'];
 
 /**
  * For auditors: read the deletion reports and job records (which hold HMACs, never a clear match

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
 import { runFindPhase } from '../../shared/job/findPhase';
 import { startJob } from '../../shared/job/startJob';
-import { readQueueSnapshot } from '../../shared/queue/deletionQueue';
 import { BenchData } from '../generateBenchData';
 import { MB, timeSideBySide } from '../measure';
 import { enqueueIds, openBenchLethe } from '../openBenchLethe';
@@ -25,7 +24,6 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
   try {
     await enqueueIds(lethe, data.lake.matchIds);
     const job = await startJob(ports.state, lethe.config, 'bench');
-    const items = await readQueueSnapshot(ports.state, job.queue);
     const hmacKey = await lethe.hmacKey();
     const files = `[${data.lake.files.map(quoteLiteral).join(', ')}]`;
     const idsFile = path.join(scratch, 'ids.csv');
@@ -34,12 +32,14 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
     let baselineFiles = 0;
     let handFiles = 0;
     const findLethe = async () => {
-      const plan = await runFindPhase(ports, job, items, hmacKey);
+      // Each round loads its match tables afresh from the manifest it writes, as a new job would.
+      await ports.queries.close();
+      const plan = await runFindPhase(ports, job, hmacKey);
       objectsFound = plan.objects.length;
     };
     const byHand = await timeSideBySide(rounds, {
       baseline: async () => {
-        const connection = await lethe.workerOptions.connect();
+        const connection = await lethe.connect();
         try {
           const ids = `SELECT id FROM read_csv(${quoteLiteral(idsFile)}, header = false, columns = {'id': 'BIGINT'})`;
           const result = await connection.runAndReadAll(`SELECT DISTINCT filename FROM read_parquet(${files}, filename = true) WHERE customer_id IN (${ids})`);
@@ -52,7 +52,7 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
     });
     const timing = await timeSideBySide(rounds, {
       baseline: async () => {
-        const connection = await lethe.workerOptions.connect();
+        const connection = await lethe.connect();
         try {
           const result = await connection.runAndReadAll(`SELECT count(DISTINCT filename) AS files, count(customer_id) AS ids FROM read_parquet(${files}, filename = true)`);
           baselineFiles = Number(result.getRowObjectsJS()[0]?.files);

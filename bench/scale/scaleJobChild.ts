@@ -9,7 +9,7 @@ import { JobId } from '../../shared/model/identifiers';
 import { Job, JobStatus } from '../../shared/model/job';
 import { readMatchSets } from '../../shared/records/matchSets';
 import { listObjectResults } from '../../shared/records/objectResults';
-import { jobPrefix, manifestKey, manifestsPrefix, planKey } from '../../shared/records/stateKeys';
+import { jobPrefix, manifestsPrefix, planKey } from '../../shared/records/stateKeys';
 import { Runtime } from '../../shared/runtime/Runtime';
 import { openLocalRuntime } from '../../shared/runtime/openLocalRuntime';
 import { peakRssBytes, resetPeakRss } from '../measure';
@@ -152,7 +152,7 @@ async function athenaFigures(runtime: Runtime, jobId: JobId): Promise<ScaleJobCh
     const matchSets = await readMatchSets(runtime.ports.state, jobId, mapper.id);
     for (const group of planPartitionQueries(mapper, table, await runtime.ports.catalog.listPartitions(mapper, table))) {
       groups++;
-      const query = { jobId, mapper, table, group, matchSets, manifestKey: manifestKey(jobId, mapper.id) };
+      const query = { jobId, mapper, table, group, matchSets };
       for (const sql of buildAthenaFindSql(query, { manifestDatabase: 'lethe', manifestTable: 'manifests', database: 'lake', table: mapper.id })) {
         statements++;
         maxBytes = Math.max(maxBytes, Buffer.byteLength(sql, 'utf8'));

@@ -1,5 +1,6 @@
 import { listObjectResults } from '../../shared/records/objectResults';
 import { JobPlan, readJobPlan } from '../../shared/records/jobPlan';
+import { ListedMatchAccounts } from '../../shared/records/matchAccounts';
 import { shortHash } from '../../shared/privacy/hmacMatch';
 import { describeNotApplied } from '../../shared/report/deletionReport';
 import { reportKey } from '../../shared/records/stateKeys';
@@ -13,7 +14,7 @@ import { ObjectResult } from '../../shared/model/objectResult';
 import { Route, RouteContext, page } from '../consoleRoute';
 import { html, SafeHtml } from '../html';
 import { actionButton, formatBytes, formatTime, statusBadge, table } from '../pages/components';
-import { planSummary } from '../pages/planSummary';
+import { MAX_MATCHES_SHOWN, planSummary, readListedMatches } from '../pages/planSummary';
 import { JOB_PATH } from './jobsRoutes';
 
 const MAX_ROWS_SHOWN = 1000;
@@ -46,6 +47,7 @@ export const jobDetailRoute: Route = {
       readJobPlan(state, job.id),
       state.read(reportKey(job.id, 'json')),
     ]);
+    const listed = plan ? await readListedMatches(state, job, plan) : { accounts: [], skipped: [] };
     const typeParam = url.searchParams.get('type') ?? '';
     const filter = (JOB_EVENT_TYPES as readonly string[]).includes(typeParam) ? (typeParam as JobEventType) : undefined;
     const drive = driver.status(job.id);
@@ -60,11 +62,11 @@ ${job.status === 'FORGETTING' ? html`<p><label for="forget-progress">Objects don
 ${drive?.error ? html`<p class="flash error">The console stopped driving this job: ${drive.error}</p>` : ''}
 ${actions(job, csrfToken)}
 </section>
-${plan ? unappliedMatches(plan) : ''}
+${plan ? unappliedMatches(plan, listed) : ''}
 ${failures(job, results)}
 ${report ? html`<section aria-labelledby="report-h" class="card"><h2 id="report-h">Deletion report</h2>
 <p><a href="/jobs/${job.id}/report.html" id="report-view">View the report</a> · <a href="/jobs/${job.id}/report.html?download=1" download>Download HTML</a> · <a href="/jobs/${job.id}/report.json" download>Download JSON</a></p></section>` : ''}
-${plan ? planSummary(plan) : ''}
+${plan ? planSummary(plan, listed.skipped) : ''}
 <section aria-labelledby="objects-h"><h2 id="objects-h">Objects (${results.length})</h2>
 ${table('Per-object results', ['Object', 'Mapper', 'Outcome', 'Rows before', 'Rows deleted', 'Old versions deleted', 'Attempts', 'Time', 'Notes'], results.slice(0, MAX_ROWS_SHOWN).map(objectRow), { id: 'objects-table', empty: running ? 'No object has been processed yet.' : 'No object was processed.' })}
 </section>
@@ -73,12 +75,13 @@ ${eventsSection(job, events, filter)}`);
 };
 
 /** Matches that applied to no column of any mapper: still in the queue, waiting for someone to act. */
-function unappliedMatches(plan: JobPlan): SafeHtml {
-  const unapplied = plan.matches.filter((m) => m.appliedTo.length === 0);
-  if (unapplied.length === 0) return html``;
-  return html`<section aria-labelledby="unapplied-h" class="card" id="unapplied"><h2 id="unapplied-h">Matches applied nowhere (${unapplied.length})</h2>
+function unappliedMatches(plan: JobPlan, listed: ListedMatchAccounts): SafeHtml {
+  // The accounts list those that applied nowhere first.
+  const unapplied = listed.accounts.filter((m) => m.appliedTo.length === 0);
+  if (plan.matchesUnapplied === 0) return html``;
+  return html`<section aria-labelledby="unapplied-h" class="card" id="unapplied"><h2 id="unapplied-h">Matches applied nowhere (${plan.matchesUnapplied})</h2>
 <p>These match IDs fit no column of any data mapper they target, so nothing was erased for them. They stay in the <a href="/queue">deletion queue</a>: fix the ID or the data mapper and run a job again, or remove them from the queue.</p>
-${table('Matches applied nowhere (HMAC-SHA256 short hashes)', ['Match hash', 'Queue item', 'Why (per mapper)'], unapplied.slice(0, MAX_ROWS_SHOWN).map((m) => [html`<code class="hash">${shortHash(m.matchHash)}</code>`, html`<code>${m.item}</code>`, html`${describeNotApplied(m)}`]), { id: 'unapplied-table' })}
+${table('Matches applied nowhere (HMAC-SHA256 short hashes)', ['Match hash', 'Queue item', 'Why (per mapper)'], unapplied.slice(0, MAX_MATCHES_SHOWN).map((m) => [html`<code class="hash">${shortHash(m.matchHash)}</code>`, html`<code>${m.item}</code>`, html`${describeNotApplied(m)}`]), { id: 'unapplied-table' })}
 </section>`;
 }
 

@@ -10,7 +10,7 @@ import { Route, RouteContext, page, redirect } from '../consoleRoute';
 import { html, SafeHtml } from '../html';
 import { actionButton, formatTime, statusBadge, table } from '../pages/components';
 import { confirmPage } from '../pages/confirmPage';
-import { planSummary } from '../pages/planSummary';
+import { planSummary, readListedMatches } from '../pages/planSummary';
 
 const JOB_ID = '([0-9]{8}T[0-9]{6}Z-[a-z0-9]{6})';
 export const JOB_PATH = (suffix = '') => new RegExp(`^/jobs/${JOB_ID}${suffix}$`);
@@ -30,7 +30,7 @@ export const jobsPageRoute: Route = {
     const awaitingSections = await Promise.all(awaiting.map(async (job) => {
       const plan = await readJobPlan(state, job.id);
       return html`<section class="card awaiting" aria-labelledby="await-${job.id}"><h2 id="await-${job.id}">Job <a href="/jobs/${job.id}">${job.id}</a> awaits approval</h2>
-${plan ? planSummary(plan) : html`<p>No purge plan was written.</p>`}
+${plan ? planSummary(plan, (await readListedMatches(state, job, plan)).skipped) : html`<p>No purge plan was written.</p>`}
 <p>${actionButton(`/jobs/${job.id}/approve`, 'Approve…', csrfToken)} ${actionButton(`/jobs/${job.id}/reject`, 'Reject…', csrfToken, { danger: true })}</p></section>`;
     }));
     const rows = jobs.map((j) => [
@@ -111,7 +111,7 @@ export const approveJobRoute: Route = {
         nav: 'jobs',
         action: `/jobs/${job.id}/approve`,
         csrfToken,
-        question: html`<p>Approving rewrites every object below without the matching rows${job.mappers.some((m) => m.deleteOldVersions) ? ' and deletes their older versions' : ''}. This cannot be undone.</p>${plan ? planSummary(plan) : ''}`,
+        question: html`<p>Approving rewrites every object below without the matching rows${job.mappers.some((m) => m.deleteOldVersions) ? ' and deletes their older versions' : ''}. This cannot be undone.</p>${plan ? planSummary(plan, (await readListedMatches(backend.ports.state, job, plan)).skipped) : ''}`,
         confirmLabel: 'Yes, approve and delete the rows',
         cancelHref: `/jobs/${job.id}`,
       });

@@ -1,3 +1,4 @@
+import { JobId } from '../model/identifiers';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { ManifestRow } from '../model/manifest';
 import { MatchColumnSet } from '../ports/QueryExecutor';
@@ -56,4 +57,57 @@ export function buildMatchPredicate(matchSets: readonly MatchColumnSet[], alias:
       return `coalesce(struct_pack(${row}) IN (SELECT struct_pack(${stored}) FROM ${table}), false)`;
     })
     .join(' OR ');
+}
+
+/**
+ * Loads a job's manifest (JSON Lines parts, as the find wrote them) into typed tables
+ * `<schema>.lethe_match_<firstIndex + i>` in the database every connection of the instance shares,
+ * so they are built once per process, not per connection. Each part goes in as one bound parameter
+ * and DuckDB splits, parses and casts it: no match ID in SQL text, and no JS object per row.
+ */
+export async function loadSharedMatchTables(connection: DuckDBConnection, schema: string, matchSets: readonly MatchColumnSet[], parts: AsyncIterable<string>, firstIndex = 0): Promise<void> {
+  const staging = `${schema}_staging`;
+  await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${staging} (match_columns VARCHAR, "values" VARCHAR[])`);
+  try {
+    for await (const part of parts) {
+      await connection.run(
+        `INSERT INTO ${staging} SELECT json_extract_string(line, '$.match_columns'), CAST(json_extract(line, '$.values') AS VARCHAR[]) FROM (SELECT unnest(string_split($1, chr(10))) AS line) WHERE line <> ''`,
+        [part],
+      );
+    }
+    for (const [offset, set] of matchSets.entries()) {
+      const typed = set.columns.map((column, i) => `CAST("values"[${i + 1}] AS ${duckDbTypeName(column.type)}) AS c${i}`).join(', ');
+      await connection.run(`CREATE OR REPLACE TABLE ${schema}.${matchTableName(firstIndex + offset)} AS SELECT DISTINCT ${typed} FROM ${staging} WHERE match_columns = $1`, [set.key]);
+    }
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${staging}`);
+  }
+}
+
+/** Lets a connection see shared match tables by the names buildMatchPredicate uses (temp views: this connection's only). */
+export async function attachSharedMatchTables(connection: DuckDBConnection, schema: string, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const table = matchTableName(index);
+    await connection.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT * FROM ${schema}.${table}`);
+  }
+}
+
+/** Drops shared match tables: their job is over, or the process is closing. */
+export async function dropSharedMatchTables(connection: DuckDBConnection, schema: string): Promise<void> {
+  await connection.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+}
+
+/** A connection that sees some mappers' match tables of one job; the caller closes it. */
+export interface MatchTableConnection {
+  /** Every mapper's sets in table order, so one predicate over them matches any of the mappers. */
+  matchSets: MatchColumnSet[];
+  connection: DuckDBConnection;
+}
+
+/** Match tables built once per process and shared by its connections (the find's queries, each forget slot). */
+export interface MatchTableSource {
+  connect(jobId: JobId, mapperIds: readonly string[]): Promise<MatchTableConnection>;
+  /** Drops every table built: a job was found again, or the process is closing. */
+  release(): Promise<void>;
 }

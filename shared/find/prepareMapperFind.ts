@@ -3,7 +3,6 @@ import { DataMapper } from '../model/dataMapper';
 import { isDataObject } from '../model/isDataObject';
 import { TableDescription } from '../ports/Catalog';
 import { Ports } from '../ports/Ports';
-import { HashedQueueItem, MapperManifest, appliesToMapper, buildManifest } from './buildManifest';
 import { refuseTableFormats } from './refuseTableFormats';
 import { resolveMapperColumns } from './resolveMatchColumns';
 
@@ -15,9 +14,12 @@ export interface MapperTable {
   listed: string[];
 }
 
+/** A mapper ready for the queue's matches: its table and the columns they are cast to. */
 export interface MapperFind extends MapperTable {
+  /** False when the location holds no data object: nothing to resolve, find or erase. */
+  hasData: boolean;
+  /** Empty without data. */
   columns: ResolvedColumn[];
-  manifest: MapperManifest;
 }
 
 /**
@@ -41,19 +43,9 @@ export async function readMapperTable(ports: Pick<Ports, 'catalog' | 'lake'>, ma
   return { mapper, table, listed: await listChecked(table.location) };
 }
 
-/**
- * Resolves the mapper's match columns and casts the queue's matches against them. A location without
- * a data object is an empty table: nothing to find, nothing to erase, and no columns to resolve (a
- * directory lake learns them from its files). A match aimed at it is done there, vacuously: the
- * table holds no row of anyone, and the report's coverage line says "0 objects".
- */
-export async function prepareMapperFind(ports: Pick<Ports, 'catalog' | 'lake'>, mapper: DataMapper, items: readonly HashedQueueItem[]): Promise<MapperFind> {
+/** Reads the mapper's table and resolves its match columns (a table without a data object has none). */
+export async function prepareMapperFind(ports: Pick<Ports, 'catalog' | 'lake'>, mapper: DataMapper): Promise<MapperFind> {
   const found = await readMapperTable(ports, mapper);
-  if (!found.listed.some((uri) => isDataObject(found.table.location, uri))) {
-    const targeting = items.filter(({ item }) => appliesToMapper(item, mapper.id));
-    const outcomes = targeting.map(({ item }) => ({ item: item.id, columns: [...mapper.columns] }));
-    return { ...found, columns: [], manifest: { rows: [], matchSets: [], skipped: [], outcomes, applicable: targeting.length } };
-  }
-  const columns = resolveMapperColumns(mapper, found.table);
-  return { ...found, columns, manifest: buildManifest(items, mapper.id, columns) };
+  if (!found.listed.some((uri) => isDataObject(found.table.location, uri))) return { ...found, hasData: false, columns: [] };
+  return { ...found, hasData: true, columns: resolveMapperColumns(mapper, found.table) };
 }

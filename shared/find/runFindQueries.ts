@@ -3,7 +3,6 @@ import { FoundObject } from '../records/jobPlan';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { retryWithBackoff } from '../concurrency/retryWithBackoff';
 import { LetheError, errorMessage } from '../model/errors';
-import { manifestKey } from '../records/stateKeys';
 import { Settings } from '../model/settings';
 import { Ports } from '../ports/Ports';
 import { Partition } from '../ports/Catalog';
@@ -73,7 +72,7 @@ export async function runFindQueries(
     coverage.push(proveCoverage(search, readBy));
     const groups = isProjectedPartitions(readBy) ? planProjectedPartitionQueries(mapper, table, readBy) : planPartitionQueries(mapper, table, readBy);
     for (const group of groups) {
-      queries.push({ jobId, mapper, table, group, matchSets: search.matchSets, manifestKey: manifestKey(jobId, mapper.id) });
+      queries.push({ jobId, mapper, table, group, matchSets: search.matchSets });
     }
   }
   const outcomes = await mapWithConcurrency(queries, settings.queryConcurrency, async (query) => {

@@ -1,5 +1,4 @@
 import { JobId } from '../model/identifiers';
-import { DuckDBConnection } from '@duckdb/node-api';
 import { NotFoundError, TransientError, errorMessage } from '../model/errors';
 import { Json } from '../model/fields';
 import { Job, isTerminal } from '../model/job';
@@ -13,13 +12,15 @@ import { checkWorkMessage } from './checkWorkMessage';
 import { classifyError } from '../concurrency/classifyError';
 import { forgetObject } from './forgetObject';
 import { MatchSession, openMatchSession } from './matchSession';
+import { MatchTableSource } from '../duckdb/matchTables';
 
 export interface ForgetWorkerOptions {
   /** Objects this process rewrites at once; each slot has its own DuckDB connection. */
   concurrency: number;
+  /** The process's match tables, built once per job and shared by the slots. */
+  matchTables: MatchTableSource;
   visibilityTimeoutSeconds: number;
   maxReceiveCount: number;
-  connect: () => Promise<DuckDBConnection>;
   /** Stops taking new messages; the current ones finish. */
   signal: AbortSignal;
   /** Exit after the queue has been empty this long (the Fargate task's LETHE_IDLE_EXIT_SECONDS). */
@@ -88,7 +89,7 @@ async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void
       if (!session || session.jobId !== job.id || session.mapperIds.join() !== [...message.mapperIds].sort().join()) {
         session?.connection.closeSync();
         session = undefined;
-        session = await openMatchSession(ports.state, options.connect, job.id, message.mapperIds).catch(async (error: unknown) => {
+        session = await openMatchSession(options.matchTables, job.id, message.mapperIds).catch(async (error: unknown) => {
           await recordFailure(ports, delivery, error, options);
           return undefined;
         });

@@ -1,56 +1,97 @@
-import { accountMatches } from '../find/accountMatches';
-import { HashedQueueItem, hashQueueItems } from '../find/buildManifest';
+import { castQueueChunk } from '../find/castQueueChunk';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, MapperSearch, runFindQueries } from '../find/runFindQueries';
-import { Coverage } from '../records/jobPlan';
+import { Coverage, JobPlan } from '../records/jobPlan';
 import { Job } from '../model/job';
-import { manifestKey } from '../records/stateKeys';
-import { serializeManifest } from '../model/manifest';
-import { QueueItem } from '../model/match';
+import { manifestPartKey, manifestsPrefix, matchAccountsPrefix } from '../records/stateKeys';
 import { Ports } from '../ports/Ports';
+import { MatchColumnSet } from '../ports/QueryExecutor';
+import { StateStore } from '../ports/StateStore';
 import { putStateValue } from '../records/putStateValue';
 import { writeMatchSets } from '../records/matchSets';
-import { JobPlan } from '../records/jobPlan';
+import { writeMatchAccounts } from '../records/matchAccounts';
 import { appendEvent } from '../records/jobEvents';
+import { readQueueSnapshot } from '../queue/deletionQueue';
 
-/** Resolves every mapper's columns and casts the queue's matches (nothing written). */
-export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job, items: readonly HashedQueueItem[]): Promise<MapperFind[]> {
+/**
+ * Queue items cast, hashed and written per chunk: the find holds one chunk's items, manifest rows
+ * and accounts at a time, so its memory follows the chunk, not the queue.
+ */
+const CHUNK_ITEMS = 50_000;
+
+/** Resolves every mapper's table and match columns (nothing written). */
+export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job): Promise<MapperFind[]> {
   const finds: MapperFind[] = [];
-  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports, mapper, items));
+  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports, mapper));
   return finds;
 }
 
+/** What the chunks of the queue add up to, per mapper and in all. */
+interface CastTotals {
+  matchIds: number;
+  matchesSkipped: number;
+  matchesUnapplied: number;
+  /** By mapper id: queue items that apply, manifest rows written, and the match sets in first-use order. */
+  mappers: Map<string, { applicable: number; manifestRows: number; matchSets: Map<string, MatchColumnSet> }>;
+}
+
 /**
- * The find phase: writes each mapper's typed manifest and match sets, runs the per-partition
- * queries, and returns the purge plan. Skipped matches are reported by hash; the job goes on.
+ * The find phase: casts and hashes the queue's matches chunk by chunk, writing each mapper's manifest
+ * part and the chunk's match accounts as it goes, then each mapper's match sets; runs the
+ * per-partition queries, and returns the purge plan (counts, not one entry per match). Skipped
+ * matches are reported by hash; the job goes on.
  */
-export async function runFindPhase(ports: Ports, job: Job, items: readonly QueueItem[], hmacKey: Buffer): Promise<JobPlan> {
-  const hashed = hashQueueItems(items, hmacKey);
-  const finds = await prepareFinds(ports, job, hashed);
-  for (const find of finds) {
-    await putStateValue(ports.state, manifestKey(job.id, find.mapper.id), serializeManifest(find.manifest.rows));
-    await writeMatchSets(ports.state, job.id, find.mapper.id, find.manifest.matchSets);
-    for (const skipped of find.manifest.skipped) {
+export async function runFindPhase(ports: Ports, job: Job, hmacKey: Buffer): Promise<JobPlan> {
+  const finds = await prepareFinds(ports, job);
+  // A find run again after a crash must not leave a part of the earlier run beside its own.
+  await deleteUnder(ports.state, manifestsPrefix(job.id));
+  await deleteUnder(ports.state, matchAccountsPrefix(job.id));
+  const totals: CastTotals = { matchIds: 0, matchesSkipped: 0, matchesUnapplied: 0, mappers: new Map(finds.map((f) => [f.mapper.id, { applicable: 0, manifestRows: 0, matchSets: new Map() }])) };
+  let part = 0;
+  for await (const chunk of readQueueSnapshot(ports.state, job.queue, CHUNK_ITEMS)) {
+    const cast = castQueueChunk(finds, chunk, hmacKey);
+    for (const [mapperId, mapperChunk] of cast.mappers) {
+      const { manifestLines } = mapperChunk;
+      if (manifestLines.length > 0) await putStateValue(ports.state, manifestPartKey(job.id, mapperId, part), `${manifestLines.join('\n')}\n`);
+      const mapper = totals.mappers.get(mapperId)!;
+      mapper.applicable += mapperChunk.applicable;
+      mapper.manifestRows += manifestLines.length;
+      for (const set of mapperChunk.matchSets) if (!mapper.matchSets.has(set.key)) mapper.matchSets.set(set.key, set);
+    }
+    for (const skipped of cast.skipped) {
       await appendEvent(ports.state, job.id, 'MatchSkipped', { matchHash: skipped.matchHash, mapperId: skipped.mapperId, reason: skipped.reason });
     }
+    await writeMatchAccounts(ports.state, job.id, part, cast.accountLines);
+    totals.matchIds += chunk.length;
+    totals.matchesSkipped += cast.skipped.length;
+    totals.matchesUnapplied += cast.unapplied;
+    part++;
   }
-  const outcome = await runFinds(ports, job, finds.map((find) => ({ ...find, matchSets: find.manifest.matchSets })));
+  const searches = finds.map((find) => ({ ...find, matchSets: [...totals.mappers.get(find.mapper.id)!.matchSets.values()] }));
+  for (const search of searches) await writeMatchSets(ports.state, job.id, search.mapper.id, search.matchSets);
+  const outcome = await runFinds(ports, job, searches);
   return {
     objects: groupFoundObjects(outcome.objects),
     mappers: finds.map((find) => ({
       mapperId: find.mapper.id,
-      matches: find.manifest.applicable,
-      manifestRows: find.manifest.rows.length,
+      matches: totals.mappers.get(find.mapper.id)!.applicable,
+      manifestRows: totals.mappers.get(find.mapper.id)!.manifestRows,
       queries: outcome.queries.filter((q) => q.mapperId === find.mapper.id).length,
       objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
       coverage: coverageOf(outcome, find.mapper.id),
     })),
-    skipped: finds.flatMap((find) => find.manifest.skipped),
-    matchHashes: hashed.map((h) => h.matchHash),
-    matches: accountMatches(hashed, new Map(finds.map((find) => [find.mapper.id, find.manifest]))),
+    matchIds: totals.matchIds,
+    matchesSkipped: totals.matchesSkipped,
+    matchesUnapplied: totals.matchesUnapplied,
     bytesScanned: outcome.bytesScanned,
   };
+}
+
+async function deleteUnder(state: StateStore, prefix: string): Promise<void> {
+  const keys: string[] = [];
+  for await (const key of state.list(prefix)) keys.push(key);
+  for (const key of keys) await state.delete(key);
 }
 
 function coverageOf(outcome: FindOutcome, mapperId: string): Coverage {

@@ -6,6 +6,7 @@ import { removeProcessedItems } from '../queue/deletionQueue';
 import { appendEvent } from '../records/jobEvents';
 import { releaseJobLock } from '../records/jobLock';
 import { readJobPlan } from '../records/jobPlan';
+import { readMatchAccounts } from '../records/matchAccounts';
 import { updateJob } from '../records/jobRecord';
 import { putStateValue } from '../records/putStateValue';
 import { manifestsPrefix, matchSetsPrefix, reportKey } from '../records/stateKeys';
@@ -25,7 +26,10 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   const cleanupErrors: string[] = [];
   const plan = await readJobPlan(ports.state, job.id);
   if (status === 'COMPLETED' || status === 'UNAPPLIED_MATCHES') {
-    const unapplied = new Set((plan?.matches ?? []).filter((m) => m.appliedTo.length === 0).map((m) => m.item));
+    const unapplied = new Set<string>();
+    if (plan && plan.matchesUnapplied > 0) {
+      for await (const account of readMatchAccounts(ports.state, job.id)) if (account.appliedTo.length === 0) unapplied.add(account.item);
+    }
     await removeProcessedItems(ports.state, job.queue, unapplied).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
   }
   for (const prefix of [manifestsPrefix(job.id), matchSetsPrefix(job.id)]) {

@@ -2,7 +2,6 @@ import { InputError, errorMessage } from '../model/errors';
 import { JobId } from '../model/identifiers';
 import { Job, TerminalStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
-import { readQueueSnapshot } from '../queue/deletionQueue';
 import { resolveMapperFormats } from '../find/resolveMapperFormats';
 import { runFindPhase } from './findPhase';
 import { finishJob } from './finishJob';
@@ -69,18 +68,17 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
       // Workers rewrite by the snapshot's format; a Glue mapper leaves it to its table's SerDe.
       const mappers = await resolveMapperFormats(ports.catalog, job.mappers);
       if (mappers.some((m, i) => m !== job.mappers[i])) job = await updateJob(ports.state, job.id, (j) => ({ ...j, mappers }));
-      const items = await readQueueSnapshot(ports.state, job.queue);
-      const plan = await runFindPhase(ports, job, items, options.hmacKey);
+      const plan = await runFindPhase(ports, job, options.hmacKey);
       await writeJobPlan(ports.state, job.id, plan);
-      await appendEvent(ports.state, job.id, 'FindFinished', { objects: plan.objects.length, skipped: plan.skipped.length, bytesScanned: plan.bytesScanned });
+      await appendEvent(ports.state, job.id, 'FindFinished', { objects: plan.objects.length, skipped: plan.matchesSkipped, bytesScanned: plan.bytesScanned });
       const next = plan.objects.length === 0 ? 'CLEANING_UP' : job.settings.requireApproval ? 'AWAITING_APPROVAL' : 'FORGETTING';
       await updateJob(ports.state, job.id, (j) => ({
         ...j,
         status: next,
         counters: {
           ...j.counters,
-          matchesSkipped: plan.skipped.length,
-          matchesUnapplied: plan.matches.filter((m) => m.appliedTo.length === 0).length,
+          matchesSkipped: plan.matchesSkipped,
+          matchesUnapplied: plan.matchesUnapplied,
           queries: plan.mappers.reduce((sum, m) => sum + m.queries, 0),
           bytesScanned: plan.bytesScanned,
           objectsFound: plan.objects.length,

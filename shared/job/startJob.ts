@@ -18,8 +18,8 @@ const ABANDONED_LOCK_MS = 60_000;
  */
 export async function startJob(state: StateStore, config: LetheConfig, createdBy = currentUser()): Promise<Job> {
   if (config.dataMappers.length === 0) throw new InputError('no data mappers configured: add dataMappers to lethe.yaml');
-  const { entries, items } = await snapshotQueue(state);
-  if (items.length === 0) throw new InputError('the deletion queue is empty: enqueue match IDs first (lethe enqueue ID...)');
+  const { entries, count } = await snapshotQueue(state);
+  if (count === 0) throw new InputError('the deletion queue is empty: enqueue match IDs first (lethe enqueue ID...)');
   const id = newJobId();
   await takeLock(state, id);
   const now = new Date().toISOString();
@@ -32,7 +32,7 @@ export async function startJob(state: StateStore, config: LetheConfig, createdBy
     settings: config.settings,
     mappers: config.dataMappers,
     queue: entries,
-    counters: { ...ZERO_COUNTERS, matchIds: items.length },
+    counters: { ...ZERO_COUNTERS, matchIds: count },
   };
   try {
     await state.create(jobKey(id), JSON.stringify(job, null, 2));
@@ -40,7 +40,7 @@ export async function startJob(state: StateStore, config: LetheConfig, createdBy
     await releaseJobLock(state, id);
     throw error;
   }
-  await appendEvent(state, id, 'JobStarted', { matchIds: items.length, mappers: config.dataMappers.map((m) => m.id), createdBy });
+  await appendEvent(state, id, 'JobStarted', { matchIds: count, mappers: config.dataMappers.map((m) => m.id), createdBy });
   return job;
 }
 

@@ -3,7 +3,7 @@ import { expectArray, expectNonEmptyString, expectRecord, expectString } from '.
 import { MatchHash } from './match';
 
 /**
- * One line of jobs/<jobId>/manifests/<mapperId>/matches.jsonl: a match cast for one set of columns.
+ * One line of jobs/<jobId>/manifests/<mapperId>/matches-<part>.jsonl: a match cast for one set of columns.
  * `values` are canonical text for each column's type, in the order of `match_columns`.
  * The Athena manifest table reads the same lines (job and mapper come from the path).
  */

@@ -102,6 +102,23 @@ function checkStoredMatchIsText(match: unknown, where: string): void {
   throw new InputError(`${numeric === where ? where : `${where}: column "${numeric}"`}: a stored match ID must be a JSON string, got a number`);
 }
 
+/**
+ * A queue item from a line parseQueueItem has already accepted (the same bytes, by ETag): the job's
+ * find reads the batches its snapshot checked, and a million items need not be checked twice.
+ */
+export function queueItemFromCheckedJson(json: unknown): QueueItem {
+  const record = json as { id: string; match: string | Record<string, string>; mappers?: string[]; createdAt: string };
+  const match: Match = typeof record.match === 'string' ? { kind: 'simple', value: record.match } : { kind: 'composite', columns: sortedColumns(record.match) };
+  return { id: record.id, match, ...(record.mappers ? { mappers: record.mappers } : {}), createdAt: record.createdAt };
+}
+
+/** Columns in name order, as parseMatch keeps them. */
+function sortedColumns(columns: Record<string, string>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const name of Object.keys(columns).sort()) sorted[name] = columns[name]!;
+  return sorted;
+}
+
 export function queueItemToJson(item: QueueItem): Record<string, unknown> {
   return { id: item.id, match: matchToJson(item.match), ...(item.mappers ? { mappers: item.mappers } : {}), createdAt: item.createdAt };
 }

@@ -23,10 +23,8 @@ export interface FindQuery {
   mapper: DataMapper;
   table: TableDescription;
   group: PartitionGroup;
-  /** The match column sets that have manifest rows; never empty. */
+  /** The match column sets that have manifest rows (jobs/<jobId>/manifests/<mapperId>/); never empty. */
   matchSets: MatchColumnSet[];
-  /** State store key of the mapper's manifest (jobs/<jobId>/manifests/<mapperId>/matches.jsonl). */
-  manifestKey: string;
 }
 
 export interface FindQueryResult {

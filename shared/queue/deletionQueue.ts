@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeUtf8 } from '../model/decodeUtf8';
 import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
-import { Match, QueueItem, parseQueueItem, queueItemToJson } from '../model/match';
+import { Match, QueueItem, parseQueueItem, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
 import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '../records/stateKeys';
 
@@ -42,15 +42,29 @@ export async function listQueueBatches(state: StateStore): Promise<string[]> {
  * name the object and line, never the line's content: it holds match IDs.
  */
 export function parseBatch(body: Uint8Array, key: string): QueueItem[] {
+  return [...batchItems(body, key)];
+}
+
+/**
+ * The items of one batch, parsed one line at a time as they are taken. `checked`: these bytes passed
+ * every check before (the snapshot's read of the same ETag), so lines are only converted.
+ */
+function* batchItems(body: Uint8Array, key: string, checked = false): Generator<QueueItem> {
   const batchId = queueBatchIdOf(key);
   if (!batchId) throw new InputError(`${key}: a batch is named queue/<batchId>.jsonl, the batch id of letters, digits, _ and -`);
-  const items: QueueItem[] = [];
   const seen = new Set<string>();
-  const lines = decodeUtf8(body, key).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  const text = decodeUtf8(body, key);
+  for (let start = 0, lineNumber = 1; start < text.length; lineNumber++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end);
+    start = end + 1;
     if (line.trim().length === 0) continue;
-    const where = `${key} line ${i + 1}`;
+    if (checked) {
+      yield queueItemFromCheckedJson(JSON.parse(line));
+      continue;
+    }
+    const where = `${key} line ${lineNumber}`;
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -59,14 +73,14 @@ export function parseBatch(body: Uint8Array, key: string): QueueItem[] {
     }
     const item = parseQueueItem(json, where);
     // `queue remove` finds an item's batch by this prefix.
-    if (!item.id.startsWith(`${batchId}.`) || !/^\d+$/.test(item.id.slice(batchId.length + 1))) {
+    const number = item.id.slice(batchId.length + 1);
+    if (!item.id.startsWith(`${batchId}.`) || !/^\d+$/.test(number)) {
       throw new InputError(`${where}.id: "${item.id}" is not ${batchId}.<n>`);
     }
-    if (seen.has(item.id)) throw new InputError(`${where}.id: "${item.id}" is also on an earlier line`);
-    seen.add(item.id);
-    items.push(item);
+    if (seen.has(number)) throw new InputError(`${where}.id: "${item.id}" is also on an earlier line`);
+    seen.add(number);
+    yield item;
   }
-  return items;
 }
 
 export async function readBatch(state: StateStore, key: string): Promise<{ items: QueueItem[]; etag: string } | undefined> {
@@ -89,31 +103,41 @@ export async function listQueue(state: StateStore, page: { offset: number; limit
   return { items, total };
 }
 
-/** The queue as a job takes it: each batch with the version read. */
-export async function snapshotQueue(state: StateStore): Promise<{ entries: QueueSnapshotEntry[]; items: QueueItem[] }> {
+/** The queue as a job takes it: each batch with the version read, every item checked and counted (none held). */
+export async function snapshotQueue(state: StateStore): Promise<{ entries: QueueSnapshotEntry[]; count: number }> {
   const entries: QueueSnapshotEntry[] = [];
-  const items: QueueItem[] = [];
+  let count = 0;
   for (const key of await listQueueBatches(state)) {
-    const batch = await readBatch(state, key);
-    if (!batch || batch.items.length === 0) continue;
-    entries.push({ key, etag: batch.etag, items: batch.items.length });
-    for (const item of batch.items) items.push(item);
+    const stored = await state.read(key);
+    if (!stored) continue;
+    let items = 0;
+    for (const _item of batchItems(stored.body, key)) items++;
+    if (items === 0) continue;
+    entries.push({ key, etag: stored.etag, items });
+    count += items;
   }
-  return { entries, items };
+  return { entries, count };
 }
 
 /**
- * The items of a snapshot, re-read; items removed since the snapshot are left out. Enqueue never
- * appends to an existing batch, so a batch holds no item the snapshot did not.
+ * The items of a snapshot, re-read, in chunks of at most `size`: a job never holds a large queue
+ * whole. Items removed since the snapshot are left out. Enqueue never appends to an existing batch,
+ * so a batch holds no item the snapshot did not.
  */
-export async function readQueueSnapshot(state: StateStore, snapshot: readonly QueueSnapshotEntry[]): Promise<QueueItem[]> {
-  const items: QueueItem[] = [];
+export async function* readQueueSnapshot(state: StateStore, snapshot: readonly QueueSnapshotEntry[], size: number): AsyncGenerator<QueueItem[]> {
+  let chunk: QueueItem[] = [];
   for (const entry of snapshot) {
-    const batch = await readBatch(state, entry.key);
-    if (!batch) continue;
-    for (const item of batch.items) items.push(item);
+    const stored = await state.read(entry.key);
+    if (!stored) continue;
+    for (const item of batchItems(stored.body, entry.key, stored.etag === entry.etag)) {
+      chunk.push(item);
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
   }
-  return items;
+  if (chunk.length > 0) yield chunk;
 }
 
 /**
@@ -134,7 +158,21 @@ export async function removeQueueItems(state: StateStore, ids: readonly string[]
  * nowhere stay queued), deleting a batch that keeps none.
  */
 export async function removeProcessedItems(state: StateStore, snapshot: readonly QueueSnapshotEntry[], keep: ReadonlySet<string> = new Set()): Promise<void> {
-  for (const entry of snapshot) await filterBatch(state, entry.key, (item) => keep.has(item.id));
+  for (const entry of snapshot) {
+    // Nothing kept and the batch as the snapshot read it: delete it whole, without parsing it again.
+    if (keep.size === 0 && (await deleteIfUnchanged(state, entry))) continue;
+    await filterBatch(state, entry.key, (item) => keep.has(item.id));
+  }
+}
+
+async function deleteIfUnchanged(state: StateStore, entry: QueueSnapshotEntry): Promise<boolean> {
+  try {
+    await state.delete(entry.key, entry.etag);
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
 }
 
 /**

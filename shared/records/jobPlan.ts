@@ -1,5 +1,5 @@
 import { JobId } from '../model/identifiers';
-import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectString, expectStringArray } from '../model/fields';
+import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectStringArray } from '../model/fields';
 import { InputError } from '../model/errors';
 import { MatchHash } from '../model/match';
 import { StateStore } from '../ports/StateStore';
@@ -60,16 +60,21 @@ export interface MapperPlan {
   coverage?: Coverage;
 }
 
-/** jobs/<jobId>/plan.json: what the find found, shown for approval and worked through by forget. */
+/**
+ * jobs/<jobId>/plan.json: what the find found, shown for approval and worked through by forget. It
+ * counts the matches and carries no entry per match: their accounts are their own record
+ * (records/matchAccounts.ts), so the plan stays small however long the queue.
+ */
 export interface JobPlan {
   /** Each found object once, with the mappers that found it: one work message, one rewrite. */
   objects: PlannedObject[];
   mappers: MapperPlan[];
-  skipped: SkippedMatch[];
-  /** Every match in the job, as HMACs: what an auditor checks a request against. */
-  matchHashes: MatchHash[];
-  /** Every queue item's match accounted for, those that applied nowhere first. */
-  matches: MatchAccount[];
+  /** Queue items in the job. */
+  matchIds: number;
+  /** Skips: a match and a mapper of the job that no column of it fits (one item may skip several mappers). */
+  matchesSkipped: number;
+  /** Queue items whose match applied to no column of any mapper: they stay in the queue. */
+  matchesUnapplied: number;
   bytesScanned: number;
 }
 
@@ -105,29 +110,9 @@ export async function readJobPlan(state: StateStore, jobId: JobId): Promise<JobP
           : {}),
       };
     }),
-    skipped: expectArray(r.skipped, `${key}.skipped`).map((s, i) => {
-      const x = expectRecord(s, `${key}.skipped[${i}]`);
-      return { matchHash: expectNonEmptyString(x.matchHash, `${key}.skipped[${i}].matchHash`) as MatchHash, mapperId: expectString(x.mapperId, `${key}.skipped[${i}].mapperId`), reason: expectString(x.reason, `${key}.skipped[${i}].reason`) };
-    }),
-    matchHashes: expectArray(r.matchHashes, `${key}.matchHashes`).map((h, i) => expectNonEmptyString(h, `${key}.matchHashes[${i}]`) as MatchHash),
-    // A plan written before matches were accounted for has none to list.
-    matches: r.matches === undefined ? [] : expectArray(r.matches, `${key}.matches`).map((m, i) => parseMatchAccount(m, `${key}.matches[${i}]`)),
+    matchIds: count(r.matchIds, `${key}.matchIds`),
+    matchesSkipped: count(r.matchesSkipped, `${key}.matchesSkipped`),
+    matchesUnapplied: count(r.matchesUnapplied, `${key}.matchesUnapplied`),
     bytesScanned: count(r.bytesScanned, `${key}.bytesScanned`),
-  };
-}
-
-function parseMatchAccount(input: unknown, at: string): MatchAccount {
-  const x = expectRecord(input, at);
-  return {
-    item: expectNonEmptyString(x.item, `${at}.item`),
-    matchHash: expectNonEmptyString(x.matchHash, `${at}.matchHash`) as MatchHash,
-    appliedTo: expectArray(x.appliedTo, `${at}.appliedTo`).map((a, i) => {
-      const y = expectRecord(a, `${at}.appliedTo[${i}]`);
-      return { mapperId: expectNonEmptyString(y.mapperId, `${at}.appliedTo[${i}].mapperId`), columns: expectArray(y.columns, `${at}.appliedTo[${i}].columns`).map((c, j) => expectNonEmptyString(c, `${at}.appliedTo[${i}].columns[${j}]`)) };
-    }),
-    notApplied: expectArray(x.notApplied, `${at}.notApplied`).map((n, i) => {
-      const y = expectRecord(n, `${at}.notApplied[${i}]`);
-      return { mapperId: expectNonEmptyString(y.mapperId, `${at}.notApplied[${i}].mapperId`), reason: expectString(y.reason, `${at}.notApplied[${i}].reason`) };
-    }),
   };
 }

@@ -94,8 +94,30 @@ export function manifestsPrefix(jobId: JobId): string {
 export const MANIFESTS_LOCATION_TEMPLATE = `${manifestsFolder('${job_id}')}\${mapper_id}/`;
 
 /** The Athena manifest table reads job and mapper from this path (infra/glueTables.ts projects it). */
-export function manifestKey(jobId: JobId, mapperId: string): string {
-  return `${manifestsPrefix(jobId)}${mapperId}/matches.jsonl`;
+export function mapperManifestPrefix(jobId: JobId, mapperId: string): string {
+  return `${manifestsPrefix(jobId)}${mapperId}/`;
+}
+
+/**
+ * One part of a mapper's manifest: the find writes a part per chunk of the queue, so no process
+ * holds a large queue's manifest whole; Athena's manifest table reads every file under the folder.
+ */
+export function manifestPartKey(jobId: JobId, mapperId: string, part: number): string {
+  return `${mapperManifestPrefix(jobId, mapperId)}matches-${partNumber(part)}.jsonl`;
+}
+
+/** Every queue item's match accounted for (mappers and columns, or why not), by HMAC, in parts. */
+export function matchAccountsPrefix(jobId: JobId): string {
+  return `${jobPrefix(jobId)}matches/`;
+}
+
+export function matchAccountsKey(jobId: JobId, part: number): string {
+  return `${matchAccountsPrefix(jobId)}${partNumber(part)}.jsonl`;
+}
+
+/** Zero-padded so parts list in the order they were written. */
+function partNumber(part: number): string {
+  return String(part).padStart(6, '0');
 }
 
 export function matchSetsPrefix(jobId: JobId): string {

@@ -5,12 +5,15 @@ import { listObjectResults } from '../records/objectResults';
 import { Verification } from '../records/verification';
 import { countObjectResults } from './countObjectResults';
 import { describeMapperLocation } from '../model/dataMapper';
-import { DeletionReport } from './deletionReport';
+import { DeletionReport, REPORT_MATCHES_LISTED } from './deletionReport';
+import { listMatchAccounts } from '../records/matchAccounts';
+import { matchAccountsPrefix } from '../records/stateKeys';
 
 /** Gathers the report from the job, its plan (absent when find failed) and the object results. */
 export async function buildReport(state: StateStore, job: Job, plan: JobPlan | undefined, verification: Verification, cleanupFailures: readonly string[] = []): Promise<DeletionReport> {
   const results = (await listObjectResults(state, job.id)).sort((a, b) => (a.object < b.object ? -1 : 1));
-  const emptyPlan: JobPlan = { objects: [], mappers: [], skipped: [], matchHashes: [], matches: [], bytesScanned: 0 };
+  const emptyPlan: JobPlan = { objects: [], mappers: [], matchIds: 0, matchesSkipped: 0, matchesUnapplied: 0, bytesScanned: 0 };
+  const listed = plan ? await listMatchAccounts(state, job.id, new Set(job.mappers.map((m) => m.id)), REPORT_MATCHES_LISTED, plan) : { accounts: [], skipped: [] };
   const totals = countObjectResults(plan ?? emptyPlan, results);
   return {
     reportVersion: 1,
@@ -35,8 +38,15 @@ export async function buildReport(state: StateStore, job: Job, plan: JobPlan | u
         ...(planned?.coverage ? { coverage: planned.coverage } : {}),
       };
     }),
-    matchIds: { count: job.counters.matchIds, hashes: plan?.matchHashes ?? [], skipped: plan?.skipped ?? [], hashAlgorithm: 'HMAC-SHA256' },
-    matches: plan?.matches ?? [],
+    matchIds: {
+      count: job.counters.matchIds,
+      unapplied: plan?.matchesUnapplied ?? 0,
+      skippedTotal: plan?.matchesSkipped ?? 0,
+      skipped: listed.skipped,
+      hashAlgorithm: 'HMAC-SHA256',
+      accounts: state.describe(matchAccountsPrefix(job.id)),
+    },
+    matches: listed.accounts,
     find: { queries: job.counters.queries, bytesScanned: job.counters.bytesScanned },
     objects: results,
     totals,

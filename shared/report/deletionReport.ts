@@ -1,7 +1,9 @@
 import { Job, JobStatus } from '../model/job';
 import { ObjectResult } from '../model/objectResult';
-import { MatchHash } from '../model/match';
 import { MapperPlan, MatchAccount, SkippedMatch } from '../records/jobPlan';
+
+/** How many match accounts and skips report.json lists; the record of every one is named beside them. */
+export const REPORT_MATCHES_LISTED = 10_000;
 
 /** What an auditor reads: who ran the job, over what, what changed, what failed, and the proof. */
 export interface DeletionReport {
@@ -9,8 +11,16 @@ export interface DeletionReport {
   /** cleanupFailures: what the end of the job could not clean up (queue, manifests), by key, never a match ID. */
   job: { id: string; status: JobStatus; createdBy: string; createdAt: string; finishedAt: string; failure?: string; cleanupFailures?: string[] };
   mappers: Array<{ id: string; location: string; format: string; columns: string[]; deleteOldVersions: boolean } & Partial<Omit<MapperPlan, 'mapperId'>>>;
-  matchIds: { count: number; hashes: MatchHash[]; skipped: SkippedMatch[]; hashAlgorithm: 'HMAC-SHA256' };
-  /** Every match by HMAC: where it was applied, or why not; those that applied nowhere first. */
+  /**
+   * The queue items of the job, as counts; `skipped` lists at most REPORT_MATCHES_LISTED skips and
+   * `accounts` names where every match's account is (jobs/<jobId>/matches/, one line per item).
+   */
+  matchIds: { count: number; unapplied: number; skippedTotal: number; skipped: SkippedMatch[]; hashAlgorithm: 'HMAC-SHA256'; accounts: string };
+  /**
+   * Matches by HMAC: where each was applied, or why not; those that applied nowhere first. At most
+   * REPORT_MATCHES_LISTED (a queue of a million items would make a report no one opens); every one
+   * is in `matchIds.accounts`.
+   */
   matches: MatchAccount[];
   find: { queries: number; bytesScanned: number };
   objects: ObjectResult[];
@@ -20,7 +30,7 @@ export interface DeletionReport {
 
 export function reportStatusSentence(report: DeletionReport): string {
   const t = report.totals;
-  const unapplied = report.matches.filter((m) => m.appliedTo.length === 0).length;
+  const unapplied = report.matchIds.unapplied;
   const one = unapplied === 1;
   return `${report.job.status}: ${t.rowsDeleted} rows deleted from ${t.objectsUpdated} of ${t.objectsFound} objects; ${t.objectsFailed} failed; verification ${report.verification.ran ? (report.verification.objectsWithMatches.length === 0 ? 'found no match left' : `found matches left in ${report.verification.objectsWithMatches.length} objects`) : 'did not run'}.${
     unapplied > 0 ? ` ${unapplied} match ${one ? 'ID' : 'IDs'} applied to no column of any mapper and ${one ? 'stays' : 'stay'} in the deletion queue: fix the ID or the mapper, or remove ${one ? 'it' : 'them'} (lethe queue remove).` : ''

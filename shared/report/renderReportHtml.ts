@@ -29,7 +29,7 @@ th{background:#f3f3f3}code,td.mono{font-family:ui-monospace,monospace;font-size:
     ['Finished', report.job.finishedAt],
     ...(report.job.failure ? [['Failure', report.job.failure]] : []),
     ...(report.job.cleanupFailures ? [['Cleanup failed', report.job.cleanupFailures.join('; ')]] : []),
-    ['Match IDs', `${report.matchIds.count} (as ${report.matchIds.hashAlgorithm} hashes; ${report.matchIds.skipped.length} skipped for a mapper)`],
+    ['Match IDs', `${report.matchIds.count} (as ${report.matchIds.hashAlgorithm} hashes; ${report.matchIds.skippedTotal} skipped for a mapper)`],
     ['Find', `${report.find.queries} queries, ${report.find.bytesScanned} bytes scanned`],
     ['Objects', `${t.objectsFound} found, ${t.objectsUpdated} rewritten, ${t.objectsUnchanged} unchanged, ${t.objectsMissing} missing, ${t.objectsFailed} failed`],
     ['Rows deleted', t.rowsDeleted],
@@ -45,7 +45,7 @@ ${report.verification.objectsWithMatches.length > 0 ? `<h2>Matches left after th
 <h2>Matches (HMAC-SHA256, first 16 hex digits): where each was applied</h2>
 ${matches.length === 0 ? '<p>None accounted for (the find did not finish).</p>' : `<table>${head(['Match (HMAC)', 'Queue item', 'Applied to (mapper: columns)', 'Not applied (mapper: why)'])}
 ${rows(matches.map((m) => [shortHash(m.matchHash), m.item, describeApplied(m) || 'nowhere', describeNotApplied(m)]))}</table>`}
-${report.matches.length > MAX_MATCHES_SHOWN ? `<p>… and ${report.matches.length - MAX_MATCHES_SHOWN} more in report.json.</p>` : ''}
+${report.matchIds.count > matches.length && matches.length > 0 ? `<p>… and ${report.matchIds.count - matches.length} more in ${escapeHtml(report.matchIds.accounts)}.</p>` : ''}
 </body></html>
 `;
 }

@@ -10,7 +10,7 @@ export function renderReportMarkdown(report: DeletionReport): string {
     '',
     reportStatusSentence(report),
     '',
-    `Started by ${report.job.createdBy} at ${report.job.createdAt}, finished ${report.job.finishedAt}. ${report.matchIds.count} match IDs (HMAC-SHA256), ${report.matchIds.skipped.length} skipped for a mapper.`,
+    `Started by ${report.job.createdBy} at ${report.job.createdAt}, finished ${report.job.finishedAt}. ${report.matchIds.count} match IDs (HMAC-SHA256), ${report.matchIds.skippedTotal} skipped for a mapper.`,
     ...(report.job.cleanupFailures ? ['', `Cleanup failed: ${report.job.cleanupFailures.join('; ')}`] : []),
     '',
     '## Data mappers',
@@ -27,6 +27,7 @@ export function renderReportMarkdown(report: DeletionReport): string {
     '## Matches: where each was applied',
     '',
     report.matches.length === 0 ? 'None accounted for (the find did not finish).' : table(['Match (HMAC)', 'Queue item', 'Applied to (mapper: columns)', 'Not applied (mapper: why)'], report.matches.map((m) => [shortHash(m.matchHash), m.item, describeApplied(m) || 'nowhere', describeNotApplied(m)])),
+    ...(report.matchIds.count > report.matches.length && report.matches.length > 0 ? ['', `… and ${report.matchIds.count - report.matches.length} more in ${report.matchIds.accounts}.`] : []),
     '',
   ].join('\n');
 }

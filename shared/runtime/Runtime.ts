@@ -1,4 +1,5 @@
 import { JobId } from '../model/identifiers';
+import { DuckDBConnection } from '@duckdb/node-api';
 import { ForgetWorkerOptions } from '../forget/runForgetWorker';
 import { Ports } from '../ports/Ports';
 import { LoadedConfig } from './loadConfigFile';
@@ -21,6 +22,8 @@ export interface Runtime {
    */
   hmacKey(): Promise<Buffer>;
   readonly workerOptions: WorkerOptions;
+  /** A new connection to this process's DuckDB instance (opened on first use). */
+  connect(): Promise<DuckDBConnection>;
   /**
    * aws mode: asks the stack to run the job in its find task (a request in the state bucket, which the
    * stack's EventBridge rule turns into a task: operators hold no ecs:RunTask), so it goes on when this

@@ -1,4 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
+import { MatchTableSource } from '../duckdb/matchTables';
 import { loadHmacKey } from '../privacy/loadHmacKey';
 import { Runtime } from './Runtime';
 
@@ -6,6 +7,8 @@ export interface RuntimeParts extends Pick<Runtime, 'mode' | 'ports' | 'config' 
   connect(): Promise<DuckDBConnection>;
   /** Where the HMAC key comes from (SSM on AWS); else the settings' key or the state store's generated one. */
   readHmacKey?(): Promise<Buffer>;
+  /** The process's match tables, shared by its forget slots (and locally its find queries). */
+  matchTables: MatchTableSource;
   /** The Fargate task's LETHE_IDLE_EXIT_SECONDS; workers run until stopped without it. */
   idleExitSeconds?: number;
   close(): Promise<void>;
@@ -24,9 +27,10 @@ export function buildRuntime(parts: RuntimeParts): Runtime {
       concurrency: settings.forgetConcurrency,
       visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
       maxReceiveCount: settings.maxReceiveCount,
-      connect: parts.connect,
+      matchTables: parts.matchTables,
       ...(parts.idleExitSeconds === undefined ? {} : { idleExitSeconds: parts.idleExitSeconds }),
     },
+    connect: parts.connect,
     hmacKey: () => {
       key ??= (parts.readHmacKey ? parts.readHmacKey() : loadHmacKey(parts.ports.state, settings)).catch((error: unknown) => {
         key = undefined;

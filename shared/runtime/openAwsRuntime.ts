@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createAwsPorts } from '../adapters/aws/createAwsPorts';
 import { lazyDuckDb } from '../duckdb/lazyDuckDb';
+import { SharedMatchTables } from '../forget/matchSession';
 import { writeJobRequest } from '../records/jobRequest';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { Runtime } from './Runtime';
@@ -29,6 +30,7 @@ export async function openAwsRuntime(env: Readonly<Record<string, string | undef
       config,
       connect: duckdb.connect,
       readHmacKey: aws.readHmacKey,
+      matchTables: new SharedMatchTables(aws.state, duckdb.connect),
       ...(aws.config.idleExitSeconds === undefined ? {} : { idleExitSeconds: aws.config.idleExitSeconds }),
       launchJob: async (jobId, requestedBy) => aws.state.describe(await writeJobRequest(aws.state, jobId, requestedBy)),
       // The fleet is left as it is: a job another process drives may be using it.

@@ -8,6 +8,7 @@ import { InProcessFleet } from '../adapters/local/InProcessFleet';
 import { InProcessWorkQueue } from '../adapters/local/InProcessWorkQueue';
 import { lazyDuckDb } from '../duckdb/lazyDuckDb';
 import { runForgetWorker } from '../forget/runForgetWorker';
+import { SharedMatchTables } from '../forget/matchSession';
 import { Ports } from '../ports/Ports';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { sweepScratch } from '../scratch/sweepScratch';
@@ -31,12 +32,13 @@ export async function openLocalRuntime(source: string | LoadedConfig): Promise<R
   const spillDirectory = await makeScratchDirectory(tempDirectory, 'duckdb');
   const duckdb = lazyDuckDb({ memoryLimit: settings.duckdbMemoryLimit, threads: settings.duckdbThreads, tempDirectory: spillDirectory });
   const state = new DirectoryStateStore(config.stateDir);
+  const matchTables = new SharedMatchTables(state, duckdb.connect);
   const lake = new DirectoryObjectStore(tempDirectory);
   const ports: Ports = {
     lake,
     state,
     queue: new InProcessWorkQueue(settings.maxReceiveCount),
-    queries: new DuckDbQueryExecutor(state, duckdb.connect),
+    queries: new DuckDbQueryExecutor(matchTables),
     catalog: new HiveDirectoryCatalog(lake, duckdb.connect),
     fleet: new InProcessFleet((signal) => runForgetWorker(ports, { ...runtime.workerOptions, signal })),
     tempDirectory,
@@ -46,6 +48,7 @@ export async function openLocalRuntime(source: string | LoadedConfig): Promise<R
     ports,
     config,
     connect: duckdb.connect,
+    matchTables,
     close: async () => {
       try {
         await ports.fleet.scale(0);

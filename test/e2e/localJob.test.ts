@@ -127,7 +127,7 @@ describe('approval, rejection and cancel', function () {
     const plan = (await readJobPlan(lake.runtime.ports.state, waiting.id))!;
     const target = plan.objects.find((o) => o.mapperIds.includes('orders'))!;
     const mapper = lake.config.dataMappers.find((m) => m.id === 'orders')!;
-    const session = await openMatchSession(lake.runtime.ports.state, lake.runtime.workerOptions.connect, waiting.id, ['orders']);
+    const session = await openMatchSession(lake.runtime.workerOptions.matchTables, waiting.id, ['orders']);
     try {
       const message = { jobId: waiting.id, object: target.object, mapperIds: ['orders'] };
       const first = await forgetObject(lake.runtime.ports, message, [mapper], session, 1);

@@ -97,7 +97,7 @@ describe('two mappers over the same objects', function () {
     const [byId, byEmail] = lake.config.dataMappers;
     const object = plan.objects[0]!.object;
     const before = await hashTree(path.dirname(object));
-    const session = await openMatchSession(lake.runtime.ports.state, lake.runtime.workerOptions.connect, waiting.id, ['by-email', 'by-id']);
+    const session = await openMatchSession(lake.runtime.workerOptions.matchTables, waiting.id, ['by-email', 'by-id']);
     try {
       const message = { jobId: waiting.id, object, mapperIds: ['by-email', 'by-id'] };
       await assert.rejects(forgetObject(lake.runtime.ports, message, [byId!, { ...byEmail!, format: 'csv' }], session, 1), {

@@ -27,7 +27,7 @@ describe('infra: the operator and auditor policies, by IAM simulation', function
     (await findDeniedCalls(calls, { deployed, testEnvironment: deployed.environment })).map((d) => `${d.role} ${d.action} ${d.resource.replace(/^.*:::[^/]+\//, '')}`);
 
   it('lets an auditor list jobs and read job records, reports and the stack config', async () => {
-    const reads = ['job.json', 'report.json', 'report.html', 'plan.json', 'verification.json', 'events/2026-12-02T031501000Z-e1.json', 'objects/ab12.json'];
+    const reads = ['job.json', 'report.json', 'report.html', 'plan.json', 'verification.json', 'events/2026-12-02T031501000Z-e1.json', 'objects/ab12.json', 'matches/000000.jsonl'];
     assert.deepEqual(
       await denied([
         s3('auditor', 'ListObjectsV2', { Prefix: 'jobs/' }),
@@ -42,7 +42,7 @@ describe('infra: the operator and auditor policies, by IAM simulation', function
     assert.deepEqual(
       await denied([
         s3('auditor', 'GetObject', { Key: 'queue/20261202T031500000Z-abcdef.jsonl' }),
-        s3('auditor', 'GetObject', { Key: `jobs/${JOB}/manifests/customers/matches.jsonl` }),
+        s3('auditor', 'GetObject', { Key: `jobs/${JOB}/manifests/customers/matches-000000.jsonl` }),
         s3('auditor', 'GetObject', { Key: `jobs/${JOB}/matchsets/customers.json` }),
         s3('auditor', 'GetObject', { Key: 'keys/hmac.key' }),
         s3('auditor', 'ListObjectsV2', { Prefix: 'queue/' }),
@@ -50,7 +50,7 @@ describe('infra: the operator and auditor policies, by IAM simulation', function
       ]),
       [
         `auditor s3:GetObject queue/20261202T031500000Z-abcdef.jsonl`,
-        `auditor s3:GetObject jobs/${JOB}/manifests/customers/matches.jsonl`,
+        `auditor s3:GetObject jobs/${JOB}/manifests/customers/matches-000000.jsonl`,
         `auditor s3:GetObject jobs/${JOB}/matchsets/customers.json`,
         'auditor s3:GetObject keys/hmac.key',
         'auditor s3:ListBucket arn:aws:s3:::lethe-iam-state-0a1b2c3',

@@ -27,7 +27,6 @@ const query: FindQuery = {
     { key: 'customer_id', columns: [{ configured: 'customer_id', path: ['customer_id'], type: { kind: 'int', bits: 64, signed: true } }] },
     { key: 'user.email', columns: [{ configured: 'user.email', path: ['user', 'email'], type: { kind: 'string' } }] },
   ],
-  manifestKey: 'jobs/20261122T031500Z-a1b2c3/manifests/customers/matches.jsonl',
 };
 
 const fast = { sleep: () => new Promise<void>((resolve) => setImmediate(resolve)) };

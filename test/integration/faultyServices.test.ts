@@ -1,3 +1,4 @@
+import { SharedMatchTables } from '../../shared/forget/matchSession';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,7 @@ describe('an aws-mode job through a fault proxy (S3 503/500, resets, truncated b
     const fleet = new InProcessFleet((signal) =>
       runForgetWorker(
         { ...ports, tempDirectory: work },
-        { concurrency: 2, visibilityTimeoutSeconds: 30, maxReceiveCount: config.settings.maxReceiveCount, connect: () => duckdb.instance.connect(), signal, retryDelaySeconds: () => 0 },
+        { concurrency: 2, visibilityTimeoutSeconds: 30, maxReceiveCount: config.settings.maxReceiveCount, matchTables: new SharedMatchTables(ports.state, () => duckdb.instance.connect()), signal, retryDelaySeconds: () => 0 },
       ),
     );
     let jobId: JobId;

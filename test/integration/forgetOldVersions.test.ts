@@ -1,3 +1,4 @@
+import { SharedMatchTables } from '../../shared/forget/matchSession';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -118,7 +119,7 @@ describe('old versions of a forgotten object on moto_server', function () {
         concurrency: 1,
         visibilityTimeoutSeconds: 30,
         maxReceiveCount: config.settings.maxReceiveCount,
-        connect: () => duckdb.instance.connect(),
+        matchTables: new SharedMatchTables(ports.state, () => duckdb.instance.connect()),
         signal,
         retryDelaySeconds: () => 0,
       }),

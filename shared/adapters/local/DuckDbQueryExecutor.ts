@@ -1,37 +1,28 @@
-import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { detectGzip } from '../../duckdb/detectGzip';
-import { buildMatchPredicate, loadMatchTables } from '../../duckdb/matchTables';
+import { MatchTableSource, buildMatchPredicate } from '../../duckdb/matchTables';
 import { readObjectsSql } from '../../duckdb/readObjectsSql';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
-import { NotFoundError, UnreadableObjectError, errorMessage } from '../../model/errors';
-import { ManifestRow, parseManifest } from '../../model/manifest';
+import { UnreadableObjectError, errorMessage } from '../../model/errors';
 import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
-import { StateStore } from '../../ports/StateStore';
 
 /**
  * Find queries on DuckDB over the partition group's local files: the same plan as Athena, with
- * DuckDB's `filename` column for "$path". Match values reach DuckDB through the appender, never SQL text.
+ * DuckDB's `filename` column for "$path". The match tables are the process's shared ones (loaded
+ * from the manifest once, never through SQL text), so a query costs the scan and the probe.
  */
 export class DuckDbQueryExecutor implements QueryExecutor {
-  private readonly manifests = new Map<string, Promise<ManifestRow[]>>();
-
-  constructor(
-    private readonly state: StateStore,
-    private readonly connect: () => Promise<DuckDBConnection>,
-  ) {}
+  constructor(private readonly matchTables: MatchTableSource) {}
 
   async findObjects(query: FindQuery): Promise<FindQueryResult> {
     const paths = query.group.partitions.flatMap((p) => p.objects ?? []);
     if (paths.length === 0) return { objects: [], bytesScanned: 0 };
     const files = await Promise.all(paths.map(async (file) => ({ path: file, gzip: await detectGzip(file) })));
     const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
-    const rows = await this.manifest(query.manifestKey);
-    const columns = query.matchSets.flatMap((set) => set.columns);
-    const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t WHERE ${buildMatchPredicate(query.matchSets, 't')}`;
-    const connection = await this.connect();
+    const { connection, matchSets } = await this.matchTables.connect(query.jobId, [query.mapper.id]);
     try {
-      await loadMatchTables(connection, query.matchSets, rows);
+      const columns = matchSets.flatMap((set) => set.columns);
+      const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t WHERE ${buildMatchPredicate(matchSets, 't')}`;
       const result = await connection.runAndReadAll(sql);
       const objects = result.getRowObjectsJS().map((row) => String(row.object)).sort();
       return { objects, bytesScanned: sizes.reduce((a, b) => a + b, 0) };
@@ -42,20 +33,8 @@ export class DuckDbQueryExecutor implements QueryExecutor {
     }
   }
 
+  /** Drops the match tables: the next find builds them from the manifest it wrote. */
   async close(): Promise<void> {
-    this.manifests.clear();
-  }
-
-  private manifest(key: string): Promise<ManifestRow[]> {
-    let rows = this.manifests.get(key);
-    if (!rows) {
-      rows = this.state.read(key).then((stored) => {
-        if (!stored) throw new NotFoundError(`manifest ${this.state.describe(key)} is missing`);
-        return parseManifest(stored.body.toString('utf8'), key);
-      });
-      rows.catch(() => this.manifests.delete(key));
-      this.manifests.set(key, rows);
-    }
-    return rows;
+    await this.matchTables.release();
   }
 }

@@ -30,7 +30,6 @@ function query(matchSets: MatchColumnSet[], values: Record<string, string> = { y
     table: { location: 's3://lake/customers/', format: 'parquet', columns: [], partitionKeys: ['year', 'month'] },
     group: { values, partitions: [] },
     matchSets,
-    manifestKey: 'jobs/20261122T031500Z-a1b2c3/manifests/customers/matches.jsonl',
   };
 }
 

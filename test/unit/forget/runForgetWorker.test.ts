@@ -47,7 +47,7 @@ describe('runForgetWorker', function () {
       concurrency: 1,
       visibilityTimeoutSeconds: 30,
       maxReceiveCount: 3,
-      connect: lake.runtime.workerOptions.connect,
+      matchTables: lake.runtime.workerOptions.matchTables,
       signal: new AbortController().signal,
       idleExitSeconds: 0.5,
       log: (record) => logged.push(record),

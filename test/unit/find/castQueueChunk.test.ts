@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { buildManifest, hashQueueItems } from '../../../shared/find/buildManifest';
+import { castQueueChunk } from '../../../shared/find/castQueueChunk';
+import { MapperFind } from '../../../shared/find/prepareMapperFind';
+import { parseManifest } from '../../../shared/model/manifest';
+import { hmacMatch } from '../../../shared/privacy/hmacMatch';
+import { MatchAccount } from '../../../shared/records/jobPlan';
+import { ResolvedColumn } from '../../../shared/model/columnType';
 import { resolveMapperColumns } from '../../../shared/find/resolveMatchColumns';
 import { DataMapper } from '../../../shared/model/dataMapper';
 import { QueueItem } from '../../../shared/model/match';
@@ -20,7 +25,10 @@ const mapper = (columns: string[]): DataMapper => ({ id: 'customers', location: 
 const item = (id: string, match: QueueItem['match'], mappers?: string[]): QueueItem => ({ id, match, createdAt: '2026-01-01T00:00:00Z', ...(mappers ? { mappers } : {}) });
 const key = Buffer.alloc(32, 1);
 
-describe('buildManifest', () => {
+const find = (columns: ResolvedColumn[], configured: string[]): MapperFind => ({ mapper: mapper(configured), table, listed: [], hasData: true, columns });
+const accountsOf = (lines: string[]) => lines.map((line) => JSON.parse(line) as MatchAccount);
+
+describe('castQueueChunk', () => {
   const columns = resolveMapperColumns(mapper(['customer_id', 'user.email', 'first_name', 'last_name']), table);
 
   it('resolves columns case-insensitively into structs, spelled as the data spells them', () => {
@@ -28,25 +36,40 @@ describe('buildManifest', () => {
   });
 
   it('compares a simple match with every column it casts to, and a composite with its columns together', () => {
-    const manifest = buildManifest(
-      hashQueueItems([item('a', { kind: 'simple', value: '17' }), item('b', { kind: 'simple', value: 'ann@x.org' }), item('c', { kind: 'composite', columns: { last_name: 'Lee', first_name: 'Ann' } })], key),
-      'customers', columns,
+    const cast = castQueueChunk(
+      [find(columns, ['customer_id', 'user.email', 'first_name', 'last_name'])],
+      [item('a', { kind: 'simple', value: '17' }), item('b', { kind: 'simple', value: 'ann@x.org' }), item('c', { kind: 'composite', columns: { last_name: 'Lee', first_name: 'Ann' } })],
+      key,
     );
-    const rows = manifest.rows.map((r) => [r.match_columns, r.values]);
+    const manifest = cast.mappers.get('customers')!;
+    const rows = parseManifest(manifest.manifestLines.map((line) => `${line}\n`).join(''), 'manifest').map((r) => [r.match_columns, r.values]);
     assert.deepEqual(rows.filter(([k]) => k === 'customer_id'), [['customer_id', ['17']]]);
     assert.ok(rows.some(([k, v]) => k === 'user.email' && (v as string[])[0] === 'ann@x.org'));
     assert.deepEqual(rows.filter(([k]) => k === 'first_name,last_name'), [['first_name,last_name', ['Ann', 'Lee']]]);
-    assert.deepEqual(manifest.skipped, []);
+    assert.deepEqual(cast.skipped, []);
+    assert.deepEqual(
+      accountsOf(cast.accountLines).map((a) => [a.item, a.appliedTo, a.notApplied]),
+      [
+        ['a', [{ mapperId: 'customers', columns: ['customer_id', 'user.email', 'first_name', 'last_name'] }], []],
+        ['b', [{ mapperId: 'customers', columns: ['user.email', 'first_name', 'last_name'] }], []],
+        ['c', [{ mapperId: 'customers', columns: ['first_name', 'last_name'] }], []],
+      ],
+    );
+    assert.deepEqual(accountsOf(cast.accountLines).map((a) => a.matchHash), [hmacMatch(key, { kind: 'simple', value: '17' }), hmacMatch(key, { kind: 'simple', value: 'ann@x.org' }), hmacMatch(key, { kind: 'composite', columns: { first_name: 'Ann', last_name: 'Lee' } })]);
   });
 
   it('skips, by hash and with a reason, a match that fits no column, and ignores items for other mappers', () => {
     const ints = resolveMapperColumns(mapper(['customer_id']), table);
-    const manifest = buildManifest(hashQueueItems([item('a', { kind: 'simple', value: 'ann@x.org' }), item('b', { kind: 'simple', value: '5' }, ['orders'])], key), 'customers', ints);
+    const cast = castQueueChunk([find(ints, ['customer_id'])], [item('a', { kind: 'simple', value: 'ann@x.org' }), item('b', { kind: 'simple', value: '5' }, ['orders'])], key);
+    const manifest = cast.mappers.get('customers')!;
     assert.equal(manifest.applicable, 1);
-    assert.equal(manifest.rows.length, 0);
-    assert.equal(manifest.skipped.length, 1);
-    assert.match(manifest.skipped[0]!.matchHash, /^[0-9a-f]{64}$/);
-    assert.doesNotMatch(JSON.stringify(manifest.skipped), /ann@x\.org/);
+    assert.equal(manifest.manifestLines.length, 0);
+    assert.equal(cast.skipped.length, 1);
+    assert.equal(cast.skipped[0]!.matchHash, hmacMatch(key, { kind: 'simple', value: 'ann@x.org' }));
+    assert.match(cast.skipped[0]!.reason, /no column holds the value exactly: "customer_id" \(integer\)/);
+    assert.doesNotMatch(JSON.stringify(cast), /ann@x\.org/);
+    assert.equal(cast.unapplied, 2, 'neither match applied anywhere');
+    assert.deepEqual(accountsOf(cast.accountLines)[1]!.notApplied, [{ mapperId: 'orders', reason: 'no data mapper "orders" in this job' }]);
   });
 
   it('names a configured column that is missing or cannot hold an identifier', () => {
