@@ -7,6 +7,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectVersionsCommand, PutBu
 import { createAwsPorts } from '../../shared/adapters/aws/createAwsPorts';
 import { InProcessFleet } from '../../shared/adapters/local/InProcessFleet';
 import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
+import { SharedMatchTables } from '../../shared/forget/matchSession';
 import { runForgetWorker } from '../../shared/forget/runForgetWorker';
 import { runJob } from '../../shared/job/runJob';
 import { startJob } from '../../shared/job/startJob';
@@ -76,7 +77,7 @@ describe('a job over a partition-projected Glue table on moto_server', function 
     const fleet = new InProcessFleet((signal) =>
       runForgetWorker(
         { ...ports, tempDirectory: work },
-        { concurrency: 1, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, connect: () => duckdb.instance.connect(), signal, retryDelaySeconds: () => 0 },
+        { concurrency: 1, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, matchTables: new SharedMatchTables(ports.state, () => duckdb.instance.connect()), signal, retryDelaySeconds: () => 0 },
       ),
     );
     try {
