@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
+import { CHUNK_ITEMS } from '../../shared/job/findPhase';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { parseMatchFile } from '../../shared/queue/parseMatchFile';
 import { openLocalRuntime } from '../../shared/runtime/openLocalRuntime';
@@ -27,7 +28,7 @@ export interface ScaleSoakResult {
  * (scaleJobChild) and checks it against the generator's own expectations, read back by a DuckDB of
  * the soak's own: no erased row left, every other row there value for value, exactly the touched
  * objects rewritten, the counters exact, every Athena statement under Athena's limit, one manifest
- * line per (ID, column it casts to).
+ * line per (ID, column it casts to), in one manifest part per chunk of the queue.
  */
 export async function runScaleSoak(shape: ScaleLakeShape, scratchRoot: string, childScript: string): Promise<ScaleSoakResult> {
   const dir = await mkdtemp(path.join(scratchRoot, 'lethe-scale-'));
@@ -114,7 +115,12 @@ function checkScaleRun(lake: ScaleLake, shape: ScaleLakeShape, job: ScaleJobChil
   expect('Athena statements', job.athena.statements >= job.athena.groups, true);
   if (job.athena.maxBytes > job.athena.limitBytes) failures.push(`an Athena statement is ${job.athena.maxBytes} bytes, over ${job.athena.limitBytes}`);
   // Every ID is a number: it casts to the integer customer_id and to the string email alike.
-  expect('manifest lines', job.manifests.reduce((sum, m) => sum + m.lines, 0), shape.matchIds * 2);
+  const columns = 2;
+  expect('manifest lines', job.manifests.reduce((sum, m) => sum + m.lines, 0), shape.matchIds * columns);
+  // Split as designed: one part per chunk of the queue, so no process holds the whole manifest.
+  expect('manifest parts', job.manifests.length, Math.ceil(shape.matchIds / CHUNK_ITEMS));
+  const largest = Math.max(0, ...job.manifests.map((m) => m.lines));
+  if (largest > CHUNK_ITEMS * columns) failures.push(`a manifest part holds ${largest} lines, more than a chunk of ${CHUNK_ITEMS} IDs casts to`);
   return failures;
 }
 

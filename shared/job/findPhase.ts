@@ -18,7 +18,7 @@ import { readQueueSnapshot } from '../queue/deletionQueue';
  * Queue items cast, hashed and written per chunk: the find holds one chunk's items, manifest rows
  * and accounts at a time, so its memory follows the chunk, not the queue.
  */
-const CHUNK_ITEMS = 50_000;
+export const CHUNK_ITEMS = 50_000;
 
 /** Resolves every mapper's table and match columns (nothing written). */
 export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job): Promise<MapperFind[]> {
