@@ -114,7 +114,8 @@ async function answerWithDuckDb(sql: string, options: { s3: S3Client; stateBucke
     }
     const manifests: string[] = [];
     for (const object of await listObjects(options.s3, options.stateBucket, 'jobs/')) {
-      const match = /^jobs\/([^/]+)\/manifests\/([^/]+)\/matches\.jsonl$/.exec(object.key);
+      // Like Athena's table over the mapper's folder: every part the find wrote there.
+      const match = /^jobs\/([^/]+)\/manifests\/([^/]+)\/[^/]+$/.exec(object.key);
       if (!match) continue;
       const file = await download(options.s3, options.stateBucket, object.key, dir);
       manifests.push(
