@@ -9,6 +9,8 @@ export interface IamArgs {
   scope: pulumi.Input<AwsScope>;
   names: ResourceNames;
   lake: LakeScope;
+  /** The mapped tables are governed by Lake Formation (the find role then needs GetDataAccess). */
+  lakeFormation: boolean;
   stateBucketName: pulumi.Input<string>;
   kmsKeyArns: pulumi.Input<string[]>;
   /** lethe's own key: it encrypts the HMAC key parameter. */
@@ -42,7 +44,9 @@ export class Iam extends pulumi.ComponentResource {
         kmsKeyArns,
         letheKeyArn,
         hmacKeyParameter: n.hmacKeyParameter,
+        jobTopic: n.jobTopic,
         lake: args.lake,
+        lakeFormation: args.lakeFormation,
         letheDatabase: n.glueDatabase,
         manifestsTable,
         workgroup: n.workgroup,

@@ -10,7 +10,11 @@ export interface TaskPolicyScope extends AwsScope {
   letheKeyArn: string;
   /** Name of the SSM SecureString parameter holding the HMAC key. */
   hmacKeyParameter: string;
+  /** Name of the SNS topic of job notifications. */
+  jobTopic: string;
   lake: LakeScope;
+  /** Lake Formation governs the tables: Athena then needs GetDataAccess for the caller. */
+  lakeFormation?: boolean;
   letheDatabase: string;
   manifestsTable: string;
   workgroup: string;
@@ -69,6 +73,16 @@ const kmsStatement = (s: TaskPolicyScope): PolicyStatement => ({
   Condition: { StringEquals: { 'kms:ViaService': viaServices(s) } },
 });
 
+export const jobTopicArn = (s: AwsScope, name: string): string => `arn:${s.partition}:sns:${s.region}:${s.accountId}:${name}`;
+
+/** lethe's own notifications: a job awaiting approval, a job finished (by the coordinator, or a reject or cancel). */
+const publishNotificationsStatement = (s: TaskPolicyScope): PolicyStatement => ({
+  Sid: 'PublishJobNotifications',
+  Effect: 'Allow',
+  Action: ['sns:Publish'],
+  Resource: [jobTopicArn(s, s.jobTopic)],
+});
+
 export const hmacKeyParameterArn = (s: AwsScope, name: string): string => `arn:${s.partition}:ssm:${s.region}:${s.accountId}:parameter/${name.replace(/^\//, '')}`;
 
 /**
@@ -115,6 +129,8 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
       Resource: glueArns(s, [...s.lake.tables, manifests]),
     },
     { Sid: 'ReadMappedLocations', Effect: 'Allow', Action: ['s3:GetObject'], Resource: objectArns(p, s.lake.locations) },
+    // Lake Formation vends Athena the credentials for governed tables; its own grants (infra/lakeFormation.ts) decide which.
+    ...(s.lakeFormation ? [{ Sid: 'LakeFormationDataAccess', Effect: 'Allow' as const, Action: ['lakeformation:GetDataAccess'], Resource: ['*'] }] : []),
     ...bucketListStatements('ListMappedLocations', p, ['s3:ListBucket'], s.lake.locations),
     { Sid: 'LocateBuckets', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [...new Set([s.stateBucket, ...s.lake.locations.map((l) => l.bucket)])].map((b) => s3Arn(p, b)) },
     { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [state('*')] },
@@ -156,6 +172,7 @@ export function findTaskPolicy(s: TaskPolicyScope): PolicyDocument {
     },
     // The coordinator hashes the queue's match IDs for the manifests and the report.
     ...readHmacKeyStatements(s),
+    publishNotificationsStatement(s),
     kmsStatement(s),
   ]);
 }
@@ -306,7 +323,7 @@ export function ecsTasksTrustPolicy(s: AwsScope): PolicyDocument {
 }
 
 /** Actions that IAM only grants on Resource "*"; the infra tests allow "*" for these alone. */
-export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
+export const ACCOUNT_WIDE_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken', 'lakeformation:GetDataAccess'];
 
 /**
  * For people and pipelines that drive the stack with the `lethe` CLI or console: enqueue, start and
@@ -335,6 +352,7 @@ export function operatorPolicy(s: TaskPolicyScope): PolicyDocument {
     { Sid: 'QueueDepth', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [s.deletionQueueArn, s.deadLetterQueueArn] },
     // `queue list` and the console show each queued ID by its HMAC.
     ...readHmacKeyStatements(s),
+    publishNotificationsStatement(s),
     kmsStatement(s),
   ]);
 }

@@ -7,6 +7,9 @@ import { FIND_CONTAINER, Fleet } from './fleet';
 import { HmacKey } from './hmacKey';
 import { JobRequests } from './jobRequests';
 import { Iam } from './iam';
+import { LakeFormation } from './lakeFormation';
+import { MANIFESTS_TABLE } from './glueTables';
+import { jobTopicArn } from './iamPolicies';
 import { lakeScopeFor } from './lakeScope';
 import { Network } from './network';
 import { Notifications } from './notifications';
@@ -87,10 +90,12 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
   });
   const hmacKey = new HmacKey(`${n.prefix}-hmac-key`, { parameterName: n.hmacKeyParameter, kmsKeyArn: storage.keyArn });
   const network = new Network(`${n.prefix}-network`, { network: config.network, region });
+  const lake = lakeScopeFor(config.dataMappers, config.lakeTables);
   const iam = new Iam(`${n.prefix}-iam`, {
     scope,
     names: n,
-    lake: lakeScopeFor(config.dataMappers, config.lakeTables),
+    lake,
+    lakeFormation: config.lakeFormation,
     stateBucketName: storage.stateBucketName,
     kmsKeyArns: storage.lakeKeyArns,
     letheKeyArn: storage.keyArn,
@@ -98,11 +103,24 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
     deletionQueueArn: queues.deletionQueueArn,
     deadLetterQueueArn: queues.deadLetterQueueArn,
   });
+  if (config.lakeFormation) {
+    new LakeFormation(
+      `${n.prefix}-lakeformation`,
+      {
+        partition: scope.partition,
+        findRoleArn: iam.findRoleArn,
+        forgetRoleArn: iam.forgetRoleArn,
+        tables: [...lake.tables, { database: n.glueDatabase, table: MANIFESTS_TABLE }],
+        locations: lake.locations,
+      },
+      { dependsOn: [catalog] },
+    );
+  }
   const environment = pulumi
-    .all([region, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, catalog.manifestsTable, hmacKey.parameterName])
-    .apply(([r, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, manifestsTable, hmacKeyParameter]) =>
+    .all([scope, storage.stateBucketName, queues.deletionQueueUrl, queues.deadLetterQueueUrl, athena.workgroupName, catalog.databaseName, catalog.manifestsTable, hmacKey.parameterName])
+    .apply(([s, stateBucket, queueUrl, deadLetterQueueUrl, workgroup, glueDatabase, manifestsTable, hmacKeyParameter]) =>
       taskEnvironment({
-        region: r,
+        region: s.region,
         stateBucket,
         queueUrl,
         deadLetterQueueUrl,
@@ -113,6 +131,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
         findTaskDefinition: n.findFamily,
         manifestTable: manifestsTable,
         hmacKeyParameter,
+        topicArn: jobTopicArn(s, n.jobTopic),
       }),
     );
   const fleet = new Fleet(`${n.prefix}-fleet`, {
@@ -146,6 +165,7 @@ export function createLethe(config: LetheStackConfig, options: CreateLetheOption
   const notifications = new Notifications(`${n.prefix}-notify`, {
     scope,
     kmsKeyArn: storage.keyArn,
+    topicName: n.jobTopic,
     clusterArn: fleet.clusterArn,
     findFamily: n.findFamily,
     ruleName: n.jobOutcomeRule,

@@ -6,13 +6,18 @@ import { jobStoppedPattern, jobTopicPolicy } from './topicPolicy';
 export interface NotificationsArgs {
   scope: pulumi.Input<AwsScope>;
   kmsKeyArn: pulumi.Input<string>;
+  /** Fixed (ResourceNames.jobTopic): the task environment and the policies name it before it exists. */
+  topicName: string;
   clusterArn: pulumi.Input<string>;
   findFamily: string;
   ruleName: string;
   email?: string;
 }
 
-/** Job outcomes: every finished find task is published to an encrypted topic (and e-mailed if asked). */
+/**
+ * The job topic, encrypted: lethe publishes a job awaiting approval and a finished job to it, every
+ * stopped find task is published by an EventBridge rule, and alarms go to it; e-mailed if asked.
+ */
 export class Notifications extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
   /** Matches find tasks that ended with a non-zero exit code: the failed-jobs alarm counts it. */
@@ -21,7 +26,7 @@ export class Notifications extends pulumi.ComponentResource {
   constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('lethe:notifications:Notifications', name, {}, opts);
     const parent = { parent: this };
-    const topic = new aws.sns.Topic(`${name}-jobs`, { kmsMasterKeyId: args.kmsKeyArn }, parent);
+    const topic = new aws.sns.Topic(`${name}-jobs`, { name: args.topicName, kmsMasterKeyId: args.kmsKeyArn }, parent);
     const rule = (suffix: string, ruleName: string, failedOnly: boolean) =>
       new aws.cloudwatch.EventRule(
         `${name}-${suffix}`,

@@ -23,6 +23,8 @@ export interface ResourceNames {
   jobOutcomeRule: string;
   /** The EventBridge rule that runs the find task for each job request. */
   jobRequestRule: string;
+  /** SNS topic of job notifications (lethe's own, job rule outcomes, alarms). */
+  jobTopic: string;
   /** SSM SecureString parameter of the HMAC key. */
   hmacKeyParameter: string;
 }
@@ -45,6 +47,7 @@ export function resourceNamesFor(stack: string): ResourceNames {
     forgetLogGroup: `/lethe/${slug}/forget`,
     jobOutcomeRule: `${prefix}-job-outcome`,
     jobRequestRule: `${prefix}-job-request`,
+    jobTopic: `${prefix}-jobs`,
     hmacKeyParameter: `/lethe/${slug}/hmac-key`,
   };
 }

@@ -74,6 +74,8 @@ export interface LetheStackConfig {
   forceDestroy: boolean;
   /** Ephemeral disk per forget task: rewrites stream objects through it. */
   forgetEphemeralStorageGiB: number;
+  /** The mapped tables are governed by Lake Formation: grant the task roles on them (infra/lakeFormation.ts). */
+  lakeFormation: boolean;
 }
 
 /** Stack config keys, in the `lethe:` namespace. */
@@ -87,6 +89,7 @@ export const STACK_CONFIG_KEYS = [
   'notificationEmail',
   'forceDestroy',
   'forgetEphemeralStorageGiB',
+  'lakeFormation',
 ] as const;
 
 /** Retention values CloudWatch Logs accepts. */
@@ -113,6 +116,7 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
   let notificationEmail: string | undefined;
   let forceDestroy = false;
   let forgetEphemeralStorageGiB = 50;
+  let lakeFormation = false;
   collectProblems(
     [
       () => {
@@ -159,6 +163,7 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
       },
       () => raw.forceDestroy !== undefined && (forceDestroy = expectBoolean(raw.forceDestroy, at('forceDestroy'))),
       () => raw.forgetEphemeralStorageGiB !== undefined && (forgetEphemeralStorageGiB = expectInteger(raw.forgetEphemeralStorageGiB, at('forgetEphemeralStorageGiB'), 21, 200)),
+      () => raw.lakeFormation !== undefined && (lakeFormation = expectBoolean(raw.lakeFormation, at('lakeFormation'))),
     ],
     `${where}: the stack config has problems`,
   );
@@ -176,6 +181,7 @@ export function parseStackConfig(raw: Record<string, unknown>, stack: string, wh
     ...(notificationEmail ? { notificationEmail } : {}),
     forceDestroy,
     forgetEphemeralStorageGiB,
+    lakeFormation,
   };
 }
 

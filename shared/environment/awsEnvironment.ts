@@ -29,6 +29,8 @@ export interface AwsEnv {
    * state bucket: auditors read that bucket's reports and config, and must not be able to hash guesses.
    */
   hmacKeyParameter: string;
+  /** SNS topic lethe publishes job notifications to (awaiting approval, finished). */
+  topicArn: string;
   /** Scratch space for downloads and rewrites. */
   tempDirectory?: string;
   /** Workers exit after the queue has been empty this long. */
@@ -83,6 +85,11 @@ function parseParameterName(value: string, name: string): string {
   return value;
 }
 
+function parseTopicArn(value: string, name: string): string {
+  if (!/^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(value)) throw new InputError(`${name}: "${value}" is not an SNS topic ARN`, { field: name });
+  return value;
+}
+
 function parseSeconds(value: string, name: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 0) throw new InputError(`${name}: "${value}" is not a number of seconds`, { field: name });
@@ -107,6 +114,7 @@ export const AWS_ENVIRONMENT: Table = {
   findTaskDefinition: text('LETHE_FIND_TASK_DEFINITION', 'required'),
   manifestTable: text('LETHE_MANIFEST_TABLE', { default: 'manifests' }),
   hmacKeyParameter: { name: 'LETHE_HMAC_KEY_PARAMETER', presence: 'required', parse: parseParameterName },
+  topicArn: { name: 'LETHE_TOPIC_ARN', presence: 'required', parse: parseTopicArn },
   tempDirectory: text('LETHE_TEMP_DIR', 'optional'),
   idleExitSeconds: { name: 'LETHE_IDLE_EXIT_SECONDS', presence: 'optional', parse: parseSeconds },
   endpointUrl: text('AWS_ENDPOINT_URL', 'optional'),
@@ -155,6 +163,7 @@ export function parseAwsEnv(env: Readonly<Record<string, string | undefined>>): 
     findTaskDefinition: need('findTaskDefinition'),
     manifestTable: need('manifestTable'),
     hmacKeyParameter: need('hmacKeyParameter'),
+    topicArn: need('topicArn'),
     ...(region === undefined ? {} : { region }),
     ...(tempDirectory === undefined ? {} : { tempDirectory }),
     ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }),

@@ -14,6 +14,7 @@ import { Verification } from '../records/verification';
 import { buildReport } from '../report/buildReport';
 import { renderReportHtml } from '../report/renderReportHtml';
 import { sweepScratch } from '../scratch/sweepScratch';
+import { notifyJob } from './notifyJob';
 
 /**
  * Ends a job: a job that ran to the end (COMPLETED or UNAPPLIED_MATCHES) removes the queue items it
@@ -56,5 +57,14 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
   await ports.fleet.scale(0);
   await sweepScratch(ports.tempDirectory);
   await appendEvent(ports.state, job.id, 'JobFinished', { status });
+  await notifyJob(ports, {
+    kind: 'finished',
+    jobId: job.id,
+    status,
+    totals: report.totals,
+    failedObjects: report.objects.filter((o) => o.outcome === 'failed').map((o) => o.object),
+    ...(failure ? { failure } : {}),
+    report: ports.state.describe(reportKey(job.id, 'html')),
+  });
   return final;
 }

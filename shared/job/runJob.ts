@@ -5,6 +5,7 @@ import { Ports } from '../ports/Ports';
 import { resolveMapperFormats } from '../find/resolveMapperFormats';
 import { runFindPhase } from './findPhase';
 import { finishJob } from './finishJob';
+import { notifyJob, planCounts } from './notifyJob';
 import { ForgetProgress, runForgetPhase } from './forgetPhase';
 import { readJobPlan, writeJobPlan } from '../records/jobPlan';
 import { appendEvent } from '../records/jobEvents';
@@ -84,7 +85,10 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
           objectsFound: plan.objects.length,
         },
       }));
-      if (next === 'AWAITING_APPROVAL') await appendEvent(ports.state, job.id, 'PlanWritten', { objects: plan.objects.length });
+      if (next === 'AWAITING_APPROVAL') {
+        await appendEvent(ports.state, job.id, 'PlanWritten', { objects: plan.objects.length });
+        await notifyJob(ports, { kind: 'awaitingApproval', jobId: job.id, plan: planCounts(plan) });
+      }
       return;
     }
     case 'FORGETTING': {

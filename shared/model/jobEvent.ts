@@ -27,6 +27,8 @@ export const JOB_EVENT_TYPES = [
   'CancelRequested',
   'JobResumed',
   'JobFinished',
+  'Notified',
+  'NotificationFailed',
 ] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 

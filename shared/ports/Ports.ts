@@ -1,5 +1,6 @@
 import { Catalog } from './Catalog';
 import { Fleet } from './Fleet';
+import { Notifier } from './Notifier';
 import { ObjectStore } from './ObjectStore';
 import { QueryExecutor } from './QueryExecutor';
 import { StateStore } from './StateStore';
@@ -13,6 +14,8 @@ export interface Ports {
   queries: QueryExecutor;
   catalog: Catalog;
   fleet: Fleet;
+  /** Tells people a job awaits approval or has ended. */
+  notifier: Notifier;
   /** Scratch space for downloads and rewrites (a local folder in both modes). */
   tempDirectory: string;
 }

@@ -6,6 +6,7 @@ import { DuckDbQueryExecutor } from '../adapters/local/DuckDbQueryExecutor';
 import { HiveDirectoryCatalog } from '../adapters/local/HiveDirectoryCatalog';
 import { InProcessFleet } from '../adapters/local/InProcessFleet';
 import { InProcessWorkQueue } from '../adapters/local/InProcessWorkQueue';
+import { JobEventNotifier } from '../adapters/local/JobEventNotifier';
 import { lazyDuckDb } from '../duckdb/lazyDuckDb';
 import { runForgetWorker } from '../forget/runForgetWorker';
 import { SharedMatchTables } from '../forget/matchSession';
@@ -41,6 +42,7 @@ export async function openLocalRuntime(source: string | LoadedConfig): Promise<R
     queries: new DuckDbQueryExecutor(matchTables),
     catalog: new HiveDirectoryCatalog(lake, duckdb.connect),
     fleet: new InProcessFleet((signal) => runForgetWorker(ports, { ...runtime.workerOptions, signal })),
+    notifier: new JobEventNotifier(state),
     tempDirectory,
   };
   const runtime = buildRuntime({

@@ -27,7 +27,7 @@ import { JobId, parseJobId } from '../../shared/model/identifiers';
 import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
-import { TEST_HMAC_KEY_HEX, provisionLetheAws } from '../support/letheAwsStack';
+import { PublishedNotification, TEST_HMAC_KEY_HEX, provisionLetheAws, takeNotifications } from '../support/letheAwsStack';
 import { LetheRole, RecordedAwsCall, asRole, recordedInProcess, recordingChild } from '../support/awsCallRecorder';
 import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
@@ -171,6 +171,16 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(manifestsLeft, [], 'manifests deleted at cleanup');
     assert.equal(await state.read('lock.json'), undefined, 'lock released');
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
+
+    // The find task published the outcome to the stack's topic: counts, no match ID.
+    const [finished, ...more] = await takeNotifications();
+    assert.equal(more.length, 0, 'one notification: the job did not wait for approval');
+    assert.deepEqual(finished!.attributes, { jobId, kind: 'finished' });
+    assert.equal(finished!.subject, `lethe job ${jobId} COMPLETED`);
+    assert.match(finished!.text, /^Objects found: 3; updated: 3; unchanged: 0; missing: 0; failed or not done: 0$/m);
+    assert.match(finished!.text, /^Rows deleted: 3; old versions deleted: 6$/m);
+    assert.match(finished!.text, new RegExp(`^Report: s3://${STATE}/jobs/${jobId}/report\\.html`, 'm'));
+    assertNoMatchId(finished!, ['17', 'customer88@example.org']);
   });
 
   it('a poison object fails at once (a permanent error: acknowledged, not redelivered) and the job ends FORGET_PARTIALLY_FAILED naming it', async () => {
@@ -198,6 +208,12 @@ describe('an aws-mode deletion job on moto_server', function () {
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 }, 'the coordinator drained the dead-letter queue');
     const after = await readLake(s3, work, ['customers/year=2024/part-1.parquet']);
     assert.deepEqual(after['customers/year=2024/part-1.parquet']!.map((r) => r.customer_id), ['10', '11'], 'customer 9 gone from the other object');
+    const [finished, ...more] = await takeNotifications();
+    assert.equal(more.length, 0);
+    assert.equal(finished!.subject, `lethe job ${jobId} FORGET_PARTIALLY_FAILED`);
+    assert.match(finished!.text, /^Rows deleted: 1; /m);
+    assert.match(finished!.text, new RegExp(`^Failed objects:\n- s3://${LAKE}/${poisoned}$`, 'm'), 'names the object that failed');
+    assertNoMatchId(finished!, ['5', '9']);
   });
 
   it('a message no worker can parse goes to the dead-letter queue at once, untouched', async () => {
@@ -243,7 +259,9 @@ describe('an aws-mode deletion job on moto_server', function () {
     return keys;
   }
 
-  it('the CLI drives jobs on the stack by request: enqueue, queue list and remove, start, reject, approve, cancel, report', async () => {
+  it('the CLI drives jobs on the stack by request: enqueue, queue list and remove, start, reject, approve, cancel, report', async function () {
+    // About 25 CLI and task processes, each starting tsx: minutes on a loaded machine.
+    this.timeout(600_000);
     const state = new S3StateStore({ client: s3, bucket: STATE });
     await writeStackConfig(s3, { requireApproval: true });
     const ok = (run: ReturnType<typeof lethe>) => {
@@ -270,7 +288,23 @@ describe('an aws-mode deletion job on moto_server', function () {
     const firstRun = runTask('find.ts', { ...env, LETHE_REQUEST_KEY: await requestFor(state, rejected, requests) }, 'find', callsFile);
     assert.equal(await firstRun.exit, 0, firstRun.output());
     assert.equal((await readJob(state, rejected)).job.status, 'AWAITING_APPROVAL');
+    // The approver is told what the plan holds and how to approve: 7 and 10 are in one object each.
+    const [awaiting, ...none] = await takeNotifications();
+    assert.equal(none.length, 0);
+    assert.deepEqual(awaiting!.attributes, { jobId: rejected, kind: 'awaitingApproval' });
+    assert.equal(awaiting!.subject, `lethe job ${rejected} awaits approval (2 objects)`);
+    assert.match(awaiting!.text, /^Objects to rewrite: 2$/m);
+    assert.match(awaiting!.text, /^Match IDs: 2 \(0 apply to no mapper, 0 skipped/m);
+    assert.match(awaiting!.text, /^Mapper customers: 2 objects, 2 match IDs$/m);
+    assert.match(awaiting!.text, new RegExp(`^Approve: lethe job approve ${rejected}$`, 'm'));
+    assert.match(awaiting!.text, new RegExp(`/jobs/${rejected}, Approve or Reject`));
+    assertNoMatchId(awaiting!, ['7', 'customer10@example.org']);
     ok(lethe('job', 'reject', rejected));
+    // The reject ends the job where the operator runs it: that process publishes the end.
+    const [ended, ...others] = await takeNotifications();
+    assert.equal(others.length, 0);
+    assert.equal(ended!.subject, `lethe job ${rejected} REJECTED`);
+    assert.match(ended!.text, /^Rows deleted: 0; /m);
     assert.equal((JSON.parse(ok(lethe('job', 'report', rejected, '--format', 'json'))) as DeletionReport).job.status, 'REJECTED');
     assert.deepEqual(await readLake(s3, work, Object.keys(before)), before, 'a rejected job changes nothing');
 
@@ -284,6 +318,10 @@ describe('an aws-mode deletion job on moto_server', function () {
     const { code, details } = await runFindWithWorkers(state, { LETHE_REQUEST_KEY: await requestFor(state, approved, requests) });
     assert.equal(code, 0, details);
     assert.equal((await readJob(state, approved)).job.status, 'COMPLETED');
+    assert.deepEqual((await takeNotifications()).map((n) => n.subject), [
+      `lethe job ${approved} awaits approval (2 objects)`,
+      `lethe job ${approved} COMPLETED`,
+    ]);
     const after = await readLake(s3, work, Object.keys(before));
     for (const key of Object.keys(before)) assert.deepEqual(after[key], before[key]!.filter((row) => !['7', '10'].includes(row.customer_id)), key);
     assert.match(ok(lethe('job', 'report', approved, '--format', 'md')), /COMPLETED/);
@@ -438,6 +476,12 @@ async function startAwsStack(onAnswer?: (answer: { sql: string; objects: string[
     await stop();
     throw error;
   }
+}
+
+/** A notification leaves the stack (e-mail, chat): no clear match ID may be in it, as a word of its own. */
+function assertNoMatchId(notification: PublishedNotification, ids: string[]): void {
+  const text = `${notification.subject}\n${notification.text}`;
+  for (const id of ids) assert.doesNotMatch(text, new RegExp(`(^|[^\\w.@-])${id.replace(/[.]/g, '\\.')}($|[^\\w.@-])`), `match ID ${id} in a notification`);
 }
 
 /** The error of every failed object result, for a failure message. */

@@ -7,7 +7,7 @@ import { asRole, recordedInProcess } from '../support/awsCallRecorder';
 import { deployedPolicies } from '../support/deployedPolicies';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { openSession, rawRequest } from '../support/consoleFixture';
-import { TEST_HMAC_KEY_PARAMETER, putHmacKeyParameter } from '../support/letheAwsStack';
+import { TEST_HMAC_KEY_PARAMETER, createJobTopic, putHmacKeyParameter } from '../support/letheAwsStack';
 import { assertCallsAllowed } from '../support/simulateAwsCalls';
 
 const BUCKET = 'lethe-console-state';
@@ -30,6 +30,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
     LETHE_FORGET_SERVICE: 'lethe-forget',
     LETHE_FIND_TASK_DEFINITION: 'lethe-find',
     LETHE_HMAC_KEY_PARAMETER: TEST_HMAC_KEY_PARAMETER,
+    LETHE_TOPIC_ARN: `arn:aws:sns:${moto.region}:123456789012:lethe-jobs`,
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_REGION: moto.region,
   });
@@ -40,6 +41,7 @@ describe('lethe console against a stack (LETHE_MODE=aws, on moto_server)', funct
     s3 = new S3Client({ forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await putHmacKeyParameter();
+    await createJobTopic();
   });
   after(async function () {
     await server?.close();

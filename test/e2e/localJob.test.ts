@@ -118,7 +118,17 @@ describe('approval, rejection and cancel', function () {
     const done = await runJob(lake.runtime.ports, waiting.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
     assert.equal(done.status, 'COMPLETED');
     assert.equal((await readTable(path.join(lake.dir, 'lake/customers'), 'parquet')).filter((r) => r.customer_id === '21').length, 0);
-    assert.ok((await listJobEvents(lake.runtime.ports.state, waiting.id)).some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
+    const events = await listJobEvents(lake.runtime.ports.state, waiting.id);
+    assert.ok(events.some((e) => e.type === 'JobApproved' && e.data.by === 'approver'));
+    // Locally the notifications are the job's own Notified events: the wait, then the end.
+    const notified = events.filter((e) => e.type === 'Notified');
+    assert.deepEqual(notified.map((e) => [e.data.kind, e.data.subject]), [
+      ['awaitingApproval', `lethe job ${waiting.id} awaits approval (${plan!.objects.length} objects)`],
+      ['finished', `lethe job ${waiting.id} COMPLETED`],
+    ]);
+    assert.match(String(notified[1]!.data.text), new RegExp(`^Rows deleted: ${done.counters.rowsDeleted}; `, 'm'));
+    assert.match(String(notified[0]!.data.text), new RegExp(`^Approve: lethe job approve ${waiting.id}$`, 'm'));
+    assert.doesNotMatch(JSON.stringify(notified), /(^|[^\w])21([^\w]|$)/, 'no match ID in a notification');
   });
 
   it('treats a redelivered message for an object already done as a no-op', async () => {

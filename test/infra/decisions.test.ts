@@ -43,6 +43,7 @@ const scope = (over: Partial<TaskPolicyScope> = {}): TaskPolicyScope => ({
   kmsKeyArns: ['arn:aws:kms:eu-west-1:123456789012:key/k'],
   letheKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
   hmacKeyParameter: '/lethe/dev/hmac-key',
+  jobTopic: 'lethe-dev-jobs',
   lake: { tables: [{ database: 'lake', table: 't' }], locations: [{ bucket: 'lake', prefix: 't/' }] },
   letheDatabase: 'lethe_dev',
   manifestsTable: 'manifests',

@@ -170,6 +170,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       glueDatabase: 'lethe_dev',
       manifestTable: 'manifests',
       hmacKeyParameter: '/lethe/dev/hmac-key',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs',
       cluster: 'lethe-dev',
       forgetService: 'lethe-dev-forget',
       findTaskDefinition: 'lethe-dev-find',
@@ -249,6 +250,8 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.deepEqual(statement(find, 'ReadMappedLocations').Resource, ['arn:aws:s3:::acme-lethe-dev-lake/customers/*', 'arn:aws:s3:::acme-lethe-dev-lake/orders/*']);
     assert.deepEqual(statement(find, 'WriteJobState').Resource, [`arn:aws:s3:::${STATE}/jobs/*`, `arn:aws:s3:::${STATE}/lock.json`]);
     assert.deepEqual(statement(find, 'ReadHmacKey').Resource, ['arn:aws:ssm:eu-west-1:123456789012:parameter/lethe/dev/hmac-key']);
+    assert.equal(mocks.one('aws:sns/topic:Topic').inputs.name, 'lethe-dev-jobs');
+    assert.deepEqual(statement(find, 'PublishJobNotifications').Resource, ['arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs']);
     assert.deepEqual(statement(find, 'SendWork').Resource, ['arn:aws:sqs:eu-west-1:123456789012:lethe-dev-deletion']);
     assert.deepEqual(statement(find, 'ScaleForgetService').Resource, ['arn:aws:ecs:eu-west-1:123456789012:service/lethe-dev/lethe-dev-forget']);
     const versionDeletes = find.Statement.filter((s) => s.Action.includes('s3:DeleteObjectVersion')).flatMap((s) => s.Resource ?? []);
@@ -295,7 +298,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
 
   it('publishes job outcomes to an encrypted topic and alarms on dead letters and failed jobs', () => {
     assert.deepEqual(mocks.one('aws:sns/topicSubscription:TopicSubscription').inputs, {
-      topic: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-notify-jobs',
+      topic: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs',
       protocol: 'email',
       endpoint: 'privacy-ops@example.com',
     });
@@ -309,7 +312,7 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
       ['ApproximateNumberOfMessagesVisible', { QueueName: 'lethe-dev-deletion-dlq' }, 1],
       ['MatchedEvents', { RuleName: 'lethe-dev-job-outcome-failed' }, 1],
     ]);
-    for (const alarm of alarms) assert.deepEqual(alarm.inputs.alarmActions, ['arn:aws:sns:eu-west-1:123456789012:lethe-dev-notify-jobs']);
+    for (const alarm of alarms) assert.deepEqual(alarm.inputs.alarmActions, ['arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs']);
   });
 
   it('sets every output, including the command that starts a job', async () => {

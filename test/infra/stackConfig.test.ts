@@ -38,8 +38,14 @@ describe('infra: parseStackConfig', () => {
     assert.deepEqual(config.settings, DEFAULT_SETTINGS);
     assert.equal(config.logRetentionDays, 90);
     assert.equal(config.forceDestroy, false);
+    assert.equal(config.lakeFormation, false);
     assert.equal(config.bytesScannedCutoffPerQuery, 10 * 1024 ** 3);
     assert.equal(config.names.glueDatabase, 'lethe_prod');
+  });
+
+  it('reads lethe:lakeFormation as a boolean, and names it when it is not one', () => {
+    assert.equal(parseStackConfig({ ...minimal(), lakeFormation: true }, 'prod').lakeFormation, true);
+    assert.throws(() => parseStackConfig({ ...minimal(), lakeFormation: 'yes' }, 'prod'), { name: 'InputError', message: /Pulumi\.prod\.yaml: lethe:lakeFormation/ });
   });
 
   it('names the missing lake key', () => {

@@ -35,6 +35,7 @@ describe('createAwsPorts on moto_server', function () {
       LETHE_FORGET_SERVICE: 'lethe-forget',
       LETHE_FIND_TASK_DEFINITION: 'lethe-find',
       LETHE_HMAC_KEY_PARAMETER: '/lethe/test/hmac-key',
+      LETHE_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:lethe-jobs',
     });
     assert.equal(ports.config.configKey, 'config/lethe.json');
     await ports.state.create('config/lethe.json', '{"dataMappers":[]}');

@@ -100,6 +100,7 @@ describe('the find on AWS accounts for every object under a Glue table (moto_ser
       LETHE_FORGET_SERVICE: 'lethe-forget',
       LETHE_FIND_TASK_DEFINITION: 'lethe-find',
       LETHE_HMAC_KEY_PARAMETER: '/lethe/test/hmac-key',
+      LETHE_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:lethe-jobs',
     });
   });
 

@@ -1,6 +1,7 @@
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MotoServer } from './motoServer';
 
@@ -31,9 +32,55 @@ export async function putHmacKeyParameter(name = TEST_HMAC_KEY_PARAMETER, hex = 
   }
 }
 
+/** The queue the tests subscribe to the job topic, to read what lethe published as an e-mail reader would. */
+const NOTIFICATION_QUEUE = 'lethe-notifications';
+
+/** The stack's job topic, with a queue subscribed to it; returns the topic ARN. */
+export async function createJobTopic(name = 'lethe-jobs'): Promise<string> {
+  const sns = new SNSClient({});
+  const sqs = new SQSClient({});
+  try {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: NOTIFICATION_QUEUE }))).QueueUrl!;
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+    return topicArn;
+  } finally {
+    sns.destroy();
+    sqs.destroy();
+  }
+}
+
+export interface PublishedNotification {
+  subject: string;
+  text: string;
+  attributes: Record<string, string>;
+}
+
+/** Takes every notification published since the last call, in the SNS envelope an SQS subscriber gets. */
+export async function takeNotifications(): Promise<PublishedNotification[]> {
+  const sqs = new SQSClient({});
+  try {
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: NOTIFICATION_QUEUE }))).QueueUrl!;
+    const taken: PublishedNotification[] = [];
+    for (;;) {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!received.Messages?.length) return taken;
+      for (const message of received.Messages) {
+        const envelope = JSON.parse(message.Body!) as { Subject: string; Message: string; MessageAttributes?: Record<string, { Value: string }> };
+        const attributes = Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([name, a]) => [name, a.Value]));
+        taken.push({ subject: envelope.Subject, text: envelope.Message, attributes });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
 /**
  * What the Pulumi program would leave for the tasks on moto: the Athena workgroup, the work queue and
- * its dead-letter queue, the HMAC key parameter, the config in the state bucket; returns the task environment. The lake
+ * its dead-letter queue, the HMAC key parameter, the job topic, the config in the state bucket; returns the task environment. The lake
  * (buckets, objects, Glue tables) is each test's own.
  */
 export async function provisionLetheAws(moto: MotoServer, s3: S3Client, options: LetheAwsStackOptions): Promise<NodeJS.ProcessEnv> {
@@ -47,6 +94,7 @@ export async function provisionLetheAws(moto: MotoServer, s3: S3Client, options:
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: options.queueName, Attributes: { RedrivePolicy: redrivePolicy } }))).QueueUrl!;
   sqs.destroy();
   await putHmacKeyParameter();
+  const topicArn = await createJobTopic();
   await s3.send(new PutObjectCommand({ Bucket: options.stateBucket, Key: 'config/lethe.json', Body: JSON.stringify(options.config) }));
   return {
     ...process.env,
@@ -60,6 +108,7 @@ export async function provisionLetheAws(moto: MotoServer, s3: S3Client, options:
     LETHE_FORGET_SERVICE: 'lethe-forget',
     LETHE_FIND_TASK_DEFINITION: 'lethe-find',
     LETHE_HMAC_KEY_PARAMETER: TEST_HMAC_KEY_PARAMETER,
+    LETHE_TOPIC_ARN: topicArn,
     LETHE_TEMP_DIR: options.work,
     AWS_ENDPOINT_URL: moto.endpoint,
   };

@@ -3,6 +3,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { Ports } from '../../ports/Ports';
@@ -11,6 +12,7 @@ import { EcsFleet } from './EcsFleet';
 import { GlueCatalog } from './GlueCatalog';
 import { S3ObjectStore } from './S3ObjectStore';
 import { S3StateStore } from './S3StateStore';
+import { SnsNotifier } from './SnsNotifier';
 import { SqsWorkQueue } from './SqsWorkQueue';
 import { readSsmHmacKey } from './readSsmHmacKey';
 import { AwsEnv, parseAwsEnv, stateStoreLocation } from '../../environment/awsEnvironment';
@@ -22,6 +24,7 @@ export interface AwsPorts extends Ports {
   queries: AthenaQueryExecutor;
   catalog: GlueCatalog;
   fleet: EcsFleet;
+  notifier: SnsNotifier;
   config: AwsEnv;
   /** The HMAC key from the stack's SSM parameter (LETHE_HMAC_KEY_PARAMETER). */
   readHmacKey(): Promise<Buffer>;
@@ -50,6 +53,7 @@ export function createAwsPorts(env: Readonly<Record<string, string | undefined>>
     }),
     catalog: new GlueCatalog({ client: glue }),
     fleet: new EcsFleet({ client: new ECSClient(common), cluster: config.cluster, service: config.forgetService }),
+    notifier: new SnsNotifier({ client: new SNSClient(common), topicArn: config.topicArn }),
     tempDirectory: config.tempDirectory ?? tmpdir(),
     config,
     readHmacKey: () => readSsmHmacKey(new SSMClient(common), config.hmacKeyParameter),

@@ -13,6 +13,7 @@ const complete = {
   LETHE_FORGET_SERVICE: 'lethe-forget',
   LETHE_FIND_TASK_DEFINITION: 'lethe-find:3',
   LETHE_HMAC_KEY_PARAMETER: '/lethe/dev/hmac-key',
+  LETHE_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:lethe-jobs',
 };
 
 describe('the aws environment contract (parseAwsEnv, and what infra writes)', () => {
@@ -69,10 +70,11 @@ describe('the aws environment contract (parseAwsEnv, and what infra writes)', ()
       findTaskDefinition: 'lethe-dev-find',
       manifestTable: 'manifests',
       hmacKeyParameter: '/lethe/dev/hmac-key',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs',
     });
     assert.deepEqual(written.map((v) => v.name), [
       'LETHE_MODE', 'AWS_REGION', 'LETHE_STATE_BUCKET', 'LETHE_CONFIG_KEY', 'LETHE_QUEUE_URL', 'LETHE_DLQ_URL', 'LETHE_ATHENA_WORKGROUP',
-      'LETHE_GLUE_DATABASE', 'LETHE_CLUSTER', 'LETHE_FORGET_SERVICE', 'LETHE_FIND_TASK_DEFINITION', 'LETHE_MANIFEST_TABLE', 'LETHE_HMAC_KEY_PARAMETER', 'LETHE_TEMP_DIR',
+      'LETHE_GLUE_DATABASE', 'LETHE_CLUSTER', 'LETHE_FORGET_SERVICE', 'LETHE_FIND_TASK_DEFINITION', 'LETHE_MANIFEST_TABLE', 'LETHE_HMAC_KEY_PARAMETER', 'LETHE_TOPIC_ARN', 'LETHE_TEMP_DIR',
     ]);
     assert.deepEqual(parseAwsEnv(Object.fromEntries(written.map((v) => [v.name, v.value]))), {
       mode: 'aws',
@@ -88,6 +90,7 @@ describe('the aws environment contract (parseAwsEnv, and what infra writes)', ()
       findTaskDefinition: 'lethe-dev-find',
       manifestTable: 'manifests',
       hmacKeyParameter: '/lethe/dev/hmac-key',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:lethe-dev-jobs',
       tempDirectory: '/tmp',
     });
   });
