@@ -20,9 +20,9 @@ export async function notifyJob(ports: Ports, notification: JobNotification): Pr
 export function planCounts(plan: JobPlan): PlanCounts {
   return {
     objects: plan.objects.length,
-    matches: plan.matches.length,
-    matchesUnapplied: plan.matches.filter((m) => m.appliedTo.length === 0).length,
-    matchesSkipped: plan.skipped.length,
+    matches: plan.matchIds,
+    matchesUnapplied: plan.matchesUnapplied,
+    matchesSkipped: plan.matchesSkipped,
     bytesScanned: plan.bytesScanned,
     mappers: plan.mappers.map((m) => ({ mapperId: m.mapperId, objects: m.objects, matches: m.matches })),
   };
