@@ -1,5 +1,5 @@
 import { errorMessage } from '../shared/model/errors';
-import { JOBS_PREFIX } from '../shared/records/stateKeys';
+import { JOBS_PREFIX, STATE_ROOT } from '../shared/records/stateKeys';
 import { Runtime } from '../shared/runtime/Runtime';
 import { ConsoleBackend, StateUnreachableError, checkStateFolder } from './consoleBackend';
 
@@ -29,6 +29,6 @@ async function probeStateStore({ ports }: Runtime): Promise<void> {
       break;
     }
   } catch (error) {
-    throw new StateUnreachableError(ports.state.describe(''), errorMessage(error));
+    throw new StateUnreachableError(ports.state.describe(STATE_ROOT), errorMessage(error));
   }
 }

@@ -12,6 +12,7 @@ import { html } from './html';
 import { JobDriver } from './jobDriver';
 import { NavKey, renderLayout } from './pages/layout';
 import { consoleRoutes } from './routes/consoleRoutes';
+import { STATE_ROOT } from '../shared/records/stateKeys';
 
 export interface ConsoleServerOptions {
   backend: ConsoleBackend;
@@ -88,7 +89,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         return send(response, 403, 'text/plain; charset=utf-8', '403 Forbidden: the form is stale or came from another site (reload the page and try again)\n');
       }
     }
-    const where = options.backend.ports.state.describe('');
+    const where = options.backend.ports.state.describe(STATE_ROOT);
     try {
       if (route.needsState) await options.backend.checkState();
       const result = await route.handle({ backend: options.backend, driver, url, form, params, csrfToken: decision.session?.csrfToken ?? '', user });
@@ -120,7 +121,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   function renderPage(response: ServerResponse, session: ConsoleSession | undefined, status: number, title: string, nav: NavKey, body: ReturnType<typeof html>): void {
     const flash: Flash | undefined = session?.flash;
     if (session) delete session.flash;
-    const text = renderLayout({ title, nav, body, mode: options.backend.mode, stateWhere: options.backend.ports.state.describe(''), ...(flash ? { flash } : {}) });
+    const text = renderLayout({ title, nav, body, mode: options.backend.mode, stateWhere: options.backend.ports.state.describe(STATE_ROOT), ...(flash ? { flash } : {}) });
     send(response, status, 'text/html; charset=utf-8', text);
   }
 

@@ -2,7 +2,7 @@
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
-import { parseJobId } from '../shared/model/identifiers';
+import { parseJobId, parseStateKey } from '../shared/model/identifiers';
 import { readJobRequest } from '../shared/records/jobRequest';
 import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
 import { Runtime } from '../shared/runtime/Runtime';
@@ -27,7 +27,7 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
 async function coordinateJob({ ports, config, hmacKey }: Runtime, env: NodeJS.ProcessEnv): Promise<number> {
   const requestKey = env[REQUEST_KEY_VARIABLE]?.trim();
   const jobId = requestKey
-    ? (await readJobRequest(ports.state, requestKey)).jobId
+    ? (await readJobRequest(ports.state, parseStateKey(requestKey, REQUEST_KEY_VARIABLE))).jobId
     : env.LETHE_JOB_ID
     ? parseJobId(env.LETHE_JOB_ID.trim(), 'LETHE_JOB_ID')
     : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;

@@ -1,4 +1,5 @@
 import { InputError } from '../model/errors';
+import { StateKey, parseStateKey } from '../model/identifiers';
 import { parseS3Uri } from '../model/parseS3Uri';
 import { CONFIG_KEY } from '../records/stateKeys';
 
@@ -12,7 +13,7 @@ export interface AwsEnv {
   /** A bucket name, or s3://bucket/prefix to keep the state under a prefix. */
   stateBucket: string;
   /** State store key of the config the Pulumi program writes. */
-  configKey: string;
+  configKey: StateKey;
   queueUrl: string;
   deadLetterQueueUrl: string;
   athenaWorkGroup: string;
@@ -104,7 +105,7 @@ export const AWS_ENVIRONMENT: Table = {
   mode: { name: 'LETHE_MODE', presence: 'required', parse: parseMode },
   region: text('AWS_REGION', 'optional', 'AWS_DEFAULT_REGION'),
   stateBucket: { name: 'LETHE_STATE_BUCKET', presence: 'required', parse: parseStateBucket },
-  configKey: text('LETHE_CONFIG_KEY', { default: CONFIG_KEY }),
+  configKey: { name: 'LETHE_CONFIG_KEY', presence: { default: CONFIG_KEY }, parse: parseStateKey },
   queueUrl: { name: 'LETHE_QUEUE_URL', presence: 'required', parse: parseQueueUrl },
   deadLetterQueueUrl: { name: 'LETHE_DLQ_URL', presence: 'required', parse: parseQueueUrl },
   athenaWorkGroup: text('LETHE_ATHENA_WORKGROUP', 'required'),

@@ -1,4 +1,4 @@
-import { JobId } from '../model/identifiers';
+import { JobId, StateKey } from '../model/identifiers';
 import { DuckDBConnection } from '@duckdb/node-api';
 import { MatchTableConnection, MatchTableSource, attachSharedMatchTables, dropSharedMatchTables, loadSharedMatchTables } from '../duckdb/matchTables';
 import { LetheError, NotFoundError, errorMessage } from '../model/errors';
@@ -118,7 +118,7 @@ export class SharedMatchTables implements MatchTableSource {
   /** The mapper's manifest parts in the order written; none when no match applies to it. */
   private async *manifestParts(jobId: JobId, mapperId: string): AsyncGenerator<string> {
     const prefix = mapperManifestPrefix(jobId, mapperId);
-    const keys: string[] = [];
+    const keys: StateKey[] = [];
     for await (const key of this.state.list(prefix)) keys.push(key);
     for (const key of keys.sort()) {
       const stored = await this.state.read(key);

@@ -13,6 +13,7 @@ import { writeMatchSets } from '../records/matchSets';
 import { writeMatchAccounts } from '../records/matchAccounts';
 import { appendEvent } from '../records/jobEvents';
 import { readQueueSnapshot } from '../queue/deletionQueue';
+import { StateKey } from '../model/identifiers';
 
 /**
  * Queue items cast, hashed and written per chunk: the find holds one chunk's items, manifest rows
@@ -88,8 +89,8 @@ export async function runFindPhase(ports: Ports, job: Job, hmacKey: Buffer): Pro
   };
 }
 
-async function deleteUnder(state: StateStore, prefix: string): Promise<void> {
-  const keys: string[] = [];
+async function deleteUnder(state: StateStore, prefix: StateKey): Promise<void> {
+  const keys: StateKey[] = [];
   for await (const key of state.list(prefix)) keys.push(key);
   for (const key of keys) await state.delete(key);
 }

@@ -22,3 +22,21 @@ export function parseJobId(input: unknown, where?: string): JobId {
   }
   return text;
 }
+
+/**
+ * A key of the state store (`jobs/<jobId>/job.json`), or a prefix of keys (`jobs/`; '' for all):
+ * relative, `/`-separated. Built by shared/records/stateKeys.ts; parsed when it comes from a listing,
+ * an environment variable or a record.
+ */
+export type StateKey = string & { readonly __brand: 'StateKey' };
+
+/** `..` or `.` segments, a leading `/`, a backslash or a control character could leave a directory store's root. */
+const UNSAFE_STATE_KEY = /(^|\/)\.{1,2}(\/|$)|^\/|\\|[\u0000-\u001f\u007f]/;
+
+export function parseStateKey(input: unknown, where?: string): StateKey {
+  const text = expectString(input, where ?? 'state key');
+  if (UNSAFE_STATE_KEY.test(text)) {
+    throw new InputError(`${where ? `${where}: ` : ''}${JSON.stringify(text)} is not a state key (a relative path like jobs/<jobId>/job.json)`);
+  }
+  return text as StateKey;
+}

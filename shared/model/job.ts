@@ -1,7 +1,7 @@
 import { DataMapper, parseDataMappers } from './dataMapper';
 import { InputError } from './errors';
 import { expectArray, expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectString } from './fields';
-import { JobId, parseJobId } from './identifiers';
+import { JobId, StateKey, parseJobId, parseStateKey } from './identifiers';
 import { Settings, parseSettings } from './settings';
 
 export const RUNNING_STATUSES = ['QUEUED', 'FINDING', 'AWAITING_APPROVAL', 'FORGETTING', 'VERIFYING', 'CLEANING_UP'] as const;
@@ -64,7 +64,7 @@ export const ZERO_COUNTERS: JobCounters = {
 
 /** The queue batches a job took, each at the version it read (so cleanup removes only those items). */
 export interface QueueSnapshotEntry {
-  key: string;
+  key: StateKey;
   etag: string;
   items: number;
 }
@@ -97,7 +97,7 @@ export function parseJob(input: unknown, where = 'job.json'): Job {
   const queue = expectArray(record.queue, `${where}.queue`).map((entry, i) => {
     const e = expectRecord(entry, `${where}.queue[${i}]`);
     return {
-      key: expectNonEmptyString(e.key, `${where}.queue[${i}].key`),
+      key: parseStateKey(e.key, `${where}.queue[${i}].key`),
       etag: expectNonEmptyString(e.etag, `${where}.queue[${i}].etag`),
       items: expectInteger(e.items, `${where}.queue[${i}].items`, 0, Number.MAX_SAFE_INTEGER),
     };

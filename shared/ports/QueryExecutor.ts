@@ -1,4 +1,4 @@
-import { JobId } from '../model/identifiers';
+import { JobId, StateKey } from '../model/identifiers';
 import { ResolvedColumn } from '../model/columnType';
 import { DataMapper } from '../model/dataMapper';
 import { Partition, TableDescription } from './Catalog';

@@ -1,3 +1,5 @@
+import { StateKey } from '../model/identifiers';
+
 /**
  * Where lethe keeps its own records: queue batches, jobs, events, results, manifests, reports, the
  * lock. Keys are relative paths like `jobs/<id>/job.json`. Writers never overwrite each other:
@@ -9,13 +11,13 @@ export interface StoredValue {
 }
 
 export interface StateStore {
-  read(key: string): Promise<StoredValue | undefined>;
-  create(key: string, body: Buffer | string): Promise<string>;
-  replace(key: string, body: Buffer | string, ifMatch: string): Promise<string>;
+  read(key: StateKey): Promise<StoredValue | undefined>;
+  create(key: StateKey, body: Buffer | string): Promise<string>;
+  replace(key: StateKey, body: Buffer | string, ifMatch: string): Promise<string>;
   /** Deletes a key; with `ifMatch`, only if it is still that version. A missing key is not an error. */
-  delete(key: string, ifMatch?: string): Promise<void>;
+  delete(key: StateKey, ifMatch?: string): Promise<void>;
   /** Keys under a prefix, in lexical order. */
-  list(prefix: string): AsyncIterable<string>;
+  list(prefix: StateKey): AsyncIterable<StateKey>;
   /** Where a key is, for people: a file path or an s3:// URI. */
-  describe(key: string): string;
+  describe(key: StateKey): string;
 }

@@ -5,6 +5,7 @@ import { QueueSnapshotEntry } from '../model/job';
 import { Match, QueueItem, parseQueueItem, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
 import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '../records/stateKeys';
+import { StateKey } from '../model/identifiers';
 
 export interface NewQueueItem {
   match: Match;
@@ -31,8 +32,8 @@ export async function enqueueMatches(state: StateStore, entries: readonly NewQue
 }
 
 /** Batch keys in key order, which S3 lists in and a directory may not: time-prefixed ids make it arrival order. */
-export async function listQueueBatches(state: StateStore): Promise<string[]> {
-  const keys: string[] = [];
+export async function listQueueBatches(state: StateStore): Promise<StateKey[]> {
+  const keys: StateKey[] = [];
   for await (const key of state.list(QUEUE_PREFIX)) if (isQueueBatchKey(key)) keys.push(key);
   return keys.sort();
 }
@@ -41,7 +42,7 @@ export async function listQueueBatches(state: StateStore): Promise<string[]> {
  * One batch as docs/queue-format.md defines it, which producers other than lethe write too. Errors
  * name the object and line, never the line's content: it holds match IDs.
  */
-export function parseBatch(body: Uint8Array, key: string): QueueItem[] {
+export function parseBatch(body: Uint8Array, key: StateKey): QueueItem[] {
   return [...batchItems(body, key)];
 }
 
@@ -49,7 +50,7 @@ export function parseBatch(body: Uint8Array, key: string): QueueItem[] {
  * The items of one batch, parsed one line at a time as they are taken. `checked`: these bytes passed
  * every check before (the snapshot's read of the same ETag), so lines are only converted.
  */
-function* batchItems(body: Uint8Array, key: string, checked = false): Generator<QueueItem> {
+function* batchItems(body: Uint8Array, key: StateKey, checked = false): Generator<QueueItem> {
   const batchId = queueBatchIdOf(key);
   if (!batchId) throw new InputError(`${key}: a batch is named queue/<batchId>.jsonl, the batch id of letters, digits, _ and -`);
   const seen = new Set<string>();
@@ -83,7 +84,7 @@ function* batchItems(body: Uint8Array, key: string, checked = false): Generator<
   }
 }
 
-export async function readBatch(state: StateStore, key: string): Promise<{ items: QueueItem[]; etag: string } | undefined> {
+export async function readBatch(state: StateStore, key: StateKey): Promise<{ items: QueueItem[]; etag: string } | undefined> {
   const stored = await state.read(key);
   return stored ? { items: parseBatch(stored.body, key), etag: stored.etag } : undefined;
 }
@@ -180,7 +181,7 @@ async function deleteIfUnchanged(state: StateStore, entry: QueueSnapshotEntry): 
  * If-Match: a concurrent change makes it re-read. Enqueue never appends to a batch, so a re-read
  * holds no item the first read did not. Returns the items the batch held.
  */
-async function filterBatch(state: StateStore, key: string, keeps: (item: QueueItem) => boolean): Promise<QueueItem[]> {
+async function filterBatch(state: StateStore, key: StateKey, keeps: (item: QueueItem) => boolean): Promise<QueueItem[]> {
   for (let attempt = 0; ; attempt++) {
     const batch = await readBatch(state, key);
     if (!batch) return [];

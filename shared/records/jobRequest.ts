@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors';
 import { expectNonEmptyString, expectRecord } from '../model/fields';
-import { JobId, parseJobId } from '../model/identifiers';
+import { JobId, StateKey, parseJobId } from '../model/identifiers';
 import { StateStore } from '../ports/StateStore';
 import { REQUESTS_PREFIX, REQUEST_KEY_VARIABLE, jobRequestKey } from './stateKeys';
 
@@ -16,14 +16,14 @@ export interface JobRequest {
 }
 
 /** Writes a request for the job (create only: a request is never overwritten) and returns its key. */
-export async function writeJobRequest(state: StateStore, jobId: JobId, requestedBy: string, now = new Date()): Promise<string> {
+export async function writeJobRequest(state: StateStore, jobId: JobId, requestedBy: string, now = new Date()): Promise<StateKey> {
   const request: JobRequest = { jobId, requestedBy, requestedAt: now.toISOString() };
   const key = jobRequestKey(request.jobId, request.requestedAt);
   await state.create(key, JSON.stringify(request));
   return key;
 }
 
-export async function readJobRequest(state: StateStore, key: string): Promise<JobRequest> {
+export async function readJobRequest(state: StateStore, key: StateKey): Promise<JobRequest> {
   if (!key.startsWith(REQUESTS_PREFIX)) throw new InputError(`job request ${key}: not under ${REQUESTS_PREFIX}`, { field: REQUEST_KEY_VARIABLE });
   const stored = await state.read(key);
   if (!stored) throw new InputError(`job request ${state.describe(key)} does not exist`, { field: REQUEST_KEY_VARIABLE });

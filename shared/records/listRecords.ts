@@ -1,7 +1,8 @@
 import { StateStore } from '../ports/StateStore';
+import { StateKey } from '../model/identifiers';
 
 /** Reads and parses every JSON record under a prefix; one deleted between list and read is skipped. */
-export async function listRecords<T>(state: StateStore, prefix: string, parse: (input: unknown, where: string) => T): Promise<T[]> {
+export async function listRecords<T>(state: StateStore, prefix: StateKey, parse: (input: unknown, where: string) => T): Promise<T[]> {
   const records: T[] = [];
   for await (const key of state.list(prefix)) {
     const stored = await state.read(key);

@@ -1,4 +1,4 @@
-import { JobId } from '../model/identifiers';
+import { JobId, StateKey } from '../model/identifiers';
 import { expectArray, expectNonEmptyString, expectRecord, expectString } from '../model/fields';
 import { MatchHash } from '../model/match';
 import { StateStore } from '../ports/StateStore';
@@ -17,7 +17,7 @@ export async function writeMatchAccounts(state: StateStore, jobId: JobId, part: 
 
 /** Every account the find wrote, part by part, in queue order. */
 export async function* readMatchAccounts(state: StateStore, jobId: JobId): AsyncGenerator<MatchAccount> {
-  const keys: string[] = [];
+  const keys: StateKey[] = [];
   for await (const key of state.list(matchAccountsPrefix(jobId))) keys.push(key);
   for (const key of keys.sort()) {
     const stored = await state.read(key);

@@ -8,6 +8,7 @@ import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
 import { Runtime } from './Runtime';
 import { buildRuntime } from './buildRuntime';
 import { readStoredConfig } from './readStoredConfig';
+import { STATE_ROOT } from '../records/stateKeys';
 
 /**
  * aws mode: the stack's wiring from the environment the Pulumi program sets on the task definitions
@@ -20,7 +21,7 @@ export async function openAwsRuntime(env: Readonly<Record<string, string | undef
   let scratch: string | undefined;
   try {
     const stored = await readStoredConfig(aws.state, aws.config.configKey);
-    const config = { ...stored, stateDir: aws.state.describe(''), configPath: aws.state.describe(aws.config.configKey) };
+    const config = { ...stored, stateDir: aws.state.describe(STATE_ROOT), configPath: aws.state.describe(aws.config.configKey) };
     scratch = await makeScratchDirectory(aws.tempDirectory, 'runtime');
     const tempDirectory = scratch;
     const duckdb = lazyDuckDb({ memoryLimit: config.settings.duckdbMemoryLimit, threads: config.settings.duckdbThreads, tempDirectory: path.join(tempDirectory, 'duckdb') });

@@ -2,9 +2,10 @@ import { AWS_ENVIRONMENT } from '../environment/awsEnvironment';
 import { LetheConfig, parseLetheConfig } from '../model/config';
 import { InputError } from '../model/errors';
 import { StateStore } from '../ports/StateStore';
+import { StateKey } from '../model/identifiers';
 
 /** The config the Pulumi program writes to the state bucket (LETHE_CONFIG_KEY), parsed like lethe.yaml. */
-export async function readStoredConfig(state: StateStore, key: string): Promise<LetheConfig> {
+export async function readStoredConfig(state: StateStore, key: StateKey): Promise<LetheConfig> {
   const where = state.describe(key);
   const stored = await state.read(key);
   if (!stored) throw new InputError(`${where}: no lethe config in the state bucket (pulumi up writes it; check ${AWS_ENVIRONMENT.configKey.name})`, { field: AWS_ENVIRONMENT.configKey.name });

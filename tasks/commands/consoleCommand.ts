@@ -2,6 +2,7 @@ import { createConsoleBackend } from '../../console/createConsoleBackend';
 import { startConsoleServer } from '../../console/server';
 import { InputError } from '../../shared/model/errors';
 import { CliContext } from '../cliContext';
+import { STATE_ROOT } from '../../shared/records/stateKeys';
 
 /**
  * lethe console: serves the web console on 127.0.0.1 until Ctrl-C. Local mode runs over lethe.yaml;
@@ -17,7 +18,7 @@ export async function consoleCommand(context: CliContext, portText: string): Pro
     await backend.close();
     throw error.code === 'EADDRINUSE' ? new InputError(`--port ${port}: already in use (pick another with --port)`) : error;
   });
-  process.stdout.write(`lethe console (${backend.mode}, state ${backend.ports.state.describe('')})\nopen ${server.openUrl}\nCtrl-C stops it.\n`);
+  process.stdout.write(`lethe console (${backend.mode}, state ${backend.ports.state.describe(STATE_ROOT)})\nopen ${server.openUrl}\nCtrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -23,7 +23,7 @@ import { reportKey } from '../../shared/records/stateKeys';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
 import { enqueueMatches } from '../../shared/queue/deletionQueue';
 import { DeletionReport } from '../../shared/report/deletionReport';
-import { JobId, parseJobId } from '../../shared/model/identifiers';
+import { JobId, parseJobId, parseStateKey } from '../../shared/model/identifiers';
 import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { AthenaDuckDbProxy, startAthenaDuckDbProxy } from '../support/athenaDuckDbProxy';
 import { createGlueParquetTable } from '../support/createGlueParquetTable';
@@ -167,9 +167,9 @@ describe('an aws-mode deletion job on moto_server', function () {
     const key = Buffer.from(TEST_HMAC_KEY_HEX, 'hex');
     assert.deepEqual(report.matches.map((m) => m.matchHash).sort(), ['17', 'customer88@example.org'].map((value) => hmacMatch(key, { kind: 'simple', value })).sort());
     const manifestsLeft: string[] = [];
-    for await (const key of state.list(`jobs/${jobId}/manifests/`)) manifestsLeft.push(key);
+    for await (const key of state.list(parseStateKey(`jobs/${jobId}/manifests/`))) manifestsLeft.push(key);
     assert.deepEqual(manifestsLeft, [], 'manifests deleted at cleanup');
-    assert.equal(await state.read('lock.json'), undefined, 'lock released');
+    assert.equal(await state.read(parseStateKey('lock.json')), undefined, 'lock released');
     assert.deepEqual(await queueDepth(env), { visible: 0, inFlight: 0, deadLettered: 0 });
 
     // The find task published the outcome to the stack's topic: counts, no match ID.
@@ -247,7 +247,7 @@ describe('an aws-mode deletion job on moto_server', function () {
   /** What the stack's EventBridge rule does for a request: runs the find task with its key. */
   async function requestFor(state: S3StateStore, jobId: JobId, before: ReadonlySet<string>): Promise<string> {
     const requests: string[] = [];
-    for await (const key of state.list('requests/')) if (!before.has(key)) requests.push(key);
+    for await (const key of state.list(parseStateKey('requests/'))) if (!before.has(key)) requests.push(key);
     assert.equal(requests.length, 1, `one new request: ${requests.join(', ')}`);
     assert.match(requests[0]!, new RegExp(`^requests/\\d{4}-\\d{2}-\\d{2}T\\d{9}Z-${jobId}\\.json$`));
     return requests[0]!;
@@ -255,7 +255,7 @@ describe('an aws-mode deletion job on moto_server', function () {
 
   async function requestKeys(state: S3StateStore): Promise<Set<string>> {
     const keys = new Set<string>();
-    for await (const key of state.list('requests/')) keys.add(key);
+    for await (const key of state.list(parseStateKey('requests/'))) keys.add(key);
     return keys;
   }
 
@@ -407,7 +407,7 @@ describe('a queue batch written without lethe, by a plain S3 PutObject (docs/que
     assert.match(output, /^lethe find: queue\/20261202T031000000Z-bad001\.jsonl line 2: not valid JSON$/m);
     assert.doesNotMatch(output, /customer[56]@example\.org/, 'no match ID in the output');
     assert.deepEqual(await listJobIds(state), []);
-    assert.equal(await state.read('lock.json'), undefined);
+    assert.equal(await state.read(parseStateKey('lock.json')), undefined);
     assert.deepEqual(await readLake(stack.s3, stack.work), before);
     assert.deepEqual(await queueKeys(), [key], 'the batch stays for its writer to remove');
   });
@@ -487,7 +487,7 @@ function assertNoMatchId(notification: PublishedNotification, ids: string[]): vo
 /** The error of every failed object result, for a failure message. */
 async function objectErrors(state: S3StateStore): Promise<string> {
   const lines: string[] = [];
-  for await (const key of state.list('jobs/')) {
+  for await (const key of state.list(parseStateKey('jobs/'))) {
     if (!key.includes('/objects/')) continue;
     const result = JSON.parse((await state.read(key))!.body.toString('utf8')) as { object: string; error?: string };
     if (result.error) lines.push(`${result.object}: ${result.error}`);

@@ -11,7 +11,7 @@ import { listJobEvents } from '../../shared/records/jobEvents';
 import { readJobLock } from '../../shared/records/jobLock';
 import { readJob } from '../../shared/records/jobRecord';
 import { jobKey, manifestsPrefix } from '../../shared/records/stateKeys';
-import { JobId } from '../../shared/model/identifiers';
+import { JobId, StateKey } from '../../shared/model/identifiers';
 import { TestLake, hashTree, openTestLake, readJobReport, runQueuedJob } from '../support/localLake';
 
 /**
@@ -39,7 +39,7 @@ function readThen(state: StateStore, key: string, between: () => Promise<unknown
 }
 
 /** A state store that runs `between` to its end right after the first write of `key` that `when` accepts, before the writer goes on. */
-function writeThen(state: StateStore, key: string, when: (body: string) => boolean, between: () => Promise<unknown>): StateStore {
+function writeThen(state: StateStore, key: StateKey, when: (body: string) => boolean, between: () => Promise<unknown>): StateStore {
   let pending: (() => Promise<unknown>) | undefined = between;
   return {
     read: (k) => state.read(k),
@@ -59,7 +59,7 @@ function writeThen(state: StateStore, key: string, when: (body: string) => boole
   };
 }
 
-async function countKeys(state: StateStore, prefix: string): Promise<number> {
+async function countKeys(state: StateStore, prefix: StateKey): Promise<number> {
   let n = 0;
   for await (const _ of state.list(prefix)) n++;
   return n;

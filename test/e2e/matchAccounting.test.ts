@@ -11,7 +11,7 @@ import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
 import { isQueueBatchKey, reportKey } from '../../shared/records/stateKeys';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
-import { JobId } from '../../shared/model/identifiers';
+import { JobId, StateKey } from '../../shared/model/identifiers';
 import { TestLake, openTestLake, readTable } from '../support/localLake';
 
 const simple = (value: string, mappers?: string[]): { match: Match; mappers?: string[] } => ({ match: { kind: 'simple', value }, ...(mappers ? { mappers } : {}) });
@@ -27,12 +27,12 @@ async function readReport(lake: TestLake, jobId: JobId, format: 'json' | 'html' 
 
 /** A state store whose queue batches cannot be changed: cleanup of the queue fails. */
 function queueWritesFail(state: StateStore): StateStore {
-  const refuse = (key: string) => {
+  const refuse = (key: StateKey) => {
     if (isQueueBatchKey(key)) throw new Error(`${key}: refused by the test`);
   };
   return Object.assign(Object.create(state) as StateStore, {
-    delete: async (key: string, ifMatch?: string) => (refuse(key), state.delete(key, ifMatch)),
-    replace: async (key: string, body: string | Buffer, ifMatch: string) => (refuse(key), state.replace(key, body, ifMatch)),
+    delete: async (key: StateKey, ifMatch?: string) => (refuse(key), state.delete(key, ifMatch)),
+    replace: async (key: StateKey, body: string | Buffer, ifMatch: string) => (refuse(key), state.replace(key, body, ifMatch)),
   });
 }
 

@@ -5,7 +5,7 @@ import { AthenaQueryExecutor } from '../../shared/adapters/aws/AthenaQueryExecut
 import { buildAthenaFindSql } from '../../shared/adapters/aws/buildAthenaFindSql';
 import { DataMapper } from '../../shared/model/dataMapper';
 import { FindQuery } from '../../shared/ports/QueryExecutor';
-import { parseJobId } from '../../shared/model/identifiers';
+import { parseJobId, parseStateKey } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { pageResponses } from '../support/pagedResponses';
 

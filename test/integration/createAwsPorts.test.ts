@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsPorts } from '../../shared/adapters/aws/createAwsPorts';
-import { parseJobId } from '../../shared/model/identifiers';
+import { parseJobId, parseStateKey } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
 describe('createAwsPorts on moto_server', function () {
@@ -38,9 +38,9 @@ describe('createAwsPorts on moto_server', function () {
       LETHE_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:lethe-jobs',
     });
     assert.equal(ports.config.configKey, 'config/lethe.json');
-    await ports.state.create('config/lethe.json', '{"dataMappers":[]}');
-    assert.equal((await ports.state.read('config/lethe.json'))?.body.toString(), '{"dataMappers":[]}');
-    assert.equal(ports.state.describe('lock.json'), 's3://lethe-state/lock.json');
+    await ports.state.create(parseStateKey('config/lethe.json'), '{"dataMappers":[]}');
+    assert.equal((await ports.state.read(parseStateKey('config/lethe.json')))?.body.toString(), '{"dataMappers":[]}');
+    assert.equal(ports.state.describe(parseStateKey('lock.json')), 's3://lethe-state/lock.json');
     const listed = [];
     for await (const object of ports.lake.list('s3://lethe-state/config/')) listed.push(object);
     assert.deepEqual(listed, [{ uri: 's3://lethe-state/config/lethe.json', size: 18 }]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { CreateBucketCommand, GetObjectTaggingCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3StateStore } from '../../shared/adapters/aws/S3StateStore';
+import { parseStateKey } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
 describe('S3StateStore on moto_server', function () {
@@ -24,51 +25,51 @@ describe('S3StateStore on moto_server', function () {
   });
 
   it('creates a key once: a second create is a conflict and the first body stays', async () => {
-    const etag = await state.create('lock.json', '{"jobId":"a"}');
-    await assert.rejects(state.create('lock.json', '{"jobId":"b"}'), { name: 'ConflictError', message: /s3:\/\/lethe-state\/lethe\/lock\.json.*already exists/ });
-    const read = await state.read('lock.json');
+    const etag = await state.create(parseStateKey('lock.json'), '{"jobId":"a"}');
+    await assert.rejects(state.create(parseStateKey('lock.json'), '{"jobId":"b"}'), { name: 'ConflictError', message: /s3:\/\/lethe-state\/lethe\/lock\.json.*already exists/ });
+    const read = await state.read(parseStateKey('lock.json'));
     assert.equal(read?.body.toString(), '{"jobId":"a"}');
     assert.equal(read?.etag, etag);
   });
 
   it('tags a manifest as holding match IDs, for the lifecycle backstop, and nothing else', async () => {
-    await state.create('jobs/j9/manifests/customers/matches.jsonl', '{}\n');
-    await state.create('jobs/j9/job.json', '{}');
+    await state.create(parseStateKey('jobs/j9/manifests/customers/matches.jsonl'), '{}\n');
+    await state.create(parseStateKey('jobs/j9/job.json'), '{}');
     const tags = async (key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: `lethe/${key}` }))).TagSet ?? [];
     assert.deepEqual(await tags('jobs/j9/manifests/customers/matches.jsonl'), [{ Key: 'lethe-content', Value: 'match-ids' }]);
     assert.deepEqual(await tags('jobs/j9/job.json'), []);
   });
 
   it('replaces only at the version read', async () => {
-    const first = await state.create('jobs/j1/job.json', '{"status":"QUEUED"}');
-    const second = await state.replace('jobs/j1/job.json', '{"status":"FINDING"}', first);
+    const first = await state.create(parseStateKey('jobs/j1/job.json'), '{"status":"QUEUED"}');
+    const second = await state.replace(parseStateKey('jobs/j1/job.json'), '{"status":"FINDING"}', first);
     assert.notEqual(second, first);
-    await assert.rejects(state.replace('jobs/j1/job.json', '{"status":"CANCELLED"}', first), { name: 'ConflictError', message: /changed since it was read/ });
-    assert.equal((await state.read('jobs/j1/job.json'))?.body.toString(), '{"status":"FINDING"}');
-    await assert.rejects(state.replace('jobs/j1/missing.json', 'x', first), { name: 'ConflictError', message: /was deleted/ });
+    await assert.rejects(state.replace(parseStateKey('jobs/j1/job.json'), '{"status":"CANCELLED"}', first), { name: 'ConflictError', message: /changed since it was read/ });
+    assert.equal((await state.read(parseStateKey('jobs/j1/job.json')))?.body.toString(), '{"status":"FINDING"}');
+    await assert.rejects(state.replace(parseStateKey('jobs/j1/missing.json'), 'x', first), { name: 'ConflictError', message: /was deleted/ });
   });
 
   it('lists keys under a prefix, relative to the store, in order', async () => {
-    await state.create('jobs/j2/events/002.json', '{}');
-    await state.create('jobs/j2/events/001.json', '{}');
-    await state.create('jobs/j20/events/001.json', '{}');
+    await state.create(parseStateKey('jobs/j2/events/002.json'), '{}');
+    await state.create(parseStateKey('jobs/j2/events/001.json'), '{}');
+    await state.create(parseStateKey('jobs/j20/events/001.json'), '{}');
     const keys: string[] = [];
-    for await (const key of state.list('jobs/j2/')) keys.push(key);
+    for await (const key of state.list(parseStateKey('jobs/j2/'))) keys.push(key);
     assert.deepEqual(keys, ['jobs/j2/events/001.json', 'jobs/j2/events/002.json']);
-    assert.equal(state.describe('jobs/j2/events/001.json'), 's3://lethe-state/lethe/jobs/j2/events/001.json');
+    assert.equal(state.describe(parseStateKey('jobs/j2/events/001.json')), 's3://lethe-state/lethe/jobs/j2/events/001.json');
   });
 
   it('deletes a key with all its versions, so no noncurrent copy of a manifest stays readable', async () => {
-    const key = 'jobs/j3/manifests/customers/matches.jsonl';
+    const key = parseStateKey('jobs/j3/manifests/customers/matches.jsonl');
     const etag = await state.create(key, 'line 1\n');
     const etag2 = await state.replace(key, 'line 1\nline 2\n', etag);
-    await state.create(`${key}.bak`, 'other key sharing the prefix\n');
+    await state.create(parseStateKey(`${key}.bak`), 'other key sharing the prefix\n');
     await assert.rejects(state.delete(key, etag), { name: 'ConflictError' });
     await state.delete(key, etag2);
     assert.equal(await state.read(key), undefined);
     const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: `lethe/${key}` }));
     assert.deepEqual([...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((v) => v.Key), [`lethe/${key}.bak`]);
     await state.delete(key);
-    await state.delete('jobs/never/written.json');
+    await state.delete(parseStateKey('jobs/never/written.json'));
   });
 });

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { retryWithBackoff } from '../../concurrency/retryWithBackoff';
 import { ConflictError, LetheError, NotFoundError, TransientError } from '../../model/errors';
+import { StateKey, parseStateKey } from '../../model/identifiers';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { MATCH_ID_TAG, holdsClearMatchIds } from '../../model/matchIdTag';
 import { formatS3Uri } from '../../model/parseS3Uri';
@@ -28,17 +29,17 @@ export class S3StateStore implements StateStore {
     this.prefix = options.prefix ?? '';
   }
 
-  describe(key: string): string {
+  describe(key: StateKey): string {
     return formatS3Uri(this.bucket, this.prefix + key);
   }
 
-  async read(key: string): Promise<StoredValue | undefined> {
+  async read(key: StateKey): Promise<StoredValue | undefined> {
     // The SDK retries a request that fails, but not a body that breaks off after the headers came:
     // a GET is safe to send again, and a coordinator must not fail a job over one dropped connection.
     return retryWithBackoff(() => this.readOnce(key), { retries: 3, baseDelayMs: 100, isRetryable: (error) => error instanceof TransientError });
   }
 
-  private async readOnce(key: string): Promise<StoredValue | undefined> {
+  private async readOnce(key: StateKey): Promise<StoredValue | undefined> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       if (!response.Body || !response.ETag) throw new LetheError(`GetObject ${this.describe(key)}: no body or ETag`);
@@ -50,11 +51,11 @@ export class S3StateStore implements StateStore {
     }
   }
 
-  async create(key: string, body: Buffer | string): Promise<string> {
+  async create(key: StateKey, body: Buffer | string): Promise<string> {
     return this.put(key, body, { IfNoneMatch: '*' }, 'it already exists');
   }
 
-  async replace(key: string, body: Buffer | string, ifMatch: string): Promise<string> {
+  async replace(key: StateKey, body: Buffer | string, ifMatch: string): Promise<string> {
     return this.put(key, body, { IfMatch: ifMatch }, `it changed since it was read (ETag ${ifMatch})`);
   }
 
@@ -62,7 +63,7 @@ export class S3StateStore implements StateStore {
    * Deletes the key and, in a versioned state bucket, its older versions too: queue batches and
    * manifests hold clear match IDs, and a noncurrent version would keep them readable.
    */
-  async delete(key: string, ifMatch?: string): Promise<void> {
+  async delete(key: StateKey, ifMatch?: string): Promise<void> {
     const fullKey = this.prefix + key;
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey, IfMatch: ifMatch }));
@@ -75,20 +76,20 @@ export class S3StateStore implements StateStore {
     await this.purgeNoncurrentVersions(fullKey);
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  async *list(prefix: StateKey): AsyncIterable<StateKey> {
     let token: string | undefined;
     do {
       const page = await this.call(`list ${this.describe(prefix)}`, () =>
         this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token })),
       );
       for (const item of page.Contents ?? []) {
-        if (item.Key !== undefined) yield item.Key.slice(this.prefix.length);
+        if (item.Key !== undefined) yield parseStateKey(item.Key.slice(this.prefix.length), `list ${this.describe(prefix)}`);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
-  private async put(key: string, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }, conflict: string): Promise<string> {
+  private async put(key: StateKey, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }, conflict: string): Promise<string> {
     try {
       const response = await this.client.send(
         new PutObjectCommand({

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError } from '../../model/errors';
+import { StateKey, parseStateKey } from '../../model/identifiers';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { withFileLock } from './fileLock';
 
@@ -16,11 +17,11 @@ const LOCK_SUFFIX = '.lethe-lock';
 export class DirectoryStateStore implements StateStore {
   constructor(readonly root: string) {}
 
-  describe(key: string): string {
+  describe(key: StateKey): string {
     return path.join(this.root, key);
   }
 
-  async read(key: string): Promise<StoredValue | undefined> {
+  async read(key: StateKey): Promise<StoredValue | undefined> {
     try {
       const body = await readFile(this.describe(key));
       return { body, etag: contentTag(body) };
@@ -30,7 +31,7 @@ export class DirectoryStateStore implements StateStore {
     }
   }
 
-  async create(key: string, body: Buffer | string): Promise<string> {
+  async create(key: StateKey, body: Buffer | string): Promise<string> {
     const target = this.describe(key);
     const temp = await this.writeTemp(target, body);
     try {
@@ -44,7 +45,7 @@ export class DirectoryStateStore implements StateStore {
     return contentTag(body);
   }
 
-  async replace(key: string, body: Buffer | string, ifMatch: string): Promise<string> {
+  async replace(key: StateKey, body: Buffer | string, ifMatch: string): Promise<string> {
     const target = this.describe(key);
     return withFileLock(target + LOCK_SUFFIX, async () => {
       await this.expectTag(key, ifMatch);
@@ -53,7 +54,7 @@ export class DirectoryStateStore implements StateStore {
     });
   }
 
-  async delete(key: string, ifMatch?: string): Promise<void> {
+  async delete(key: StateKey, ifMatch?: string): Promise<void> {
     const target = this.describe(key);
     if (ifMatch === undefined) await rm(target, { force: true });
     else {
@@ -77,13 +78,13 @@ export class DirectoryStateStore implements StateStore {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  async *list(prefix: StateKey): AsyncIterable<StateKey> {
     const slash = prefix.lastIndexOf('/');
     const folder = prefix.slice(0, slash + 1);
-    for (const key of await listFiles(this.root, folder)) if (key.startsWith(prefix)) yield key;
+    for (const key of await listFiles(this.root, folder)) if (key.startsWith(prefix)) yield parseStateKey(key, `list ${this.describe(prefix)}`);
   }
 
-  private async expectTag(key: string, ifMatch: string): Promise<void> {
+  private async expectTag(key: StateKey, ifMatch: string): Promise<void> {
     const current = await this.read(key);
     if (!current) throw new ConflictError(`${this.describe(key)} no longer exists`);
     if (current.etag !== ifMatch) throw new ConflictError(`${this.describe(key)} changed since it was read`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ATHENA_MAX_QUERY_BYTES, buildAthenaFindSql } from '../../../shared/adapters/aws/buildAthenaFindSql';
 import { DataMapper } from '../../../shared/model/dataMapper';
 import { FindQuery, MatchColumnSet } from '../../../shared/ports/QueryExecutor';
-import { parseJobId } from '../../../shared/model/identifiers';
+import { parseJobId, parseStateKey } from '../../../shared/model/identifiers';
 
 const mapper: DataMapper = {
   id: 'customers',

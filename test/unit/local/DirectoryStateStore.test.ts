@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DirectoryStateStore } from '../../../shared/adapters/local/DirectoryStateStore';
+import { parseStateKey } from '../../../shared/model/identifiers';
 
 describe('DirectoryStateStore', () => {
   let root: string;
@@ -14,19 +15,19 @@ describe('DirectoryStateStore', () => {
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   it('creates a key once: of 20 concurrent creates exactly one wins, and its body is whole', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.create('lock.json', `writer ${i}`.repeat(1000))));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.create(parseStateKey('lock.json'), `writer ${i}`.repeat(1000))));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     assert.ok(results.every((r) => r.status === 'fulfilled' || (r.reason as Error).name === 'ConflictError'));
-    assert.match((await store.read('lock.json'))!.body.toString(), /^(writer \d+)+$/);
+    assert.match((await store.read(parseStateKey('lock.json')))!.body.toString(), /^(writer \d+)+$/);
   });
 
   it('replaces only the version read: concurrent read-modify-writes lose no update', async () => {
-    await store.create('counter', '0');
+    await store.create(parseStateKey('counter'), '0');
     const increment = async () => {
       for (;;) {
-        const current = (await store.read('counter'))!;
+        const current = (await store.read(parseStateKey('counter')))!;
         try {
-          await store.replace('counter', String(Number(current.body) + 1), current.etag);
+          await store.replace(parseStateKey('counter'), String(Number(current.body) + 1), current.etag);
           return;
         } catch (error) {
           if ((error as Error).name !== 'ConflictError') throw error;
@@ -34,21 +35,21 @@ describe('DirectoryStateStore', () => {
       }
     };
     await Promise.all(Array.from({ length: 25 }, increment));
-    assert.equal((await store.read('counter'))!.body.toString(), '25');
+    assert.equal((await store.read(parseStateKey('counter')))!.body.toString(), '25');
   });
 
   it('refuses a delete of a changed key, lists keys in order, and leaves no empty folder', async () => {
-    await store.create('jobs/b/x.json', '1');
-    await store.create('jobs/a/y.json', '1');
-    const stale = (await store.read('jobs/a/y.json'))!.etag;
-    await store.replace('jobs/a/y.json', '2', stale);
-    await assert.rejects(store.delete('jobs/a/y.json', stale), { name: 'ConflictError' });
+    await store.create(parseStateKey('jobs/b/x.json'), '1');
+    await store.create(parseStateKey('jobs/a/y.json'), '1');
+    const stale = (await store.read(parseStateKey('jobs/a/y.json')))!.etag;
+    await store.replace(parseStateKey('jobs/a/y.json'), '2', stale);
+    await assert.rejects(store.delete(parseStateKey('jobs/a/y.json'), stale), { name: 'ConflictError' });
     const keys: string[] = [];
-    for await (const key of store.list('jobs/')) keys.push(key);
+    for await (const key of store.list(parseStateKey('jobs/'))) keys.push(key);
     assert.deepEqual(keys, ['jobs/a/y.json', 'jobs/b/x.json']);
-    await store.delete('jobs/b/x.json');
+    await store.delete(parseStateKey('jobs/b/x.json'));
     const left: string[] = [];
-    for await (const key of store.list('jobs/b/')) left.push(key);
+    for await (const key of store.list(parseStateKey('jobs/b/'))) left.push(key);
     assert.deepEqual(left, []);
   });
 });

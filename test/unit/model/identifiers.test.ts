@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseJobId } from '../../../shared/model/identifiers';
+import { DirectoryStateStore } from '../../../shared/adapters/local/DirectoryStateStore';
+import { parseJobId, parseStateKey } from '../../../shared/model/identifiers';
 import { parseWorkMessage } from '../../../shared/model/workMessage';
 import { jobKey } from '../../../shared/records/stateKeys';
 
@@ -14,10 +15,22 @@ describe('branded identifiers', () => {
     );
   });
 
+  it('a state key is a relative path that stays inside the store', () => {
+    assert.equal(parseStateKey('jobs/20261122T031500Z-a1b2c3/job.json'), 'jobs/20261122T031500Z-a1b2c3/job.json');
+    assert.equal(parseStateKey(''), '', 'the empty prefix names the whole store');
+    for (const bad of ['../etc/passwd', 'jobs/../../x', '/abs/key', 'jobs/./x', 'a\\b', 'a\u0000b']) {
+      assert.throws(() => parseStateKey(bad, 'LETHE_REQUEST_KEY'), { name: 'InputError', message: /^LETHE_REQUEST_KEY: .* is not a state key/ }, bad);
+    }
+  });
+
   it('the compiler refuses a plain string where a brand is expected (npm test typechecks this file)', () => {
     const text: string = '20261122T031500Z-a1b2c3';
     // @ts-expect-error a string that was never parsed is not a JobId
     assert.equal(jobKey(text), `jobs/${text}/job.json`);
     assert.equal(jobKey(parseJobId(text)), `jobs/${text}/job.json`);
+    const state = new DirectoryStateStore('/state');
+    // @ts-expect-error a job id is not a state key
+    assert.equal(state.describe(parseJobId(text)), `/state/${text}`);
+    assert.equal(state.describe(jobKey(parseJobId(text))), `/state/jobs/${text}/job.json`);
   });
 });

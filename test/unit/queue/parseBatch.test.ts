@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseBatch } from '../../../shared/queue/deletionQueue';
+import { parseStateKey } from '../../../shared/model/identifiers';
 
-const KEY = 'queue/20261202T031500000Z-crm001.jsonl';
+const KEY = parseStateKey('queue/20261202T031500000Z-crm001.jsonl');
 const AT = '2026-12-02T03:15:00.000Z';
 const line = (fields: Record<string, unknown>) => JSON.stringify({ createdAt: AT, ...fields });
 
@@ -69,7 +70,7 @@ describe('parseBatch: the queue batch format', function () {
   ];
   for (const { name, key, text, message } of refused) {
     it(`refuses ${name}, naming the object and line`, () => {
-      assert.throws(() => parseBatch(Buffer.from(text), key ?? KEY), (error: Error) => {
+      assert.throws(() => parseBatch(Buffer.from(text), key === undefined ? KEY : parseStateKey(key)), (error: Error) => {
         assert.equal(error.name, 'InputError');
         assert.match(error.message, message);
         assert.doesNotMatch(error.message, /secret@example\.org/);
