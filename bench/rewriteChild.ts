@@ -6,6 +6,7 @@ import { rewriteObject } from '../shared/rewrite/rewriteObject';
 import { loadCustomerIds } from './benchMatchSets';
 import { CODEC, ROW_GROUP_ROWS } from './generateBenchData';
 import { peakRssBytes, timeOnce } from './measure';
+import { parseObjectUri } from '../shared/model/identifiers';
 
 /**
  * One rewrite in a fresh process, so the peak RSS printed is the rewrite's alone:
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
           await duckdb.connection.run(copy);
         }
       } else {
-        await rewriteObject(duckdb.connection, { format: 'parquet', inputFile: input, outputFile: output, matchSets, tempDirectory: scratch, context: { mapperId: 'bench', object: input } });
+        await rewriteObject(duckdb.connection, { format: 'parquet', inputFile: input, outputFile: output, matchSets, tempDirectory: scratch, context: { mapperId: 'bench', object: parseObjectUri(input) } });
       }
     });
     process.stdout.write(`${JSON.stringify({ seconds, peakRssBytes: peakRssBytes(), rssBeforeBytes: before, baselineThreads })}\n`);

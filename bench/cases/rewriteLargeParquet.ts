@@ -8,6 +8,7 @@ import { loadCustomerIds } from '../benchMatchSets';
 import { BenchData, CODEC, ROW_GROUP_ROWS } from '../generateBenchData';
 import { MB, timeSideBySide } from '../measure';
 import { CaseResult } from './caseResult';
+import { parseObjectUri } from '../../shared/model/identifiers';
 
 export const GOAL_RATIO = 1.15;
 
@@ -44,7 +45,7 @@ export async function rewriteLargeParquet(data: BenchData, rounds: number, scrat
           outputFile: letheOut,
           matchSets,
           tempDirectory: scratch,
-          context: { mapperId: 'bench', object: large.file },
+          context: { mapperId: 'bench', object: parseObjectUri(large.file) },
         });
         rowsDeleted = result.rowsDeleted;
         outputBytes = (await stat(letheOut)).size;

@@ -40,3 +40,16 @@ export function parseStateKey(input: unknown, where?: string): StateKey {
   }
   return text as StateKey;
 }
+
+/** A lake object: `s3://bucket/key`, or an absolute file path in a directory lake. */
+export type ObjectUri = string & { readonly __brand: 'ObjectUri' };
+
+const OBJECT_URI = /^(s3[an]?:\/\/[^/]+\/.+|\/.+)$/s;
+
+export function parseObjectUri(input: unknown, where?: string): ObjectUri {
+  const text = expectString(input, where ?? 'object');
+  if (!OBJECT_URI.test(text)) {
+    throw new InputError(`${where ? `${where}: ` : ''}${JSON.stringify(text)} is not an object (s3://bucket/key, or an absolute path)`, { object: text });
+  }
+  return text as ObjectUri;
+}

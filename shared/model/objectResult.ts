@@ -1,5 +1,5 @@
 import { InputError } from './errors';
-import { JobId, parseJobId } from './identifiers';
+import { JobId, ObjectUri, parseJobId, parseObjectUri } from './identifiers';
 import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectStringArray, isRecord } from './fields';
 
 export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
@@ -21,7 +21,7 @@ export interface ObjectResult {
   jobId: JobId;
   /** Every mapper whose matches the rewrite applied, sorted. */
   mapperIds: string[];
-  object: string;
+  object: ObjectUri;
   outcome: ObjectOutcome;
   source?: ObjectVersionRef;
   /**
@@ -66,7 +66,7 @@ export function parseObjectResult(input: unknown, where = 'object result'): Obje
   const result: ObjectResult = {
     jobId: parseJobId(r.jobId, `${where}.jobId`),
     mapperIds: expectStringArray(r.mapperIds, `${where}.mapperIds`),
-    object: expectNonEmptyString(r.object, `${where}.object`),
+    object: parseObjectUri(r.object, `${where}.object`),
     outcome: expectOneOf(r.outcome, OBJECT_OUTCOMES, `${where}.outcome`),
     attempts: expectInteger(r.attempts, `${where}.attempts`, 0, 1_000_000),
     durationMs: expectInteger(r.durationMs, `${where}.durationMs`, 0, Number.MAX_SAFE_INTEGER),

@@ -1,6 +1,6 @@
 import { InputError } from './errors';
 import { expectArray, expectNonEmptyString, expectRecord, rejectUnknownKeys } from './fields';
-import { JobId, parseJobId } from './identifiers';
+import { JobId, ObjectUri, parseJobId, parseObjectUri } from './identifiers';
 import { MAPPER_ID_PATTERN } from './dataMapper';
 
 /**
@@ -10,7 +10,7 @@ import { MAPPER_ID_PATTERN } from './dataMapper';
 export interface WorkMessage {
   jobId: JobId;
   /** s3://bucket/key, or an absolute path for a directory lake. */
-  object: string;
+  object: ObjectUri;
   /** The mappers whose matches this object holds, sorted, at least one. */
   mapperIds: string[];
 }
@@ -26,5 +26,5 @@ export function parseWorkMessage(input: unknown, where = 'work message'): WorkMe
   });
   if (mapperIds.length === 0) throw new InputError(`${where}.mapperIds: empty (an object needs at least one mapper)`);
   if (new Set(mapperIds).size !== mapperIds.length) throw new InputError(`${where}.mapperIds: lists a mapper twice`);
-  return { jobId, object: expectNonEmptyString(record.object, `${where}.object`), mapperIds };
+  return { jobId, object: parseObjectUri(record.object, `${where}.object`), mapperIds };
 }

@@ -1,3 +1,5 @@
+import { ObjectUri } from '../model/identifiers';
+
 /**
  * The lake: objects addressed by URI (s3://bucket/key, or an absolute path for a directory lake).
  * Writes are conditional, so a concurrent writer is never overwritten.
@@ -22,7 +24,7 @@ export interface ObjectProps {
 }
 
 export interface ObjectVersion {
-  uri: string;
+  uri: ObjectUri;
   /** Opaque; changes whenever the object changes. */
   etag: string;
   /** Absent for a directory lake or an unversioned bucket. */
@@ -35,7 +37,7 @@ export interface ObjectHead extends ObjectVersion {
 }
 
 export interface ObjectListing {
-  uri: string;
+  uri: ObjectUri;
   size: number;
 }
 
@@ -49,7 +51,7 @@ export interface ObjectStore {
   /** Every object under a prefix (a folder or s3://bucket/prefix/), in key order. */
   list(prefix: string): AsyncIterable<ObjectListing>;
   /** The current version and its properties, or undefined when the object does not exist. */
-  head(uri: string): Promise<ObjectHead | undefined>;
+  head(uri: ObjectUri): Promise<ObjectHead | undefined>;
   /** Streams exactly that version to a local file; ConflictError if it is gone or changed. */
   download(at: ObjectVersion, toFile: string): Promise<void>;
   /**
@@ -72,7 +74,7 @@ export interface ObjectStore {
    * InputError naming the object when its old versions could not be deleted after a rewrite (an
    * unversioned or MFA-delete bucket), so a mapper that asks for that fails before anything changes.
    */
-  checkVersionsDeletable(uri: string): Promise<void>;
+  checkVersionsDeletable(uri: ObjectUri): Promise<void>;
   /** Deletes every version and delete marker of exactly this key except `keep`; returns how many. */
   deleteOtherVersions(keep: ObjectVersion): Promise<number>;
   /**
@@ -80,5 +82,5 @@ export interface ObjectStore {
    * (the object was deleted and only older versions remain); returns how many. ConflictError, and
    * nothing deleted, when the object exists again.
    */
-  deleteAllVersions(uri: string): Promise<number>;
+  deleteAllVersions(uri: ObjectUri): Promise<number>;
 }

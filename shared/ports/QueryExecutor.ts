@@ -1,4 +1,4 @@
-import { JobId, StateKey } from '../model/identifiers';
+import { JobId, ObjectUri, StateKey } from '../model/identifiers';
 import { ResolvedColumn } from '../model/columnType';
 import { DataMapper } from '../model/dataMapper';
 import { Partition, TableDescription } from './Catalog';
@@ -29,7 +29,7 @@ export interface FindQuery {
 
 export interface FindQueryResult {
   /** Distinct objects holding at least one matching row. */
-  objects: string[];
+  objects: ObjectUri[];
   bytesScanned: number;
 }
 

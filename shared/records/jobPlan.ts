@@ -1,4 +1,4 @@
-import { JobId } from '../model/identifiers';
+import { JobId, ObjectUri, parseObjectUri } from '../model/identifiers';
 import { expectArray, expectInteger, expectNonEmptyString, expectRecord, expectStringArray } from '../model/fields';
 import { InputError } from '../model/errors';
 import { MatchHash } from '../model/match';
@@ -9,12 +9,12 @@ import { planKey } from './stateKeys';
 /** An object a find query of the mapper returned: it holds a match of that mapper. */
 export interface FoundObject {
   mapperId: string;
-  object: string;
+  object: ObjectUri;
 }
 
 /** An object to rewrite once (one work message), with every mapper whose find returned it. */
 export interface PlannedObject {
-  object: string;
+  object: ObjectUri;
   /** Sorted, no duplicates, at least one. */
   mapperIds: string[];
 }
@@ -93,7 +93,7 @@ export async function readJobPlan(state: StateStore, jobId: JobId): Promise<JobP
       const x = expectRecord(o, `${key}.objects[${i}]`);
       const mapperIds = expectStringArray(x.mapperIds, `${key}.objects[${i}].mapperIds`);
       if (mapperIds.length === 0) throw new InputError(`${key}.objects[${i}].mapperIds: empty`);
-      return { object: expectNonEmptyString(x.object, `${key}.objects[${i}].object`), mapperIds };
+      return { object: parseObjectUri(x.object, `${key}.objects[${i}].object`), mapperIds };
     }),
     mappers: expectArray(r.mappers, `${key}.mappers`).map((m, i) => {
       const x = expectRecord(m, `${key}.mappers[${i}]`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JobId, StateKey, isJobId, parseStateKey } from '../model/identifiers';
+import { JobId, ObjectUri, StateKey, isJobId, parseStateKey } from '../model/identifiers';
 
 /**
  * Every key of the state store (DESIGN.md, "State store layout"), spelled once. Records, cleanup,
@@ -81,7 +81,7 @@ export function objectResultsPrefix(jobId: JobId): StateKey {
 }
 
 /** The object URI is hashed: it may be longer than a key allows and holds characters keys should not. */
-export function objectResultKey(jobId: JobId, object: string): StateKey {
+export function objectResultKey(jobId: JobId, object: ObjectUri): StateKey {
   return parseStateKey(`${objectResultsPrefix(jobId)}${createHash('sha256').update(object).digest('hex')}.json`);
 }
 

@@ -1,6 +1,7 @@
 import { ByteRange } from '../ports/ObjectStore';
 import { DataFormat } from '../model/dataMapper';
 import { MatchColumnSet } from '../ports/QueryExecutor';
+import { ObjectUri } from '../model/identifiers';
 import { PartialSourceFile } from './partialSourceFile';
 
 /**
@@ -10,7 +11,7 @@ import { PartialSourceFile } from './partialSourceFile';
 export interface RewriteContext {
   mapperId: string;
   /** The object's URI, named in every error. */
-  object: string;
+  object: ObjectUri;
 }
 
 export interface RewriteRequest {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsPorts } from '../../shared/adapters/aws/createAwsPorts';
-import { parseJobId, parseStateKey } from '../../shared/model/identifiers';
+import { parseJobId, parseObjectUri, parseStateKey } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
 describe('createAwsPorts on moto_server', function () {
@@ -44,7 +44,7 @@ describe('createAwsPorts on moto_server', function () {
     const listed = [];
     for await (const object of ports.lake.list('s3://lethe-state/config/')) listed.push(object);
     assert.deepEqual(listed, [{ uri: 's3://lethe-state/config/lethe.json', size: 18 }]);
-    await ports.queue.send([{ jobId: parseJobId('20261122T031500Z-a1b2c3'), object: 's3://lake/a.parquet', mapperIds: ['m'] }]);
+    await ports.queue.send([{ jobId: parseJobId('20261122T031500Z-a1b2c3'), object: parseObjectUri('s3://lake/a.parquet'), mapperIds: ['m'] }]);
     assert.deepEqual(await ports.queue.depth(), { visible: 1, inFlight: 0, deadLettered: 0 });
     s3.destroy();
     sqs.destroy();

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../shared/adapters/aws/S3ObjectStore';
 import { MotoServer, startMotoServer } from '../support/motoServer';
+import { parseObjectUri } from '../../shared/model/identifiers';
 
 describe('S3ObjectStore on moto_server', function () {
   this.timeout(60_000);
@@ -76,7 +77,7 @@ describe('S3ObjectStore on moto_server', function () {
 
   it('reads content headers, metadata, tags, storage class, encryption and ACL grants', async () => {
     await put('people/a.json', '{"id":1}\n', richProps);
-    const head = await store.head(`s3://${bucket}/people/a.json`);
+    const head = await store.head(parseObjectUri(`s3://${bucket}/people/a.json`));
     assert.ok(head?.versionId);
     assert.equal(head.size, 9);
     assert.deepEqual(head.props.metadata, { source: 'spark', 'schema-version': '7' });
@@ -94,11 +95,11 @@ describe('S3ObjectStore on moto_server', function () {
         { grantee: 'uri=http://acs.amazonaws.com/groups/global/AuthenticatedUsers', permission: 'READ' },
       ],
     );
-    assert.equal(await store.head(`s3://${bucket}/people/missing.json`), undefined);
+    assert.equal(await store.head(parseObjectUri(`s3://${bucket}/people/missing.json`)), undefined);
   });
 
   it('replaces with the same metadata, tags, storage class, headers, encryption and ACL', async () => {
-    const uri = `s3://${bucket}/people/b.json`;
+    const uri = parseObjectUri(`s3://${bucket}/people/b.json`);
     await put('people/b.json', '{"id":1}\n{"id":2}\n', richProps);
     const before = await store.head(uri);
     assert.ok(before);
@@ -120,7 +121,7 @@ describe('S3ObjectStore on moto_server', function () {
   });
 
   it('refuses a replace when the object changed after it was read, and the newer object survives untouched', async () => {
-    const uri = `s3://${bucket}/people/c.json`;
+    const uri = parseObjectUri(`s3://${bucket}/people/c.json`);
     await put('people/c.json', 'original\n');
     const read = await store.head(uri);
     assert.ok(read);
@@ -134,7 +135,7 @@ describe('S3ObjectStore on moto_server', function () {
   });
 
   it('refuses a replace when the object was deleted after it was read', async () => {
-    const uri = `s3://${bucket}/people/d.json`;
+    const uri = parseObjectUri(`s3://${bucket}/people/d.json`);
     await put('people/d.json', 'original\n');
     const read = await store.head(uri);
     assert.ok(read);
@@ -144,7 +145,7 @@ describe('S3ObjectStore on moto_server', function () {
   });
 
   it('replaces a large object by a multipart upload, keeping its props, and refuses it when changed', async () => {
-    const uri = `s3://${bucket}/people/big.bin`;
+    const uri = parseObjectUri(`s3://${bucket}/people/big.bin`);
     await put('people/big.bin', 'small original', { Metadata: { kind: 'big' }, Tagging: 'size=large', StorageClass: 'STANDARD_IA' });
     const before = await store.head(uri);
     assert.ok(before);
@@ -171,7 +172,7 @@ describe('S3ObjectStore on moto_server', function () {
   });
 
   it('downloads exactly the version it read, and reports a version that is gone as a conflict', async () => {
-    const uri = `s3://${bucket}/people/e.json`;
+    const uri = parseObjectUri(`s3://${bucket}/people/e.json`);
     await put('people/e.json', 'version one\n');
     const first = await store.head(uri);
     assert.ok(first);
@@ -185,7 +186,7 @@ describe('S3ObjectStore on moto_server', function () {
 
   it('deletes the older versions and delete markers of exactly that key, not of keys sharing its prefix', async () => {
     const key = 'orders/part-1.json';
-    const uri = `s3://${bucket}/${key}`;
+    const uri = parseObjectUri(`s3://${bucket}/${key}`);
     await put(key, 'v1\n');
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     await put(key, 'v2\n');
@@ -211,10 +212,10 @@ describe('S3ObjectStore on moto_server', function () {
     await put(key, 'v2\n');
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     await put('gone/part-10.json', 'other\n');
-    assert.equal(await store.deleteAllVersions(`s3://${bucket}/${key}`), 3, 'two versions and the delete marker');
+    assert.equal(await store.deleteAllVersions(parseObjectUri(`s3://${bucket}/${key}`)), 3, 'two versions and the delete marker');
     assert.deepEqual(await versionsOf(key), { versions: [], markers: [] });
     assert.equal((await versionsOf('gone/part-10.json')).versions.length, 1);
-    assert.equal(await store.deleteAllVersions(`s3://${bucket}/${key}`), 0);
+    assert.equal(await store.deleteAllVersions(parseObjectUri(`s3://${bucket}/${key}`)), 0);
   });
 
   it('refuses to delete the versions of a key that exists again, and deletes none', async () => {
@@ -222,20 +223,20 @@ describe('S3ObjectStore on moto_server', function () {
     await put(key, 'v1\n');
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     await put(key, 'written again\n');
-    await assert.rejects(store.deleteAllVersions(`s3://${bucket}/${key}`), { name: 'ConflictError', message: /back\/part-1\.json exists again/ });
+    await assert.rejects(store.deleteAllVersions(parseObjectUri(`s3://${bucket}/${key}`)), { name: 'ConflictError', message: /back\/part-1\.json exists again/ });
     const left = await versionsOf(key);
     assert.equal(left.versions.length, 2);
     assert.equal(left.markers.length, 1);
   });
 
   it('refuses to delete the versions of a deleted key in an unversioned bucket, naming the object', async () => {
-    await assert.rejects(store.deleteAllVersions('s3://lake-plain/x/never.json'), { name: 'InputError', message: /^s3:\/\/lake-plain\/x\/never\.json: bucket "lake-plain" is not versioned/ });
+    await assert.rejects(store.deleteAllVersions(parseObjectUri('s3://lake-plain/x/never.json')), { name: 'InputError', message: /^s3:\/\/lake-plain\/x\/never\.json: bucket "lake-plain" is not versioned/ });
   });
 
   it('leaves versions written after the kept one alone', async () => {
     const key = 'orders/part-2.json';
     await put(key, 'old\n');
-    const read = await store.head(`s3://${bucket}/${key}`);
+    const read = await store.head(parseObjectUri(`s3://${bucket}/${key}`));
     const written = await store.replace(read!, await file('part-2.json', 'clean\n'), read!.props);
     const later = await put(key, 'written later\n');
     assert.equal(await store.deleteOtherVersions(written), 1);
@@ -244,7 +245,7 @@ describe('S3ObjectStore on moto_server', function () {
 
   it('refuses to delete versions in an unversioned bucket, naming the object', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'lake-plain', Key: 'x/y.json', Body: 'a\n' }));
-    const head = await store.head('s3://lake-plain/x/y.json');
+    const head = await store.head(parseObjectUri('s3://lake-plain/x/y.json'));
     assert.ok(head);
     assert.equal(head.versionId, undefined);
     await assert.rejects(store.deleteOtherVersions(head), {
@@ -269,7 +270,7 @@ describe('S3ObjectStore on moto_server', function () {
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'lake-mfa', VersioningConfiguration: { Status: 'Enabled' } }));
     await s3.send(new PutObjectCommand({ Bucket: 'lake-mfa', Key: 'p/q.json', Body: 'a\n' }));
     await s3.send(new PutObjectCommand({ Bucket: 'lake-mfa', Key: 'p/q.json', Body: 'b\n' }));
-    const head = await mfaStore.head('s3://lake-mfa/p/q.json');
+    const head = await mfaStore.head(parseObjectUri('s3://lake-mfa/p/q.json'));
     assert.ok(head?.versionId);
     await assert.rejects(mfaStore.deleteOtherVersions(head), { name: 'InputError', message: /^s3:\/\/lake-mfa\/p\/q\.json: bucket "lake-mfa" has MFA delete enabled/ });
     assert.equal((await s3.send(new ListObjectVersionsCommand({ Bucket: 'lake-mfa', Prefix: 'p/q.json' }))).Versions?.length, 2);
@@ -292,7 +293,7 @@ describe('S3ObjectStore on moto_server', function () {
     const source = Buffer.alloc(30 * MiB);
     for (let i = 0; i < source.length; i += 4) source.writeUInt32LE(i, i);
     await put('people/spliced.parquet', source);
-    const head = await store.head(`s3://${bucket}/people/spliced.parquet`);
+    const head = await store.head(parseObjectUri(`s3://${bucket}/people/spliced.parquet`));
     assert.ok(head?.versionId);
     const output = Buffer.from(source.subarray(0, source.length - 100));
     output.fill(0xab, 12 * MiB, 13 * MiB);
@@ -317,7 +318,7 @@ describe('S3ObjectStore on moto_server', function () {
     const MiB = 1024 * 1024;
     const source = Buffer.alloc(12 * MiB, 1);
     await put('people/raced.parquet', source);
-    const head = await store.head(`s3://${bucket}/people/raced.parquet`);
+    const head = await store.head(parseObjectUri(`s3://${bucket}/people/raced.parquet`));
     assert.ok(head);
     await put('people/raced.parquet', 'someone else wrote first');
     const output = Buffer.from(source);
@@ -341,7 +342,7 @@ describe('S3ObjectStore on moto_server', function () {
     );
     const payer = new S3ObjectStore({ client, requesterPays: true });
     await put('people/rp.json', 'a\n');
-    const head = await payer.head(`s3://${bucket}/people/rp.json`);
+    const head = await payer.head(parseObjectUri(`s3://${bucket}/people/rp.json`));
     const written = await payer.replace(head!, await file('rp.json', 'b\n'), head!.props);
     await payer.download(written, join(work, 'rp-back.json'));
     await payer.deleteOtherVersions(written);

@@ -9,7 +9,7 @@ import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
 import { loadMatchTables } from '../../shared/duckdb/matchTables';
 import { forgetObject } from '../../shared/forget/forgetObject';
 import { DataMapper } from '../../shared/model/dataMapper';
-import { parseJobId } from '../../shared/model/identifiers';
+import { parseJobId, parseObjectUri } from '../../shared/model/identifiers';
 import { MatchHash } from '../../shared/model/match';
 import { MatchColumnSet } from '../../shared/ports/QueryExecutor';
 import { MotoServer, startMotoServer } from '../support/motoServer';
@@ -97,7 +97,7 @@ describe('a one-match object of many row groups on S3 (moto_server)', function (
       const state = path.join(work, 'state');
       const result = await forgetObject(
         { lake: new S3ObjectStore({ client: counting.client }), state: new DirectoryStateStore(state), tempDirectory: work },
-        { jobId: JOB, object: `s3://${BUCKET}/${KEY}`, mapperIds: [MAPPER.id] },
+        { jobId: JOB, object: parseObjectUri(`s3://${BUCKET}/${KEY}`), mapperIds: [MAPPER.id] },
         [MAPPER],
         { jobId: JOB, mapperIds: [MAPPER.id], matchSets: [ID_SET], connection: duckdb.connection },
         1,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SqsWorkQueue } from '../../shared/adapters/aws/SqsWorkQueue';
 import { WorkMessage } from '../../shared/model/workMessage';
-import { JobId, parseJobId } from '../../shared/model/identifiers';
+import { JobId, parseJobId, parseObjectUri } from '../../shared/model/identifiers';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,7 +39,7 @@ describe('SqsWorkQueue on moto_server', function () {
     return { queue: new SqsWorkQueue({ client: sqs, queueUrl, deadLetterQueueUrl: dlqUrl }), queueUrl, dlqUrl };
   }
 
-  const message = (i: number): WorkMessage => ({ jobId: parseJobId('20261122T031500Z-a1b2c3'), object: `s3://lake/customers/part-${i}.parquet`, mapperIds: ['customers'] });
+  const message = (i: number): WorkMessage => ({ jobId: parseJobId('20261122T031500Z-a1b2c3'), object: parseObjectUri(`s3://lake/customers/part-${i}.parquet`), mapperIds: ['customers'] });
 
   it('sends in batches of 10 and receives every message once, with its receive count', async () => {
     const { queueUrl, dlqUrl } = await freshQueue();
@@ -133,6 +133,6 @@ describe('SqsWorkQueue on moto_server', function () {
 
   it('rejects sending a message that is not a work message', async () => {
     const { queue } = await freshQueue();
-    await assert.rejects(queue.send([{ jobId: '' as JobId, object: 'o', mapperIds: ['m'] }]), { name: 'InputError', message: /jobId/ });
+    await assert.rejects(queue.send([{ jobId: '' as JobId, object: parseObjectUri('s3://lake/o'), mapperIds: ['m'] }]), { name: 'InputError', message: /jobId/ });
   });
 });

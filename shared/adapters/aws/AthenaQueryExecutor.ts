@@ -16,6 +16,7 @@ import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { buildAthenaFindSql, describePartition } from './buildAthenaFindSql';
 import { parseGlueType } from './parseGlueType';
 import { translateAwsError } from './translateAwsError';
+import { ObjectUri, parseObjectUri } from '../../model/identifiers';
 
 export interface AthenaQueryExecutorOptions {
   client: AthenaClient;
@@ -84,7 +85,7 @@ export class AthenaQueryExecutor implements QueryExecutor {
       table,
       partitionKeyTypes,
     });
-    const objects = new Set<string>();
+    const objects = new Set<ObjectUri>();
     let bytesScanned = 0;
     for (const sql of statements) {
       const result = await this.limited(() => this.run(sql, context));
@@ -155,8 +156,8 @@ export class AthenaQueryExecutor implements QueryExecutor {
   }
 
   /** Pages through the results. The first row of the first page is the header, as Athena returns it for SELECT. */
-  private async results(id: string, context: ErrorContext): Promise<string[]> {
-    const values: string[] = [];
+  private async results(id: string, context: ErrorContext): Promise<ObjectUri[]> {
+    const values: ObjectUri[] = [];
     let token: string | undefined;
     let first = true;
     do {
@@ -169,7 +170,7 @@ export class AthenaQueryExecutor implements QueryExecutor {
         const value = row.Data?.[0]?.VarCharValue;
         if (value === undefined || value === '') return;
         if (first && i === 0 && label && (value === label.Label || value === label.Name)) return;
-        values.push(value);
+        values.push(parseObjectUri(value, `GetQueryResults ${id}`));
       });
       first = false;
       token = page.NextToken || undefined;

@@ -32,6 +32,7 @@ import { planSplicedUpload, SplicedPart } from './planSplicedUpload';
 import { intersectRanges, mergeRanges, rangesCovered } from '../../model/byteRanges';
 import { formatS3Uri, parseS3Uri } from '../../model/parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
+import { ObjectUri, parseObjectUri } from '../../model/identifiers';
 
 export interface S3ObjectStoreOptions {
   client: S3Client;
@@ -91,13 +92,13 @@ export class S3ObjectStore implements ObjectStore {
       );
       for (const item of page.Contents ?? []) {
         if (item.Key === undefined || item.Key.endsWith('/')) continue;
-        yield { uri: formatS3Uri(bucket, item.Key), size: item.Size ?? 0 };
+        yield { uri: parseObjectUri(formatS3Uri(bucket, item.Key), `ListObjectsV2 ${prefix}`), size: item.Size ?? 0 };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
-  async head(uri: string): Promise<ObjectHead | undefined> {
+  async head(uri: ObjectUri): Promise<ObjectHead | undefined> {
     const { bucket, key } = parseS3Uri(uri);
     let head: HeadObjectCommandOutput;
     try {
@@ -220,7 +221,7 @@ export class S3ObjectStore implements ObjectStore {
     await this.readRanges(at, intersectRanges(unread, sent), fromFile);
   }
 
-  async checkVersionsDeletable(uri: string): Promise<void> {
+  async checkVersionsDeletable(uri: ObjectUri): Promise<void> {
     const { bucket } = parseS3Uri(uri);
     const versioning = await this.bucketVersioning(bucket, uri);
     if (versioning === 'mfa-delete') {
@@ -246,7 +247,7 @@ export class S3ObjectStore implements ObjectStore {
     return this.deleteVersions(keep.uri, await this.olderVersions(bucket, key, keep));
   }
 
-  async deleteAllVersions(uri: string): Promise<number> {
+  async deleteAllVersions(uri: ObjectUri): Promise<number> {
     const { bucket, key } = parseS3Uri(uri);
     await this.checkVersionsDeletable(uri);
     const { versions, markers } = await this.listVersions(bucket, key, uri);
@@ -256,7 +257,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** DeleteObjects by exact key and version id, at most 1,000 a call; any version S3 refuses fails the call. */
-  private async deleteVersions(uri: string, versionIds: readonly string[]): Promise<number> {
+  private async deleteVersions(uri: ObjectUri, versionIds: readonly string[]): Promise<number> {
     const { bucket, key } = parseS3Uri(uri);
     const context = { object: uri };
     let deleted = 0;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConflictError, InputError } from '../../model/errors';
 import { ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
 import { withFileLock } from './fileLock';
+import { ObjectUri, parseObjectUri } from '../../model/identifiers';
 
 /**
  * A lake in a folder; objects are absolute file paths. The ETag is size, modification time and inode,
@@ -18,7 +19,7 @@ export class DirectoryObjectStore implements ObjectStore {
     yield* walkObjects(prefix);
   }
 
-  async head(uri: string): Promise<ObjectHead | undefined> {
+  async head(uri: ObjectUri): Promise<ObjectHead | undefined> {
     checkLocalPath(uri);
     try {
       const info = await stat(uri);
@@ -62,7 +63,7 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /** Nothing to delete; a file that is there again is someone's new object, not a leftover version. */
-  async deleteAllVersions(uri: string): Promise<number> {
+  async deleteAllVersions(uri: ObjectUri): Promise<number> {
     if (await this.head(uri)) throw new ConflictError(`${uri} exists again; left in place`, { object: uri });
     return 0;
   }
@@ -133,6 +134,6 @@ async function* walkObjects(folder: string): AsyncIterable<ObjectListing> {
   for (const entry of entries) {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) yield* walkObjects(full);
-    else if (entry.isFile()) yield { uri: full, size: (await stat(full)).size };
+    else if (entry.isFile()) yield { uri: parseObjectUri(full), size: (await stat(full)).size };
   }
 }

@@ -5,6 +5,7 @@ import { readObjectsSql } from '../../duckdb/readObjectsSql';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { UnreadableObjectError, errorMessage } from '../../model/errors';
 import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
+import { parseObjectUri } from '../../model/identifiers';
 
 /**
  * Find queries on DuckDB over the partition group's local files: the same plan as Athena, with
@@ -24,7 +25,7 @@ export class DuckDbQueryExecutor implements QueryExecutor {
       const columns = matchSets.flatMap((set) => set.columns);
       const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t WHERE ${buildMatchPredicate(matchSets, 't')}`;
       const result = await connection.runAndReadAll(sql);
-      const objects = result.getRowObjectsJS().map((row) => String(row.object)).sort();
+      const objects = result.getRowObjectsJS().map((row) => parseObjectUri(row.object, 'DuckDB filename')).sort();
       return { objects, bytesScanned: sizes.reduce((a, b) => a + b, 0) };
     } catch (error) {
       throw new UnreadableObjectError(`DuckDB: ${scrubEngineMessage(errorMessage(error))}`, { mapperId: query.mapper.id });

@@ -9,7 +9,7 @@ import { runJob } from '../../../shared/job/runJob';
 import { startJob } from '../../../shared/job/startJob';
 import { WorkMessage } from '../../../shared/model/workMessage';
 import { enqueueMatches } from '../../../shared/queue/deletionQueue';
-import { parseJobId } from '../../../shared/model/identifiers';
+import { parseJobId, parseObjectUri } from '../../../shared/model/identifiers';
 import { TestLake, hashTree, openTestLake } from '../../support/localLake';
 
 describe('runForgetWorker', function () {
@@ -31,7 +31,7 @@ describe('runForgetWorker', function () {
     const plan = (await readJobPlan(lake.runtime.ports.state, waiting.id))!;
     const planned = plan.objects.find((o) => o.object.includes(`${path.sep}customers${path.sep}`))!.object;
     // Customer 21 lives in year=2024 only, so the find never planned this object.
-    const unplanned = path.join(lake.dir, 'lake', 'customers', 'year=2023', 'data_0.parquet');
+    const unplanned = parseObjectUri(path.join(lake.dir, 'lake', 'customers', 'year=2023', 'data_0.parquet'));
     assert.ok(!plan.objects.some((o) => o.object === unplanned));
     const lakeBefore = await hashTree(path.join(lake.dir, 'lake'));
 

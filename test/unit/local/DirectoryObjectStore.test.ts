@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DirectoryObjectStore } from '../../../shared/adapters/local/DirectoryObjectStore';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 describe('DirectoryObjectStore', () => {
   let root: string;
@@ -17,7 +18,7 @@ describe('DirectoryObjectStore', () => {
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   it('keeps the downloaded source version readable after the object is replaced', async () => {
-    const object = path.join(root, 'lake', 'year=2024', 'part-0.csv');
+    const object = parseObjectUri(path.join(root, 'lake', 'year=2024', 'part-0.csv'));
     await writeFile(object, 'id\n1\n2\n');
     const head = (await lake.head(object))!;
     const source = path.join(root, 'tmp', 'source');
@@ -32,7 +33,7 @@ describe('DirectoryObjectStore', () => {
 
   it('writes no scratch file into the lake folder while it replaces an object', async () => {
     const folder = path.join(root, 'lake', 'year=2024');
-    const object = path.join(folder, 'part-0.csv');
+    const object = parseObjectUri(path.join(folder, 'part-0.csv'));
     await writeFile(object, 'id\n1\n2\n');
     const head = (await lake.head(object))!;
     const rewritten = path.join(root, 'tmp', 'rewritten');
@@ -54,7 +55,7 @@ describe('DirectoryObjectStore', () => {
   });
 
   it('refuses to replace an object that changed after it was read, and the newer object survives', async () => {
-    const object = path.join(root, 'lake', 'year=2024', 'part-0.csv');
+    const object = parseObjectUri(path.join(root, 'lake', 'year=2024', 'part-0.csv'));
     await writeFile(object, 'id\n1\n');
     const head = (await lake.head(object))!;
     await writeFile(object, 'id\n1\n3\n');
@@ -67,7 +68,7 @@ describe('DirectoryObjectStore', () => {
   });
 
   it('has no versions to delete for a deleted file, and refuses a file that is there again', async () => {
-    const object = path.join(root, 'lake', 'year=2024', 'part-9.csv');
+    const object = parseObjectUri(path.join(root, 'lake', 'year=2024', 'part-9.csv'));
     assert.equal(await lake.deleteAllVersions(object), 0);
     await writeFile(object, 'id\n1\n');
     await assert.rejects(lake.deleteAllVersions(object), { name: 'ConflictError', message: /part-9\.csv exists again/ });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { InProcessWorkQueue } from '../../../shared/adapters/local/InProcessWorkQueue';
-import { parseJobId } from '../../../shared/model/identifiers';
+import { parseJobId, parseObjectUri } from '../../../shared/model/identifiers';
 
-const message = { jobId: parseJobId('20261122T031500Z-a1b2c3'), object: '/lake/a.parquet', mapperIds: ['m'] };
+const message = { jobId: parseJobId('20261122T031500Z-a1b2c3'), object: parseObjectUri('/lake/a.parquet'), mapperIds: ['m'] };
 const receiveNow = (queue: InProcessWorkQueue, visibilitySeconds = 30) => queue.receive({ max: 10, visibilitySeconds, waitSeconds: 0 });
 
 describe('InProcessWorkQueue', () => {

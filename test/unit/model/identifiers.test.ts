@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DirectoryStateStore } from '../../../shared/adapters/local/DirectoryStateStore';
-import { parseJobId, parseStateKey } from '../../../shared/model/identifiers';
+import { DirectoryObjectStore } from '../../../shared/adapters/local/DirectoryObjectStore';
+import { parseJobId, parseObjectUri, parseStateKey } from '../../../shared/model/identifiers';
 import { parseWorkMessage } from '../../../shared/model/workMessage';
 import { jobKey } from '../../../shared/records/stateKeys';
 
@@ -23,7 +24,15 @@ describe('branded identifiers', () => {
     }
   });
 
-  it('the compiler refuses a plain string where a brand is expected (npm test typechecks this file)', () => {
+  it('an object is an s3:// URI with a key, or an absolute path', () => {
+    assert.equal(parseObjectUri('s3://lake/orders/part-0.parquet'), 's3://lake/orders/part-0.parquet');
+    assert.equal(parseObjectUri('/srv/lake/orders/part-0.parquet'), '/srv/lake/orders/part-0.parquet');
+    for (const bad of ['s3://lake', 's3://lake/', 'orders/part-0.parquet', '']) {
+      assert.throws(() => parseObjectUri(bad, 'work message.object'), { name: 'InputError', message: /^work message\.object: .* is not an object/ }, bad);
+    }
+  });
+
+  it('the compiler refuses a plain string where a brand is expected (npm test typechecks this file)', async () => {
     const text: string = '20261122T031500Z-a1b2c3';
     // @ts-expect-error a string that was never parsed is not a JobId
     assert.equal(jobKey(text), `jobs/${text}/job.json`);
@@ -32,5 +41,8 @@ describe('branded identifiers', () => {
     // @ts-expect-error a job id is not a state key
     assert.equal(state.describe(parseJobId(text)), `/state/${text}`);
     assert.equal(state.describe(jobKey(parseJobId(text))), `/state/jobs/${text}/job.json`);
+    const lake = new DirectoryObjectStore('/scratch');
+    // @ts-expect-error a state key is not a lake object
+    await assert.rejects(lake.head(jobKey(parseJobId(text))), { name: 'InputError' });
   });
 });

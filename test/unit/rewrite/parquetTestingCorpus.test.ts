@@ -8,6 +8,7 @@ import { ColumnType, isMatchableType } from '../../../shared/model/columnType';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
 import { loadMatches, matchColumnSet, PARQUET_TESTING, readWithHyparquet, RewriteWorkspace, sha256File, withRewriteWorkspace } from '../../support/rewriteFixtures';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 const DATA = path.join(PARQUET_TESTING, 'data');
 const BAD_DATA = path.join(PARQUET_TESTING, 'bad_data');
@@ -177,7 +178,7 @@ function request(workspace: RewriteWorkspace, inputFile: string, matchSets: Matc
     outputFile: path.join(workspace.directory, 'out.parquet'),
     matchSets,
     tempDirectory: workspace.directory,
-    context: { mapperId: 'corpus', object: `lake://corpus/${path.basename(inputFile)}` },
+    context: { mapperId: 'corpus', object: parseObjectUri(`s3://corpus/${path.basename(inputFile)}`) },
   };
 }
 
@@ -188,7 +189,7 @@ async function expectUnreadable(file: string, reason: RegExp): Promise<void> {
     const chosen = await chooseMatches(workspace, file).catch(() => undefined);
     const set = chosen?.set ?? matchColumnSet([{ path: 'anything', type: 'VARCHAR' }]);
     await loadMatches(workspace.connection, [set], [(chosen?.values ?? ['x']).map((value) => [value])]);
-    const object = `lake://corpus/${path.basename(file)}`;
+    const object = `s3://corpus/${path.basename(file)}`;
     await assert.rejects(rewriteObject(workspace.connection, request(workspace, file, [set])), (error: Error) => {
       assert.equal(error.name, 'UnreadableObjectError');
       assert.ok(error.message.includes(object), error.message);

@@ -7,6 +7,7 @@ import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { PartialSourceFile } from '../../../shared/rewrite/partialSourceFile';
 import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
 import { loadMatches, matchColumnSet, PARQUET_TESTING, readWithHyparquet, RewriteWorkspace, withRewriteWorkspace } from '../../support/rewriteFixtures';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 const GROUPS = 10;
 const GROUP_ROWS = 4096;
@@ -45,7 +46,7 @@ async function rewrite(workspace: RewriteWorkspace, input: string, output: strin
     outputFile: output,
     matchSets: sets,
     tempDirectory: workspace.directory,
-    context: { mapperId: 'orders', object: 'lake://orders/part-0.parquet' },
+    context: { mapperId: 'orders', object: parseObjectUri('s3://orders/part-0.parquet') },
   });
 }
 

@@ -5,6 +5,7 @@ import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
 import { loadMatches, matchColumnSet, PARQUET_TESTING, readWithHyparquet, RewriteWorkspace, sha256File, withRewriteWorkspace } from '../../support/rewriteFixtures';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 const ROWS = 30_000;
 
@@ -57,7 +58,7 @@ describe('rewriteObject on Parquet', function () {
         outputFile: output,
         matchSets: sets,
         tempDirectory: workspace.directory,
-        context: { mapperId: 'orders', object: 'lake://orders/sample.parquet' },
+        context: { mapperId: 'orders', object: parseObjectUri('s3://orders/sample.parquet') },
       });
 
       const original = await readWithHyparquet(input);
@@ -93,7 +94,7 @@ describe('rewriteObject on Parquet', function () {
           outputFile: path.join(workspace.directory, 'out.parquet'),
           matchSets: [set],
           tempDirectory: workspace.directory,
-          context: { mapperId: 'm', object: name },
+          context: { mapperId: 'm', object: parseObjectUri(`s3://parquet-testing/${name}`) },
         });
         return result.physicalChanges;
       });
@@ -120,7 +121,7 @@ describe('rewriteObject on Parquet', function () {
         outputFile: output,
         matchSets: [set],
         tempDirectory: workspace.directory,
-        context: { mapperId: 'm', object: 'lake://t/scattered.parquet' },
+        context: { mapperId: 'm', object: parseObjectUri('s3://t/scattered.parquet') },
       });
       assert.equal(result.rowsDeleted, 60_000);
       const original = await readWithHyparquet(input);
@@ -150,7 +151,7 @@ describe('rewriteObject on Parquet', function () {
         outputFile: output,
         matchSets: [set],
         tempDirectory: workspace.directory,
-        context: { mapperId: 'big', object: 'lake://big/large.parquet' },
+        context: { mapperId: 'big', object: parseObjectUri('s3://big/large.parquet') },
       });
       assert.deepEqual({ before: result.rowsBefore, deleted: result.rowsDeleted }, { before: 2_000_000, deleted: 3 });
       const settings = await workspace.connection.runAndReadAll(`SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory`);
@@ -186,7 +187,7 @@ describe('rewriteObject on a Parquet object inside hive-style folders', function
         outputFile: output,
         matchSets: [set],
         tempDirectory: workspace.directory,
-        context: { mapperId: 'm', object: 'lake://t/year=2024/part-0.parquet' },
+        context: { mapperId: 'm', object: parseObjectUri('s3://t/year=2024/part-0.parquet') },
       });
       assert.equal(result.rowsAfter, 9);
       const rows = (await readWithHyparquet(output)).rows;

@@ -7,6 +7,7 @@ import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
 import { RewriteResult } from '../../../shared/rewrite/rewriteRequest';
 import { loadMatches, matchColumnSet, RewriteWorkspace, sha256File, splitLinesKeepingEnds, withRewriteWorkspace } from '../../support/rewriteFixtures';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 // Spacing, key order, a blank line, a CRLF line and a last line without "\n" all have to survive.
 // The timestamps share one format, so DuckDB reads ts as TIMESTAMP (mixed formats read as VARCHAR).
@@ -73,7 +74,7 @@ describe('rewriteObject on JSON Lines', function () {
       await loadMatches(workspace.connection, [set], [[['ann@x.org']]]);
       await assert.rejects(rewriteObject(workspace.connection, request(workspace, 'json', input, [set])), (error: Error) => {
         assert.equal(error.name, 'UnreadableObjectError');
-        assert.match(error.message, /mapper "m1".*lake:\/\/bucket\/bad\.json/);
+        assert.match(error.message, /mapper "m1".*s3:\/\/bucket\/bad\.json/);
         assert.ok(!error.message.includes('ann@x.org'));
         return true;
       });
@@ -118,7 +119,7 @@ describe('rewriteObject errors', function () {
       await assert.rejects(rewriteObject(workspace.connection, request(workspace, 'json', input, [set])), (error: Error) => {
         assert.equal(error.name, 'UnreadableObjectError');
         // The match column is read as the catalog's BIGINT, so DuckDB stops at the first line that is not one.
-        assert.match(error.message, /^mapper "m1": cannot read lake:\/\/bucket\/drift\.json: Invalid Input Error: JSON transform error in file <file>, in line 1: Failed to cast value to numerical: <value>$/);
+        assert.match(error.message, /^mapper "m1": cannot read s3:\/\/bucket\/drift\.json: Invalid Input Error: JSON transform error in file <file>, in line 1: Failed to cast value to numerical: <value>$/);
         assert.doesNotMatch(error.message, /ann@x\.org|bob@x\.org|\/tmp\//);
         return true;
       });
@@ -193,7 +194,7 @@ function request(workspace: RewriteWorkspace, format: DataFormat, inputFile: str
     outputFile: path.join(workspace.directory, 'out'),
     matchSets,
     tempDirectory: workspace.directory,
-    context: { mapperId: 'm1', object: `lake://bucket/${path.basename(inputFile)}` },
+    context: { mapperId: 'm1', object: parseObjectUri(`s3://bucket/${path.basename(inputFile)}`) },
   };
 }
 

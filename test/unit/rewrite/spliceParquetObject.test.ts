@@ -5,6 +5,7 @@ import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { rewriteObject } from '../../../shared/rewrite/rewriteObject';
 import { loadMatches, matchColumnSet, PARQUET_TESTING, readWithHyparquet, RewriteWorkspace, sha256File, withRewriteWorkspace } from '../../support/rewriteFixtures';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 const GROUPS = 10;
 const GROUP_ROWS = 4096;
@@ -35,7 +36,7 @@ async function rewrite(workspace: RewriteWorkspace, input: string, sets: MatchCo
     outputFile: path.join(workspace.directory, 'out.parquet'),
     matchSets: sets,
     tempDirectory: workspace.directory,
-    context: { mapperId: 'orders', object },
+    context: { mapperId: 'orders', object: parseObjectUri(object) },
   });
 }
 
@@ -70,7 +71,7 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       // Rows 3 * 4096 + 5 (group 3), and two rows of group 7.
       const gone = [3 * GROUP_ROWS + 5, 7 * GROUP_ROWS, 8 * GROUP_ROWS - 1];
       await loadMatches(workspace.connection, [set], [gone.map((id) => [String(id)])]);
-      const result = await rewrite(workspace, input, [set], 'lake://orders/ten-groups.parquet');
+      const result = await rewrite(workspace, input, [set], 's3://orders/ten-groups.parquet');
 
       const output = path.join(workspace.directory, 'out.parquet');
       const original = await readWithHyparquet(input);
@@ -118,7 +119,7 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       assert.ok(await contains(input, 'secret-2048-end'));
       const set = matchColumnSet([{ path: 'id', type: 'BIGINT' }]);
       await loadMatches(workspace.connection, [set], [[['2048'], ['4095'], ['9000']]]);
-      const result = await rewrite(workspace, input, [set], 'lake://t/plain.parquet');
+      const result = await rewrite(workspace, input, [set], 's3://t/plain.parquet');
       assert.match(result.physicalChanges[0]!, /^row-group splice: row groups 1, 4 of 6/);
       const output = path.join(workspace.directory, 'out.parquet');
       assert.equal(await contains(output, 'secret-2048-end'), false);
@@ -136,7 +137,7 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       await workspace.connection.run(`COPY (SELECT i AS id, i // 2048 AS batch FROM range(4 * 2048) r(i)) TO ${quoteLiteral(input)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
       const set = matchColumnSet([{ path: 'batch', type: 'BIGINT' }]);
       await loadMatches(workspace.connection, [set], [[['2']]]);
-      const result = await rewrite(workspace, input, [set], 'lake://t/groups.parquet');
+      const result = await rewrite(workspace, input, [set], 's3://t/groups.parquet');
       const rewritten = await readWithHyparquet(path.join(workspace.directory, 'out.parquet'));
       assert.deepEqual(rewritten.rowGroupRows, [2048, 2048, 2048]);
       assert.deepEqual(rewritten.rows.map((row) => Number(row.batch)), [...Array(2048).fill(0), ...Array(2048).fill(1), ...Array(2048).fill(3)]);
@@ -153,7 +154,7 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       assert.ok(target >= 0);
       const set = matchColumnSet([{ path: 'double_ieee754', type: 'DOUBLE' }]);
       await loadMatches(workspace.connection, [set], [[['5']]]);
-      const result = await rewrite(workspace, input, [set], 'lake://t/floating.parquet');
+      const result = await rewrite(workspace, input, [set], 's3://t/floating.parquet');
       const gone = original.rows.filter((row) => row.double_ieee754 === 5).length;
       assert.equal(result.rowsDeleted, gone);
       assert.ok(gone < original.rows.length / 2);

@@ -8,6 +8,7 @@ import { quoteLiteral } from '../../../shared/duckdb/sqlText';
 import { MatchHash } from '../../../shared/model/match';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { verifyRewrite } from '../../../shared/rewrite/verifyRewrite';
+import { parseObjectUri } from '../../../shared/model/identifiers';
 
 const ID_SET: MatchColumnSet = { key: 'id', columns: [{ configured: 'id', path: ['id'], type: { kind: 'int', bits: 64, signed: true } }] };
 const COLUMNS = [
@@ -19,7 +20,7 @@ describe('verifyRewrite', () => {
   let dir: string;
   let duckdb: Awaited<ReturnType<typeof openDuckDb>>;
   let output: string;
-  const check = () => ({ outputRelation: `read_parquet(${quoteLiteral(output)})`, matchSets: [ID_SET], context: { mapperId: 'people', object: 'lake/people/part-0.parquet' } });
+  const check = () => ({ outputRelation: `read_parquet(${quoteLiteral(output)})`, matchSets: [ID_SET], context: { mapperId: 'people', object: parseObjectUri('s3://lake/people/part-0.parquet') } });
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'lethe-verify-'));
@@ -46,7 +47,7 @@ describe('verifyRewrite', () => {
   it('lists a wrong row count and a match left in one error naming the object', async () => {
     await assert.rejects(verifyRewrite(duckdb.connection, { ...check(), expectedColumns: COLUMNS, expectedRows: 2 }), {
       name: 'OutputCheckError',
-      message: 'mapper "people": the rewrite of lake/people/part-0.parquet failed its check: it has 3 rows, expected 2; 1 rows still match',
+      message: 'mapper "people": the rewrite of s3://lake/people/part-0.parquet failed its check: it has 3 rows, expected 2; 1 rows still match',
     });
   });
 
