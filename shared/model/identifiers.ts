@@ -53,3 +53,12 @@ export function parseObjectUri(input: unknown, where?: string): ObjectUri {
   }
   return text as ObjectUri;
 }
+
+/** A version tag of a lake object or a state record, opaque, for conditional writes (If-Match). */
+export type ETag = string & { readonly __brand: 'ETag' };
+
+export function parseETag(input: unknown, where?: string): ETag {
+  const text = expectString(input, where ?? 'ETag');
+  if (text.length === 0) throw new InputError(`${where ? `${where}: ` : ''}an ETag must not be empty`);
+  return text as ETag;
+}

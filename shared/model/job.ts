@@ -1,7 +1,7 @@
 import { DataMapper, parseDataMappers } from './dataMapper';
 import { InputError } from './errors';
 import { expectArray, expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectString } from './fields';
-import { JobId, StateKey, parseJobId, parseStateKey } from './identifiers';
+import { ETag, JobId, StateKey, parseETag, parseJobId, parseStateKey } from './identifiers';
 import { Settings, parseSettings } from './settings';
 
 export const RUNNING_STATUSES = ['QUEUED', 'FINDING', 'AWAITING_APPROVAL', 'FORGETTING', 'VERIFYING', 'CLEANING_UP'] as const;
@@ -65,7 +65,7 @@ export const ZERO_COUNTERS: JobCounters = {
 /** The queue batches a job took, each at the version it read (so cleanup removes only those items). */
 export interface QueueSnapshotEntry {
   key: StateKey;
-  etag: string;
+  etag: ETag;
   items: number;
 }
 
@@ -98,7 +98,7 @@ export function parseJob(input: unknown, where = 'job.json'): Job {
     const e = expectRecord(entry, `${where}.queue[${i}]`);
     return {
       key: parseStateKey(e.key, `${where}.queue[${i}].key`),
-      etag: expectNonEmptyString(e.etag, `${where}.queue[${i}].etag`),
+      etag: parseETag(e.etag, `${where}.queue[${i}].etag`),
       items: expectInteger(e.items, `${where}.queue[${i}].items`, 0, Number.MAX_SAFE_INTEGER),
     };
   });

@@ -1,5 +1,5 @@
 import { InputError } from './errors';
-import { JobId, ObjectUri, parseJobId, parseObjectUri } from './identifiers';
+import { ETag, JobId, ObjectUri, parseETag, parseJobId, parseObjectUri } from './identifiers';
 import { expectInteger, expectNonEmptyString, expectOneOf, expectRecord, expectStringArray, isRecord } from './fields';
 
 export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as const;
@@ -11,7 +11,7 @@ export const OBJECT_OUTCOMES = ['updated', 'unchanged', 'missing', 'failed'] as 
 export type ObjectOutcome = (typeof OBJECT_OUTCOMES)[number];
 
 export interface ObjectVersionRef {
-  etag: string;
+  etag: ETag;
   versionId?: string;
   size: number;
 }
@@ -54,7 +54,7 @@ export function isFinalOutcome(outcome: ObjectOutcome): boolean {
 function parseVersionRef(input: unknown, where: string): ObjectVersionRef {
   const record = expectRecord(input, where);
   return {
-    etag: expectNonEmptyString(record.etag, `${where}.etag`),
+    etag: parseETag(record.etag, `${where}.etag`),
     ...(typeof record.versionId === 'string' ? { versionId: record.versionId } : {}),
     size: expectInteger(record.size, `${where}.size`, 0, Number.MAX_SAFE_INTEGER),
   };

@@ -1,4 +1,4 @@
-import { ObjectUri } from '../model/identifiers';
+import { ETag, ObjectUri } from '../model/identifiers';
 
 /**
  * The lake: objects addressed by URI (s3://bucket/key, or an absolute path for a directory lake).
@@ -26,7 +26,7 @@ export interface ObjectProps {
 export interface ObjectVersion {
   uri: ObjectUri;
   /** Opaque; changes whenever the object changes. */
-  etag: string;
+  etag: ETag;
   /** Absent for a directory lake or an unversioned bucket. */
   versionId?: string;
 }

@@ -5,7 +5,7 @@ import { QueueSnapshotEntry } from '../model/job';
 import { Match, QueueItem, parseQueueItem, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
 import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '../records/stateKeys';
-import { StateKey } from '../model/identifiers';
+import { ETag, StateKey } from '../model/identifiers';
 
 export interface NewQueueItem {
   match: Match;
@@ -84,7 +84,7 @@ function* batchItems(body: Uint8Array, key: StateKey, checked = false): Generato
   }
 }
 
-export async function readBatch(state: StateStore, key: StateKey): Promise<{ items: QueueItem[]; etag: string } | undefined> {
+export async function readBatch(state: StateStore, key: StateKey): Promise<{ items: QueueItem[]; etag: ETag } | undefined> {
   const stored = await state.read(key);
   return stored ? { items: parseBatch(stored.body, key), etag: stored.etag } : undefined;
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { ConflictError } from '../model/errors';
 import { expectRecord } from '../model/fields';
-import { JobId, parseJobId } from '../model/identifiers';
+import { ETag, JobId, parseJobId } from '../model/identifiers';
 import { StateStore } from '../ports/StateStore';
 import { LOCK_KEY } from './stateKeys';
 
@@ -19,7 +19,7 @@ export async function acquireJobLock(state: StateStore, jobId: JobId): Promise<J
   return lock;
 }
 
-export async function readJobLock(state: StateStore): Promise<{ lock: JobLock; etag: string } | undefined> {
+export async function readJobLock(state: StateStore): Promise<{ lock: JobLock; etag: ETag } | undefined> {
   const stored = await state.read(LOCK_KEY);
   if (!stored) return undefined;
   const record = expectRecord(JSON.parse(stored.body.toString('utf8')), LOCK_KEY);

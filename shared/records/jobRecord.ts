@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '../model/errors';
-import { JobId, parseJobId } from '../model/identifiers';
+import { ETag, JobId, parseJobId } from '../model/identifiers';
 import { Job, isTerminal, parseJob } from '../model/job';
 import { StateStore } from '../ports/StateStore';
 import { JOBS_PREFIX, jobIdOfJobKey, jobKey } from './stateKeys';
 
-export async function readJob(state: StateStore, jobId: JobId): Promise<{ job: Job; etag: string }> {
+export async function readJob(state: StateStore, jobId: JobId): Promise<{ job: Job; etag: ETag }> {
   const stored = await state.read(jobKey(jobId));
   if (!stored) throw new NotFoundError(`job ${jobId} not found in ${state.describe(JOBS_PREFIX)}`, { jobId });
   return { job: parseJob(JSON.parse(stored.body.toString('utf8')), state.describe(jobKey(jobId))), etag: stored.etag };

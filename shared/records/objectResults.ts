@@ -1,11 +1,11 @@
-import { JobId, ObjectUri } from '../model/identifiers';
+import { ETag, JobId, ObjectUri } from '../model/identifiers';
 import { ConflictError } from '../model/errors';
 import { ObjectResult, isFinalOutcome, parseObjectResult } from '../model/objectResult';
 import { StateStore } from '../ports/StateStore';
 import { listRecords } from './listRecords';
 import { objectResultKey, objectResultsPrefix } from './stateKeys';
 
-export async function readObjectResult(state: StateStore, jobId: JobId, object: ObjectUri): Promise<{ result: ObjectResult; etag: string } | undefined> {
+export async function readObjectResult(state: StateStore, jobId: JobId, object: ObjectUri): Promise<{ result: ObjectResult; etag: ETag } | undefined> {
   const key = objectResultKey(jobId, object);
   const stored = await state.read(key);
   return stored ? { result: parseObjectResult(JSON.parse(stored.body.toString('utf8')), key), etag: stored.etag } : undefined;

@@ -11,7 +11,7 @@ import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
 import { isQueueBatchKey, reportKey } from '../../shared/records/stateKeys';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
-import { JobId, StateKey } from '../../shared/model/identifiers';
+import { ETag, JobId, StateKey } from '../../shared/model/identifiers';
 import { TestLake, openTestLake, readTable } from '../support/localLake';
 
 const simple = (value: string, mappers?: string[]): { match: Match; mappers?: string[] } => ({ match: { kind: 'simple', value }, ...(mappers ? { mappers } : {}) });
@@ -31,8 +31,8 @@ function queueWritesFail(state: StateStore): StateStore {
     if (isQueueBatchKey(key)) throw new Error(`${key}: refused by the test`);
   };
   return Object.assign(Object.create(state) as StateStore, {
-    delete: async (key: StateKey, ifMatch?: string) => (refuse(key), state.delete(key, ifMatch)),
-    replace: async (key: StateKey, body: string | Buffer, ifMatch: string) => (refuse(key), state.replace(key, body, ifMatch)),
+    delete: async (key: StateKey, ifMatch?: ETag) => (refuse(key), state.delete(key, ifMatch)),
+    replace: async (key: StateKey, body: string | Buffer, ifMatch: ETag) => (refuse(key), state.replace(key, body, ifMatch)),
   });
 }
 

@@ -32,7 +32,7 @@ import { planSplicedUpload, SplicedPart } from './planSplicedUpload';
 import { intersectRanges, mergeRanges, rangesCovered } from '../../model/byteRanges';
 import { formatS3Uri, parseS3Uri } from '../../model/parseS3Uri';
 import { awsErrorCode, translateAwsError } from './translateAwsError';
-import { ObjectUri, parseObjectUri } from '../../model/identifiers';
+import { ObjectUri, parseETag, parseObjectUri } from '../../model/identifiers';
 
 export interface S3ObjectStoreOptions {
   client: S3Client;
@@ -139,7 +139,7 @@ export class S3ObjectStore implements ObjectStore {
     if (head.SSEKMSKeyId) props.sseKmsKeyId = head.SSEKMSKeyId;
     if (head.BucketKeyEnabled !== undefined) props.bucketKeyEnabled = head.BucketKeyEnabled;
     props.grants = (acl.Grants ?? []).map(describeGrant);
-    return { uri, etag: head.ETag, ...(versionId ? { versionId } : {}), size: head.ContentLength ?? 0, props };
+    return { uri, etag: parseETag(head.ETag, `HeadObject ${uri}`), ...(versionId ? { versionId } : {}), size: head.ContentLength ?? 0, props };
   }
 
   async download(at: ObjectVersion, toFile: string): Promise<void> {
@@ -206,7 +206,7 @@ export class S3ObjectStore implements ObjectStore {
     await this.readUnreadSent(at, fromFile, size, unchanged, unread, parts);
     const written = parts ? await this.putMultipart(at, fromFile, size, props, parts) : await this.putSingle(at, fromFile, size, props);
     if (!written.etag) throw new LetheError(`replace ${at.uri}: S3 returned no ETag`, { object: at.uri });
-    return { uri: at.uri, etag: written.etag, ...(written.versionId ? { versionId: written.versionId } : {}), size, props };
+    return { uri: at.uri, etag: parseETag(written.etag, `replace ${at.uri}`), ...(written.versionId ? { versionId: written.versionId } : {}), size, props };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { retryWithBackoff } from '../../concurrency/retryWithBackoff';
 import { ConflictError, LetheError, NotFoundError, TransientError } from '../../model/errors';
-import { StateKey, parseStateKey } from '../../model/identifiers';
+import { ETag, StateKey, parseETag, parseStateKey } from '../../model/identifiers';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { MATCH_ID_TAG, holdsClearMatchIds } from '../../model/matchIdTag';
 import { formatS3Uri } from '../../model/parseS3Uri';
@@ -43,7 +43,7 @@ export class S3StateStore implements StateStore {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       if (!response.Body || !response.ETag) throw new LetheError(`GetObject ${this.describe(key)}: no body or ETag`);
-      return { body: Buffer.from(await response.Body.transformToByteArray()), etag: response.ETag };
+      return { body: Buffer.from(await response.Body.transformToByteArray()), etag: parseETag(response.ETag, `GetObject ${this.describe(key)}`) };
     } catch (error) {
       const translated = translateAwsError(error, `read ${this.describe(key)}`);
       if (translated instanceof NotFoundError && awsErrorCode(error).code !== 'NoSuchBucket') return undefined;
@@ -51,11 +51,11 @@ export class S3StateStore implements StateStore {
     }
   }
 
-  async create(key: StateKey, body: Buffer | string): Promise<string> {
+  async create(key: StateKey, body: Buffer | string): Promise<ETag> {
     return this.put(key, body, { IfNoneMatch: '*' }, 'it already exists');
   }
 
-  async replace(key: StateKey, body: Buffer | string, ifMatch: string): Promise<string> {
+  async replace(key: StateKey, body: Buffer | string, ifMatch: ETag): Promise<ETag> {
     return this.put(key, body, { IfMatch: ifMatch }, `it changed since it was read (ETag ${ifMatch})`);
   }
 
@@ -63,7 +63,7 @@ export class S3StateStore implements StateStore {
    * Deletes the key and, in a versioned state bucket, its older versions too: queue batches and
    * manifests hold clear match IDs, and a noncurrent version would keep them readable.
    */
-  async delete(key: StateKey, ifMatch?: string): Promise<void> {
+  async delete(key: StateKey, ifMatch?: ETag): Promise<void> {
     const fullKey = this.prefix + key;
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: fullKey, IfMatch: ifMatch }));
@@ -89,7 +89,7 @@ export class S3StateStore implements StateStore {
     } while (token);
   }
 
-  private async put(key: StateKey, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }, conflict: string): Promise<string> {
+  private async put(key: StateKey, body: Buffer | string, condition: { IfNoneMatch?: string; IfMatch?: string }, conflict: string): Promise<ETag> {
     try {
       const response = await this.client.send(
         new PutObjectCommand({
@@ -101,7 +101,7 @@ export class S3StateStore implements StateStore {
         }),
       );
       if (!response.ETag) throw new LetheError(`write ${this.describe(key)}: S3 returned no ETag`);
-      return response.ETag;
+      return parseETag(response.ETag, `write ${this.describe(key)}`);
     } catch (error) {
       const translated = translateAwsError(error, `write ${this.describe(key)}`);
       // If-Match on a key that is gone answers 404: that is a conflict too.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConflictError, InputError } from '../../model/errors';
 import { ObjectHead, ObjectListing, ObjectProps, ObjectStore, ObjectVersion } from '../../ports/ObjectStore';
 import { withFileLock } from './fileLock';
-import { ObjectUri, parseObjectUri } from '../../model/identifiers';
+import { ETag, ObjectUri, parseETag, parseObjectUri } from '../../model/identifiers';
 
 /**
  * A lake in a folder; objects are absolute file paths. The ETag is size, modification time and inode,
@@ -109,8 +109,8 @@ async function renameAcross(from: string, to: string): Promise<void> {
 /** Errors that mean "not on one filesystem" (or links not allowed there): fall back to a copy. */
 const CROSS_DEVICE = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK']);
 
-function fileTag(info: { size: number; mtimeMs: number; ino: number }): string {
-  return `${info.size.toString(16)}-${Math.round(info.mtimeMs * 1000).toString(16)}-${info.ino.toString(16)}`;
+function fileTag(info: { size: number; mtimeMs: number; ino: number }): ETag {
+  return parseETag(`${info.size.toString(16)}-${Math.round(info.mtimeMs * 1000).toString(16)}-${info.ino.toString(16)}`);
 }
 
 function checkLocalPath(uri: string): void {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError } from '../../model/errors';
-import { StateKey, parseStateKey } from '../../model/identifiers';
+import { ETag, StateKey, parseETag, parseStateKey } from '../../model/identifiers';
 import { StateStore, StoredValue } from '../../ports/StateStore';
 import { withFileLock } from './fileLock';
 
@@ -31,7 +31,7 @@ export class DirectoryStateStore implements StateStore {
     }
   }
 
-  async create(key: StateKey, body: Buffer | string): Promise<string> {
+  async create(key: StateKey, body: Buffer | string): Promise<ETag> {
     const target = this.describe(key);
     const temp = await this.writeTemp(target, body);
     try {
@@ -45,7 +45,7 @@ export class DirectoryStateStore implements StateStore {
     return contentTag(body);
   }
 
-  async replace(key: StateKey, body: Buffer | string, ifMatch: string): Promise<string> {
+  async replace(key: StateKey, body: Buffer | string, ifMatch: ETag): Promise<ETag> {
     const target = this.describe(key);
     return withFileLock(target + LOCK_SUFFIX, async () => {
       await this.expectTag(key, ifMatch);
@@ -54,7 +54,7 @@ export class DirectoryStateStore implements StateStore {
     });
   }
 
-  async delete(key: StateKey, ifMatch?: string): Promise<void> {
+  async delete(key: StateKey, ifMatch?: ETag): Promise<void> {
     const target = this.describe(key);
     if (ifMatch === undefined) await rm(target, { force: true });
     else {
@@ -84,7 +84,7 @@ export class DirectoryStateStore implements StateStore {
     for (const key of await listFiles(this.root, folder)) if (key.startsWith(prefix)) yield parseStateKey(key, `list ${this.describe(prefix)}`);
   }
 
-  private async expectTag(key: StateKey, ifMatch: string): Promise<void> {
+  private async expectTag(key: StateKey, ifMatch: ETag): Promise<void> {
     const current = await this.read(key);
     if (!current) throw new ConflictError(`${this.describe(key)} no longer exists`);
     if (current.etag !== ifMatch) throw new ConflictError(`${this.describe(key)} changed since it was read`);
@@ -105,8 +105,8 @@ export class DirectoryStateStore implements StateStore {
   }
 }
 
-function contentTag(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex').slice(0, 32);
+function contentTag(body: Buffer | string): ETag {
+  return parseETag(createHash('sha256').update(body).digest('hex').slice(0, 32));
 }
 
 /** Keys (paths relative to root, with /) of every file under `folder`, sorted; temp and lock files left out. */
