@@ -1,4 +1,4 @@
-import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
+import { FIND_RUN_ENVIRONMENT } from '../shared/environment/awsEnvironment';
 import { AwsScope, PolicyDocument, policyDocument } from './policyDocument';
 import { STATE_PREFIXES } from './resourceNames';
 
@@ -20,7 +20,7 @@ export function jobRequestInputTransformer(container: string): { inputPaths: Rec
   return {
     inputPaths: { key: '$.detail.object.key' },
     // <key> unquoted: EventBridge inserts a string path value as a JSON string.
-    inputTemplate: `{"containerOverrides":[{"name":${JSON.stringify(container)},"environment":[{"name":${JSON.stringify(REQUEST_KEY_VARIABLE)},"value":<key>}]}]}`,
+    inputTemplate: `{"containerOverrides":[{"name":${JSON.stringify(container)},"environment":[{"name":${JSON.stringify(FIND_RUN_ENVIRONMENT.requestKey.name)},"value":<key>}]}]}`,
   };
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { DEBUG_VARIABLE } from '../shared/environment/awsEnvironment';
 import { InputError, errorMessage } from '../shared/model/errors';
 import { parseJobId } from '../shared/model/identifiers';
 import { isTerminal } from '../shared/model/job';
@@ -155,7 +156,7 @@ if (require.main === module) {
     (error: unknown) => {
       // One clear line; the stack only when asked for, since users act on the message.
       process.stderr.write(`lethe: ${errorMessage(error)}\n`);
-      if (error instanceof Error && process.env.LETHE_DEBUG) process.stderr.write(`${error.stack}\n`);
+      if (error instanceof Error && process.env[DEBUG_VARIABLE]) process.stderr.write(`${error.stack}\n`);
       process.exitCode = 1;
     },
   );

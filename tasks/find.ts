@@ -1,10 +1,9 @@
 #!/usr/bin/env node
+import { FIND_RUN_ENVIRONMENT, parseFindRunEnv } from '../shared/environment/awsEnvironment';
 import { runJob } from '../shared/job/runJob';
 import { startJob } from '../shared/job/startJob';
 import { InputError, errorMessage } from '../shared/model/errors';
-import { parseJobId, parseStateKey } from '../shared/model/identifiers';
 import { readJobRequest } from '../shared/records/jobRequest';
-import { REQUEST_KEY_VARIABLE } from '../shared/records/stateKeys';
 import { Runtime } from '../shared/runtime/Runtime';
 import { openAwsRuntime } from '../shared/runtime/openAwsRuntime';
 
@@ -25,12 +24,10 @@ export async function main(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function coordinateJob({ ports, config, hmacKey }: Runtime, env: NodeJS.ProcessEnv): Promise<number> {
-  const requestKey = env[REQUEST_KEY_VARIABLE]?.trim();
-  const jobId = requestKey
-    ? (await readJobRequest(ports.state, parseStateKey(requestKey, REQUEST_KEY_VARIABLE))).jobId
-    : env.LETHE_JOB_ID
-    ? parseJobId(env.LETHE_JOB_ID.trim(), 'LETHE_JOB_ID')
-    : (await startJob(ports.state, config, env.LETHE_STARTED_BY ?? 'find task')).id;
+  const run = parseFindRunEnv(env);
+  const jobId = run.requestKey
+    ? (await readJobRequest(ports.state, run.requestKey, FIND_RUN_ENVIRONMENT.requestKey.name)).jobId
+    : run.jobId ?? (await startJob(ports.state, config, run.startedBy ?? 'find task')).id;
   log({ message: 'job running', jobId });
   const job = await runJob(ports, jobId, {
     hmacKey: await hmacKey(),

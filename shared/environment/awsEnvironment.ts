@@ -1,5 +1,5 @@
 import { InputError } from '../model/errors';
-import { StateKey, parseStateKey } from '../model/identifiers';
+import { JobId, StateKey, parseJobId, parseStateKey } from '../model/identifiers';
 import { parseS3Uri } from '../model/parseS3Uri';
 import { CONFIG_KEY } from '../records/stateKeys';
 
@@ -179,6 +179,47 @@ export function formatAwsEnv(env: AwsEnv): EnvironmentVariable[] {
     return value === undefined ? [] : [{ name: AWS_ENVIRONMENT[field].name, value: String(value) }];
   });
 }
+
+/**
+ * What one run of the find task is asked to do: set per run (the EventBridge rule's container
+ * override, or an operator's run-task), never on the task definition. Without any, a run creates a
+ * job from the queue.
+ */
+export interface FindRunEnv {
+  /** requests/<ts>-<jobId>.json: the job a `lethe job start` or `approve` asked for (infra/jobRequestRule.ts). */
+  requestKey?: StateKey;
+  /** Drive this job. */
+  jobId?: JobId;
+  /** Who a job created by this run names as its starter. */
+  startedBy?: string;
+}
+
+type FindRunFields = Required<FindRunEnv>;
+
+export const FIND_RUN_ENVIRONMENT: { [K in keyof FindRunFields]: Variable<FindRunFields[K]> } = {
+  requestKey: { name: 'LETHE_REQUEST_KEY', presence: 'optional', parse: parseStateKey },
+  jobId: { name: 'LETHE_JOB_ID', presence: 'optional', parse: parseJobId },
+  startedBy: text('LETHE_STARTED_BY', 'optional'),
+};
+
+export function parseFindRunEnv(env: Readonly<Record<string, string | undefined>>): FindRunEnv {
+  const read = <K extends keyof FindRunFields>(field: K): FindRunFields[K] | undefined => {
+    const variable: Variable<FindRunFields[K]> = FIND_RUN_ENVIRONMENT[field];
+    const value = env[variable.name]?.trim();
+    return value ? variable.parse(value, variable.name) : undefined;
+  };
+  const requestKey = read('requestKey');
+  const jobId = read('jobId');
+  const startedBy = read('startedBy');
+  return {
+    ...(requestKey === undefined ? {} : { requestKey }),
+    ...(jobId === undefined ? {} : { jobId }),
+    ...(startedBy === undefined ? {} : { startedBy }),
+  };
+}
+
+/** Any lethe command, either mode: when set, an error's stack follows its one-line message. */
+export const DEBUG_VARIABLE = 'LETHE_DEBUG';
 
 /** Bucket and key prefix of the state store ("" or ending in "/"), from LETHE_STATE_BUCKET. */
 export function stateStoreLocation(stateBucket: string, name = AWS_ENVIRONMENT.stateBucket.name): { bucket: string; prefix: string } {

@@ -2,7 +2,7 @@ import { InputError } from '../model/errors';
 import { expectNonEmptyString, expectRecord } from '../model/fields';
 import { JobId, StateKey, parseJobId } from '../model/identifiers';
 import { StateStore } from '../ports/StateStore';
-import { REQUESTS_PREFIX, REQUEST_KEY_VARIABLE, jobRequestKey } from './stateKeys';
+import { REQUESTS_PREFIX, jobRequestKey } from './stateKeys';
 
 /**
  * requests/<ts>-<jobId>.json: asks the stack to run the find task for a job (start, or go on after
@@ -23,10 +23,11 @@ export async function writeJobRequest(state: StateStore, jobId: JobId, requested
   return key;
 }
 
-export async function readJobRequest(state: StateStore, key: StateKey): Promise<JobRequest> {
-  if (!key.startsWith(REQUESTS_PREFIX)) throw new InputError(`job request ${key}: not under ${REQUESTS_PREFIX}`, { field: REQUEST_KEY_VARIABLE });
+/** `field` names where the key came from (the find task's LETHE_REQUEST_KEY), for the error. */
+export async function readJobRequest(state: StateStore, key: StateKey, field: string): Promise<JobRequest> {
+  if (!key.startsWith(REQUESTS_PREFIX)) throw new InputError(`job request ${key}: not under ${REQUESTS_PREFIX}`, { field });
   const stored = await state.read(key);
-  if (!stored) throw new InputError(`job request ${state.describe(key)} does not exist`, { field: REQUEST_KEY_VARIABLE });
+  if (!stored) throw new InputError(`job request ${state.describe(key)} does not exist`, { field });
   const r = expectRecord(JSON.parse(stored.body.toString('utf8')), key);
   return {
     jobId: parseJobId(r.jobId, `${key}.jobId`),

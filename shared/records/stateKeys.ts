@@ -14,8 +14,6 @@ export const ATHENA_RESULTS_PREFIX = parseStateKey('athena-results/');
 export const TMP_PREFIX = parseStateKey('tmp/');
 /** aws: job requests from the CLI and console; an EventBridge rule on this prefix runs the find task. */
 export const REQUESTS_PREFIX = parseStateKey('requests/');
-/** The environment variable that hands the find task the key of the request it runs (the rule's input). */
-export const REQUEST_KEY_VARIABLE = 'LETHE_REQUEST_KEY';
 
 /** The whole store: describe(STATE_ROOT) says where the state is. */
 export const STATE_ROOT = parseStateKey('');
