@@ -1,26 +1,27 @@
 import { currentUser } from '../job/currentUser';
-import { JobProgress, runJob } from '../job/runJob';
+import { adoptJob, findOrphanedJob } from '../job/jobCommands';
 import { startJob } from '../job/startJob';
 import { Job } from '../model/job';
-import { readJob } from '../records/jobRecord';
 import { Runtime } from './Runtime';
+import { DriveJobOptions, driveRuntimeJob } from './driveRuntimeJob';
 
-export interface StartJobOptions {
+export interface StartJobOptions extends Partial<Omit<DriveJobOptions, 'requestedBy'>> {
   /** Who the job and the report name as its starter; the OS user when absent. */
   startedBy?: string;
-  onProgress?: (progress: JobProgress) => void;
+  /** Once the job exists, before it runs; `resumed` for a job whose driving process died, taken over. */
+  onStarted?: (job: Job, resumed: boolean) => void;
 }
 
 /**
- * The Node API's `lethe job start`: takes the queue into a new job and runs it here to its end or to
- * approval (local mode), or asks the stack's find task to run it and returns it as just started (aws).
+ * `lethe job start`, for the CLI and the Node API alike: takes the queue into a new job (or, locally,
+ * resumes one whose process died) and drives it (driveRuntimeJob). On AWS the find task resumes its
+ * own job, so a dead CLI process orphans nothing.
  */
 export async function startRuntimeJob(runtime: Runtime, options: StartJobOptions = {}): Promise<Job> {
-  const startedBy = options.startedBy ?? currentUser();
-  const job = await startJob(runtime.ports.state, runtime.config, startedBy);
-  if (runtime.launchJob) {
-    await runtime.launchJob(job.id, startedBy);
-    return (await readJob(runtime.ports.state, job.id)).job;
-  }
-  return runJob(runtime.ports, job.id, { hmacKey: await runtime.hmacKey(), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const { startedBy = currentUser(), onStarted, ...drive } = options;
+  const orphan = runtime.launchJob ? undefined : await findOrphanedJob(runtime.ports);
+  if (orphan) await adoptJob(runtime.ports, orphan.id);
+  const job = orphan ?? (await startJob(runtime.ports.state, runtime.config, startedBy));
+  onStarted?.(job, orphan !== undefined);
+  return driveRuntimeJob(runtime, job.id, { ...drive, requestedBy: startedBy });
 }

@@ -1,58 +1,48 @@
-import { currentUser } from '../../shared/job/currentUser';
-import { InputError, NotFoundError } from '../../shared/model/errors';
+import { InputError } from '../../shared/model/errors';
 import { JobId } from '../../shared/model/identifiers';
 import { Job, isTerminal } from '../../shared/model/job';
-import { followJob } from '../../shared/job/followJob';
-import { adoptJob, approveJob, cancelJob, findOrphanedJob, rejectJob } from '../../shared/job/jobCommands';
+import { JobProgress } from '../../shared/job/runJob';
 import { reportKey } from '../../shared/records/stateKeys';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { listJobIds, readJob } from '../../shared/records/jobRecord';
-import { runJob } from '../../shared/job/runJob';
-import { startJob } from '../../shared/job/startJob';
-import { DeletionReport } from '../../shared/report/deletionReport';
-import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
+import { Runtime } from '../../shared/runtime/Runtime';
+import { approveRuntimeJob, cancelRuntimeJob, rejectRuntimeJob } from '../../shared/runtime/decideRuntimeJob';
+import { REPORT_FORMATS, ReportTextFormat, readRuntimeReport } from '../../shared/runtime/readRuntimeReport';
+import { startRuntimeJob } from '../../shared/runtime/startRuntimeJob';
 import { CliContext } from '../cliContext';
 import { createProgressLine } from '../progressLine';
 
 /**
- * lethe job start: creates a job from the queue (or resumes one whose process died) and drives it
- * here, since the local queue and workers live in this process. Returns the job as it ended or
+ * lethe job start: creates a job from the queue (or resumes one whose process died) and drives it:
+ * here locally, in the find task on AWS (followed with --wait). Returns the job as it ended or
  * paused; --wait makes anything but COMPLETED exit 2.
  */
 export async function jobStartCommand(context: CliContext, wait: boolean): Promise<Job> {
-  const { ports, config, launchJob } = await context.runtime();
-  // On AWS the find task resumes its own job (LETHE_JOB_ID); a dead CLI process orphans nothing.
-  const orphan = launchJob ? undefined : await findOrphanedJob(ports);
-  let job: Job;
-  if (orphan) {
-    await adoptJob(ports, orphan.id);
-    process.stderr.write(`resuming job ${orphan.id} (${orphan.status}), whose process stopped\n`);
-    job = orphan;
-  } else {
-    job = await startJob(ports.state, config, currentUser());
-    if (!context.json) process.stdout.write(`${job.id}\n`);
-  }
-  return driveJob(context, job.id, wait);
+  const onStarted = (job: Job, resumed: boolean) => {
+    if (resumed) process.stderr.write(`resuming job ${job.id} (${job.status}), whose process stopped\n`);
+    else if (!context.json) process.stdout.write(`${job.id}\n`);
+  };
+  return drive(context, wait, (options) => startRuntimeJob(options.runtime, { ...options.drive, onStarted }));
 }
 
-/**
- * Runs the job to its end or to approval: here, where the local queue and workers live; or, on AWS,
- * in the ECS find task, which a request in the state bucket starts (the stack's EventBridge rule runs
- * it: operators hold no ecs:RunTask), and which this process then follows when asked to wait.
- */
-export async function driveJob(context: CliContext, jobId: JobId, wait: boolean): Promise<Job> {
-  const { ports, launchJob } = await context.runtime();
+/** Approves a job and carries it on as job start does. */
+export async function jobApproveCommand(context: CliContext, jobId: JobId, wait: boolean): Promise<Job> {
+  return drive(context, wait, (options) => approveRuntimeJob(options.runtime, jobId, options.drive));
+}
+
+type Drive = { runtime: Runtime; drive: { wait: boolean; onProgress?: (p: JobProgress) => void; onRequested: (request: string) => void } };
+
+/** The progress line while a job runs, and one line (or --json) on where it ended. */
+async function drive(context: CliContext, wait: boolean, run: (options: Drive) => Promise<Job>): Promise<Job> {
+  const runtime = await context.runtime();
   const progress = wait && !context.json ? createProgressLine() : undefined;
-  let ended: Job;
-  if (launchJob) {
-    const request = await launchJob(jobId, currentUser());
-    if (!context.json) process.stderr.write(`job ${jobId} requested: ${request} starts the find task\n`);
-    ended = wait ? await followJob(ports.state, jobId, (job) => progress?.update({ job })) : (await readJob(ports.state, jobId)).job;
-  } else {
-    ended = await runJob(ports, jobId, { hmacKey: await context.hmacKey(), ...(progress ? { onProgress: progress.update } : {}) });
-  }
+  const onRequested = (request: string) => {
+    if (!context.json) process.stderr.write(`job requested: ${request} starts the find task\n`);
+  };
+  const ended = await run({ runtime, drive: { wait, onRequested, ...(progress ? { onProgress: progress.update } : {}) } });
   progress?.done();
-  const reportPath = ports.state.describe(reportKey(jobId, 'html'));
+  const jobId = ended.id;
+  const reportPath = runtime.ports.state.describe(reportKey(jobId, 'html'));
   const text = !isTerminal(ended.status) && ended.status !== 'AWAITING_APPROVAL'
     ? `job ${jobId} is ${ended.status} (lethe job status ${jobId})`
     : ended.status === 'AWAITING_APPROVAL'
@@ -102,29 +92,17 @@ export async function jobEventsCommand(context: CliContext, jobId: JobId): Promi
 }
 
 export async function jobReportCommand(context: CliContext, jobId: JobId, format: string): Promise<void> {
-  const { ports } = await context.runtime();
-  const stored = await ports.state.read(reportKey(jobId, format === 'html' ? 'html' : 'json'));
-  if (!stored) throw new NotFoundError(`job ${jobId} has no report yet (it is written when the job ends)`);
-  if (format === 'json' || format === 'html') process.stdout.write(stored.body.toString('utf8') + (format === 'json' ? '\n' : ''));
-  else if (format === 'md') process.stdout.write(renderReportMarkdown(JSON.parse(stored.body.toString('utf8')) as DeletionReport));
-  else throw new InputError(`--format ${format}: expected json, html or md`);
-}
-
-/** Approves a job and, the workers being local, carries it on to its end here. */
-export async function jobApproveCommand(context: CliContext, jobId: JobId, wait: boolean): Promise<Job> {
-  const { ports } = await context.runtime();
-  await approveJob(ports, jobId, currentUser());
-  return driveJob(context, jobId, wait);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new InputError(`--format ${format}: expected ${REPORT_FORMATS.join(', ')}`);
+  const text = await readRuntimeReport(await context.runtime(), jobId, format as ReportTextFormat);
+  process.stdout.write(text + (format === 'json' ? '\n' : ''));
 }
 
 export async function jobRejectCommand(context: CliContext, jobId: JobId): Promise<void> {
-  const { ports } = await context.runtime();
-  const job = await rejectJob(ports, jobId, currentUser());
+  const job = await rejectRuntimeJob(await context.runtime(), jobId);
   context.print(job, `job ${jobId} rejected: the lake and the queue are unchanged`);
 }
 
 export async function jobCancelCommand(context: CliContext, jobId: JobId): Promise<void> {
-  const { ports } = await context.runtime();
-  const job = await cancelJob(ports, jobId, currentUser());
+  const job = await cancelRuntimeJob(await context.runtime(), jobId);
   context.print(job, job.status === 'CANCELLED' ? `job ${jobId} cancelled` : `job ${jobId}: cancel requested; it stops at its next step`);
 }
