@@ -45,6 +45,9 @@ export interface JobCounters {
   matchesLeft: number;
 }
 
+/** What the object results add up to: the report's totals and a finished job's notification. */
+export type ObjectTotals = Pick<JobCounters, 'objectsFound' | 'objectsUpdated' | 'objectsUnchanged' | 'objectsMissing' | 'objectsFailed' | 'rowsDeleted' | 'versionsDeleted'>;
+
 export const ZERO_COUNTERS: JobCounters = {
   matchIds: 0,
   matchesSkipped: 0,

@@ -1,4 +1,4 @@
-import { Job, JobStatus } from '../model/job';
+import { Job, JobStatus, ObjectTotals } from '../model/job';
 import { ObjectResult } from '../model/objectResult';
 import { MapperPlan, MatchAccount, SkippedMatch } from '../records/jobPlan';
 
@@ -24,7 +24,7 @@ export interface DeletionReport {
   matches: MatchAccount[];
   find: { queries: number; bytesScanned: number };
   objects: ObjectResult[];
-  totals: { objectsFound: number; objectsUpdated: number; objectsUnchanged: number; objectsMissing: number; objectsFailed: number; rowsDeleted: number; versionsDeleted: number };
+  totals: ObjectTotals;
   verification: { ran: boolean; objectsWithMatches: string[] };
 }
 

@@ -1,6 +1,6 @@
 import { unreachable } from '../model/errors';
 import { JobId } from '../model/identifiers';
-import { TerminalStatus } from '../model/job';
+import { ObjectTotals, TerminalStatus } from '../model/job';
 import { Notification } from '../ports/Notifier';
 
 /** What a job plan holds, in counts: what an approver decides on. */
@@ -14,20 +14,10 @@ export interface PlanCounts {
   mappers: Array<{ mapperId: string; objects: number; matches: number }>;
 }
 
-export interface JobTotals {
-  objectsFound: number;
-  objectsUpdated: number;
-  objectsUnchanged: number;
-  objectsMissing: number;
-  objectsFailed: number;
-  rowsDeleted: number;
-  versionsDeleted: number;
-}
-
 /** What a data-protection officer is told about a job: a job awaiting approval, a job ended. */
 export type JobNotification =
   | { kind: 'awaitingApproval'; jobId: JobId; plan: PlanCounts }
-  | { kind: 'finished'; jobId: JobId; status: TerminalStatus; totals: JobTotals; failedObjects: string[]; failure?: string; report: string };
+  | { kind: 'finished'; jobId: JobId; status: TerminalStatus; totals: ObjectTotals; failedObjects: string[]; failure?: string; report: string };
 
 /** Failed objects named in full; the rest are counted (an e-mail, not the report). */
 const LISTED_FAILURES = 20;
