@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const started = Date.now();
+  const loadSamples = [os.loadavg()[0]!];
   try {
     const generator = await openDuckDb({ memoryLimit: '2GB', threads: 0, tempDirectory: path.join(scratch, 'generate') });
     let data: BenchData;
@@ -50,12 +51,14 @@ async function main(argv: string[]): Promise<void> {
     for (const benchCase of CASES) {
       if (values.only.length > 0 && !values.only.includes(benchCase.id)) continue;
       log(`running ${benchCase.id}`);
+      loadSamples.push(os.loadavg()[0]!);
       for (const result of [await benchCase.run(data, benchCase.rounds[sizes.mode], scratch)].flat()) {
         log(`${result.id}: lethe ${format(result.lethe.median)} ${result.unit}${result.baseline ? `, baseline ${format(result.baseline.median)} ${result.unit}` : ''}`);
         results.push(result);
       }
     }
-    const environment = describeEnvironment(sizes.mode, (Date.now() - started) / 1000);
+    loadSamples.push(os.loadavg()[0]!);
+    const environment = describeEnvironment(sizes.mode, (Date.now() - started) / 1000, loadSamples);
     const table = renderTable(results);
     process.stdout.write(`${table}\n`);
     process.stdout.write(`${JSON.stringify({ environment, results })}\n`);
@@ -77,9 +80,11 @@ interface Environment {
   node: string;
   duckdb: string;
   totalSeconds: number;
+  /** The 1-minute load average when the run started and the highest seen between cases: a quiet 2-core machine stays under ~2. */
+  loadAverage: { atStart: number; highest: number };
 }
 
-function describeEnvironment(mode: string, totalSeconds: number): Environment {
+function describeEnvironment(mode: string, totalSeconds: number, loadSamples: readonly number[]): Environment {
   const cpus = os.cpus();
   const duckdbVersion = (require('@duckdb/node-api/package.json') as { version: string }).version;
   return {
@@ -91,7 +96,12 @@ function describeEnvironment(mode: string, totalSeconds: number): Environment {
     node: process.version,
     duckdb: duckdbVersion,
     totalSeconds: Math.round(totalSeconds),
+    loadAverage: { atStart: round1(loadSamples[0]!), highest: round1(Math.max(...loadSamples)) },
   };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function format(value: number): string {
@@ -138,7 +148,9 @@ function renderResults(environment: Environment, table: string, results: readonl
 
 Produced by \`npm run bench${environment.mode === 'quick' ? ' -- --quick' : ''}\` (${environment.mode} mode) on ${environment.date}:
 ${environment.cpus} x ${environment.cpuModel}, ${environment.memoryGB} GB RAM, node ${environment.node}, @duckdb/node-api ${environment.duckdb};
-${environment.totalSeconds} s in all. The machine was shared with other work, so absolute times are noisy;
+${environment.totalSeconds} s in all. The 1-minute load average was ${environment.loadAverage.atStart} at the start and at most
+${environment.loadAverage.highest} between cases, on ${environment.cpus} cores: a figure well above the core count means other work
+shared the machine and absolute times are noisy.
 lethe and its baseline run alternately in the same process on the same data, and each ratio is the
 median over rounds of that round's lethe/baseline. Times are medians of the runs listed in the JSON
 line below. What bounds each figure: bench/README.md.
