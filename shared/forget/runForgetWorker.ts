@@ -62,7 +62,8 @@ async function runSlot(ports: Ports, options: ForgetWorkerOptions): Promise<void
   let idleSince = Date.now();
   try {
     while (!options.signal.aborted) {
-      const [delivery] = await ports.queue.receive({ max: 1, visibilitySeconds: options.visibilityTimeoutSeconds, waitSeconds: 1 });
+      // The signal ends an empty wait at once: the fleet's scale(0) at the end of the forget waits for it.
+      const [delivery] = await ports.queue.receive({ max: 1, visibilitySeconds: options.visibilityTimeoutSeconds, waitSeconds: 1, signal: options.signal });
       if (!delivery) {
         if (options.idleExitSeconds !== undefined && Date.now() - idleSince > options.idleExitSeconds * 1000) return;
         continue;

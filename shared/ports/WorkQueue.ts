@@ -20,8 +20,12 @@ export interface QueueDepth {
 /** The deletion work queue, with SQS semantics: at-least-once, visibility timeout, dead-letter queue. */
 export interface WorkQueue {
   send(messages: WorkMessage[]): Promise<void>;
-  /** Waits up to `waitSeconds` for messages; each stays hidden for `visibilitySeconds`. */
-  receive(options: { max: number; visibilitySeconds: number; waitSeconds: number }): Promise<ReceivedWork[]>;
+  /**
+   * Waits up to `waitSeconds` for messages; each stays hidden for `visibilitySeconds`. An aborted
+   * `signal` ends the wait early with nothing where the queue can stop waiting without hiding a
+   * message nobody will work (in-process); SQS's long poll runs its course.
+   */
+  receive(options: { max: number; visibilitySeconds: number; waitSeconds: number; signal?: AbortSignal }): Promise<ReceivedWork[]>;
   /** Restarts the delivery's visibility clock; 0 makes it visible again at once (release). */
   setVisibility(receipt: string, seconds: number): Promise<void>;
   ack(receipt: string): Promise<void>;

@@ -25,12 +25,14 @@ export class InProcessWorkQueue implements WorkQueue {
     for (const message of messages) this.entries.push({ message: { ...message }, visibleAt: 0, receiveCount: 0 });
   }
 
-  async receive(options: { max: number; visibilitySeconds: number; waitSeconds: number }): Promise<ReceivedWork[]> {
+  async receive(options: { max: number; visibilitySeconds: number; waitSeconds: number; signal?: AbortSignal }): Promise<ReceivedWork[]> {
     const deadline = Date.now() + options.waitSeconds * 1000;
     for (;;) {
+      // A stopped worker takes nothing: a message it took now would stay hidden until its visibility ran out.
+      if (options.signal?.aborted) return [];
       const received = this.take(options.max, options.visibilitySeconds);
       if (received.length > 0 || Date.now() >= deadline) return received;
-      await sleep(Math.min(50, deadline - Date.now()));
+      await sleep(Math.min(50, deadline - Date.now()), options.signal);
     }
   }
 

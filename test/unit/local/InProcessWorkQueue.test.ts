@@ -31,6 +31,18 @@ describe('InProcessWorkQueue', () => {
     }
   });
 
+  it('ends an empty wait when its signal aborts, and a stopped receiver takes nothing sent later', async () => {
+    const queue = new InProcessWorkQueue(5);
+    const stop = new AbortController();
+    // Far beyond mocha's timeout: only the abort can end this wait.
+    const waiting = queue.receive({ max: 1, visibilitySeconds: 30, waitSeconds: 3600, signal: stop.signal });
+    setTimeout(() => stop.abort(), 20);
+    assert.deepEqual(await waiting, []);
+    await queue.send([message]);
+    assert.deepEqual(await queue.receive({ max: 1, visibilitySeconds: 30, waitSeconds: 0, signal: stop.signal }), []);
+    assert.deepEqual(await queue.depth(), { visible: 1, inFlight: 0, deadLettered: 0 });
+  });
+
   it('dead-letters a message received maxReceiveCount times', async () => {
     const queue = new InProcessWorkQueue(2);
     await queue.send([message]);
