@@ -33,7 +33,7 @@ export async function runForgetPhase(ports: Ports, job: Job, plan: JobPlan, poll
       if (remaining === 0) break;
       await ports.fleet.check();
       if ((await readJob(ports.state, job.id)).job.cancelRequested) break;
-      await sleep(pollIntervalMs);
+      await (ports.queue.waitUntilEmpty ? ports.queue.waitUntilEmpty(pollIntervalMs) : sleep(pollIntervalMs));
     }
   } finally {
     await ports.fleet.scale(0);

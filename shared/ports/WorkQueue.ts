@@ -32,6 +32,12 @@ export interface WorkQueue {
   /** Moves a delivery that must never be worked (it does not fit its job) to the dead-letter queue now. */
   quarantine(work: ReceivedWork): Promise<void>;
   depth(): Promise<QueueDepth>;
+  /**
+   * Resolves once the queue holds no message (none visible, none in flight), or after `ms` at the
+   * latest, so the coordinator sees the last ack at once. Absent where the queue cannot tell without
+   * polling (SQS): the coordinator sleeps between depth reads instead.
+   */
+  waitUntilEmpty?(ms: number): Promise<void>;
   /** Removes and returns the dead-lettered messages, so the coordinator can count them as failed. */
   drainDeadLetters(): Promise<WorkMessage[]>;
 }

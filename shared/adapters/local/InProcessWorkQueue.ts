@@ -18,6 +18,8 @@ interface Entry {
 export class InProcessWorkQueue implements WorkQueue {
   private entries: Entry[] = [];
   private dead: WorkMessage[] = [];
+  /** Resolvers of waitUntilEmpty calls, run when the last entry leaves. */
+  private emptyWaiters = new Set<() => void>();
 
   constructor(private readonly maxReceiveCount: number) {}
 
@@ -43,6 +45,7 @@ export class InProcessWorkQueue implements WorkQueue {
 
   async ack(receipt: string): Promise<void> {
     this.entries = this.entries.filter((e) => e.receipt !== receipt);
+    this.wakeIfEmpty();
   }
 
   async quarantine(work: ReceivedWork): Promise<void> {
@@ -50,12 +53,26 @@ export class InProcessWorkQueue implements WorkQueue {
     if (!entry) return;
     this.entries = this.entries.filter((e) => e !== entry);
     this.dead.push(entry.message);
+    this.wakeIfEmpty();
   }
 
   async depth(): Promise<QueueDepth> {
     const now = Date.now();
     const visible = this.entries.filter((e) => e.visibleAt <= now).length;
     return { visible, inFlight: this.entries.length - visible, deadLettered: this.dead.length };
+  }
+
+  waitUntilEmpty(ms: number): Promise<void> {
+    if (this.entries.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.emptyWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.emptyWaiters.add(done);
+    });
   }
 
   async drainDeadLetters(): Promise<WorkMessage[]> {
@@ -80,6 +97,11 @@ export class InProcessWorkQueue implements WorkQueue {
       entry.visibleAt = now + visibilitySeconds * 1000;
       received.push({ message: { ...entry.message }, receipt: entry.receipt, receiveCount: entry.receiveCount });
     }
+    this.wakeIfEmpty();
     return received;
+  }
+
+  private wakeIfEmpty(): void {
+    if (this.entries.length === 0) for (const wake of [...this.emptyWaiters]) wake();
   }
 }

@@ -43,6 +43,22 @@ describe('InProcessWorkQueue', () => {
     assert.deepEqual(await queue.depth(), { visible: 1, inFlight: 0, deadLettered: 0 });
   });
 
+  it('wakes waitUntilEmpty at the ack of the last message, not before', async () => {
+    const queue = new InProcessWorkQueue(5);
+    await queue.send([message, { ...message, object: parseObjectUri('/lake/b.parquet') }]);
+    const [first, second] = await receiveNow(queue);
+    let woken = false;
+    const empty = queue.waitUntilEmpty(3_600_000).then(() => {
+      woken = true;
+    });
+    await queue.ack(first!.receipt);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(woken, false, 'one message is still in flight');
+    await queue.ack(second!.receipt);
+    await empty;
+    assert.deepEqual(await queue.depth(), { visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+
   it('dead-letters a message received maxReceiveCount times', async () => {
     const queue = new InProcessWorkQueue(2);
     await queue.send([message]);
