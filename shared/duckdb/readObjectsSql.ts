@@ -1,6 +1,7 @@
 import { ResolvedColumn } from '../model/columnType';
 import { DataFormat } from '../model/dataMapper';
 import { unreachable } from '../model/errors';
+import { detectGzip } from './detectGzip';
 import { exactFileLiteral } from './exactFileLiteral';
 import { matchColumnTypes } from './matchColumnTypes';
 import { quoteLiteral } from './sqlText';
@@ -8,6 +9,14 @@ import { quoteLiteral } from './sqlText';
 export interface LocalObjectFile {
   path: string;
   gzip: boolean;
+}
+
+/**
+ * Local files as readObjectsSql takes them. A text object is gzip by content, so its first bytes are
+ * read; Parquet compresses inside the file, so no Parquet file is opened for it.
+ */
+export async function localObjectFiles(format: DataFormat, paths: readonly string[]): Promise<LocalObjectFile[]> {
+  return Promise.all(paths.map(async (path) => ({ path, gzip: format !== 'parquet' && (await detectGzip(path)) })));
 }
 
 export interface ReadObjectsOptions {

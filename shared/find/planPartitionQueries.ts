@@ -1,14 +1,14 @@
 import { DataMapper } from '../model/dataMapper';
 import { InputError } from '../model/errors';
 import { Partition, TableDescription } from '../ports/Catalog';
-import { PartitionGroup } from '../ports/QueryExecutor';
+import { PartitionGroup, QueryScope } from '../ports/QueryExecutor';
 
 /**
  * Groups partitions by the values of the mapper's partition keys: one find query per group. With no
- * keys the whole table is one group. Every partition lands in exactly one group; groups are ordered
- * by their values so plans are stable.
+ * keys, or when the executor reads a whole table in one query, the whole table is one group. Every
+ * partition lands in exactly one group; groups are ordered by their values so plans are stable.
  */
-export function planPartitionQueries(mapper: DataMapper, table: TableDescription, partitions: readonly Partition[]): PartitionGroup[] {
+export function planPartitionQueries(mapper: DataMapper, table: TableDescription, partitions: readonly Partition[], scope: QueryScope = 'partitionGroup'): PartitionGroup[] {
   const unknown = mapper.partitionKeys.filter((key) => !table.partitionKeys.includes(key));
   if (unknown.length > 0) {
     throw new InputError(
@@ -16,6 +16,7 @@ export function planPartitionQueries(mapper: DataMapper, table: TableDescription
       { mapperId: mapper.id },
     );
   }
+  if (scope === 'table') return partitions.length === 0 ? [] : [{ values: {}, partitions: [...partitions] }];
   const groups = new Map<string, PartitionGroup>();
   for (const partition of partitions) {
     const values: Record<string, string> = {};

@@ -42,10 +42,11 @@ export interface FindOutcome {
 }
 
 /**
- * Runs one query per partition group of every mapper that has matches, at most queryConcurrency at
- * once, each retried queryRetries times. Before any query runs, proves coverage: every data object
- * under a searched mapper's location lies in a partition some query reads, or the find fails naming
- * one that does not (a Glue partition never registered would otherwise be skipped in silence).
+ * Runs one query per partition group (or per table, as the executor's queryScope says) of every
+ * mapper that has matches, at most queryConcurrency at once, each retried queryRetries times.
+ * Before any query runs, proves coverage: every data object under a searched mapper's location lies
+ * in a partition some query reads, or the find fails naming one that does not (a Glue partition
+ * never registered would otherwise be skipped in silence).
  * Fails fast: a query that fails for good fails the find.
  */
 export async function runFindQueries(
@@ -70,7 +71,7 @@ export async function runFindQueries(
       ? resolvePartitionProjection(table.projection, table.location, settings.asOf ?? new Date(), `mapper "${mapper.id}" (${describeMapperLocation(mapper)})`)
       : await ports.catalog.listPartitions(mapper, table);
     coverage.push(proveCoverage(search, readBy));
-    const groups = isProjectedPartitions(readBy) ? planProjectedPartitionQueries(mapper, table, readBy) : planPartitionQueries(mapper, table, readBy);
+    const groups = isProjectedPartitions(readBy) ? planProjectedPartitionQueries(mapper, table, readBy) : planPartitionQueries(mapper, table, readBy, ports.queries.queryScope);
     for (const group of groups) {
       queries.push({ jobId, mapper, table, group, matchSets: search.matchSets });
     }

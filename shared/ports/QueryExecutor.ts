@@ -33,8 +33,17 @@ export interface FindQueryResult {
   bytesScanned: number;
 }
 
+/**
+ * How many queries a mapper's partitions are split into. `partitionGroup`: one per group of the
+ * mapper's partitionKeys (Athena: each statement and scan stays bounded, and a failed query is
+ * retried for its group alone). `table`: one over every partition (DuckDB in this process, where a
+ * query per group would only repeat the plan, the hash build over the match table and the bookkeeping).
+ */
+export type QueryScope = 'partitionGroup' | 'table';
+
 /** Runs find queries: DuckDB over local files, or Athena over Glue tables. */
 export interface QueryExecutor {
+  readonly queryScope: QueryScope;
   findObjects(query: FindQuery): Promise<FindQueryResult>;
   close(): Promise<void>;
 }

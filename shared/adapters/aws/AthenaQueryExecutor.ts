@@ -11,7 +11,7 @@ import {
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ColumnType } from '../../model/columnType';
 import { ErrorContext, InputError, LetheError, TransientError } from '../../model/errors';
-import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
+import { FindQuery, FindQueryResult, QueryExecutor, QueryScope } from '../../ports/QueryExecutor';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { buildAthenaFindSql, describePartition } from './buildAthenaFindSql';
 import { parseGlueType } from './parseGlueType';
@@ -51,6 +51,8 @@ export interface AthenaQueryRecord {
 
 /** Find queries on Athena: start, poll with backoff, page through results, retry throttling. */
 export class AthenaQueryExecutor implements QueryExecutor {
+  /** Each statement filters on its group's partition values: its scan stays bounded, a failure retries that group alone. */
+  readonly queryScope: QueryScope = 'partitionGroup';
   private readonly options: Required<Omit<AthenaQueryExecutorOptions, 'glue' | 'outputLocation'>> & Pick<AthenaQueryExecutorOptions, 'glue' | 'outputLocation'>;
   private readonly partitionTypes = new Map<string, Promise<Record<string, ColumnType>>>();
   private running = 0;

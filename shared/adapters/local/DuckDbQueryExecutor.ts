@@ -1,25 +1,26 @@
 import { stat } from 'node:fs/promises';
-import { detectGzip } from '../../duckdb/detectGzip';
 import { MatchTableSource, buildMatchPredicate } from '../../duckdb/matchTables';
-import { readObjectsSql } from '../../duckdb/readObjectsSql';
+import { localObjectFiles, readObjectsSql } from '../../duckdb/readObjectsSql';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { UnreadableObjectError, errorMessage } from '../../model/errors';
-import { FindQuery, FindQueryResult, QueryExecutor } from '../../ports/QueryExecutor';
+import { FindQuery, FindQueryResult, QueryExecutor, QueryScope } from '../../ports/QueryExecutor';
 import { parseObjectUri } from '../../model/identifiers';
 
 /**
- * Find queries on DuckDB over the partition group's local files: the same plan as Athena, with
- * DuckDB's `filename` column for "$path". The match tables are the process's shared ones (loaded
- * from the manifest once, never through SQL text), so a query costs the scan and the probe.
+ * Find queries on DuckDB over a table's local files, all its partitions in one query (DuckDB's own
+ * threads split the scan; a query per partition group would repeat the plan and the hash build),
+ * with DuckDB's `filename` column for "$path". The match tables are the process's shared ones
+ * (loaded from the manifest once, never through SQL text), so a query costs the scan and the probe.
  */
 export class DuckDbQueryExecutor implements QueryExecutor {
+  readonly queryScope: QueryScope = 'table';
+
   constructor(private readonly matchTables: MatchTableSource) {}
 
   async findObjects(query: FindQuery): Promise<FindQueryResult> {
     const paths = query.group.partitions.flatMap((p) => p.objects ?? []);
     if (paths.length === 0) return { objects: [], bytesScanned: 0 };
-    const files = await Promise.all(paths.map(async (file) => ({ path: file, gzip: await detectGzip(file) })));
-    const sizes = await Promise.all(paths.map(async (file) => (await stat(file)).size));
+    const [files, sizes] = await Promise.all([localObjectFiles(query.table.format, paths), Promise.all(paths.map(async (file) => (await stat(file)).size))]);
     const { connection, matchSets } = await this.matchTables.connect(query.jobId, [query.mapper.id]);
     try {
       const columns = matchSets.flatMap((set) => set.columns);

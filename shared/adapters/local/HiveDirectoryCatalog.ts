@@ -1,9 +1,8 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import path from 'node:path';
-import { detectGzip } from '../../duckdb/detectGzip';
 import { parseDuckDbType } from '../../duckdb/parseDuckDbType';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
-import { readObjectsSql } from '../../duckdb/readObjectsSql';
+import { localObjectFiles, readObjectsSql } from '../../duckdb/readObjectsSql';
 import { isDataObject } from '../../model/isDataObject';
 import { DataMapper } from '../../model/dataMapper';
 import { InputError, errorMessage } from '../../model/errors';
@@ -37,7 +36,7 @@ export class HiveDirectoryCatalog implements Catalog {
     // An empty table has no files to learn columns from, and nothing to find or erase.
     if (files.length === 0) return { location, format: mapper.format, columns: [], partitionKeys: [] };
     const partitionKeys = Object.keys(partitionValues(location, files[0]!));
-    const sample = await Promise.all(files.slice(0, SCHEMA_SAMPLE_FILES).map(async (file) => ({ path: file, gzip: await detectGzip(file) })));
+    const sample = await localObjectFiles(mapper.format, files.slice(0, SCHEMA_SAMPLE_FILES));
     const connection = await this.connect();
     try {
       const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${readObjectsSql(mapper.format, sample, { filename: false })}`);

@@ -35,6 +35,14 @@ describe('planPartitionQueries', () => {
     }
   });
 
+  it('puts every partition in one group when the executor reads a whole table in one query', () => {
+    const partitions = [...randomPartitions(7, 30)];
+    const groups = planPartitionQueries(mapper(['year']), table, partitions, 'table');
+    assert.deepEqual(groups, [{ values: {}, partitions }]);
+    assert.deepEqual(planPartitionQueries(mapper(['year']), table, [], 'table'), []);
+    assert.throws(() => planPartitionQueries(mapper(['day']), table, partitions, 'table'), { name: 'InputError' });
+  });
+
   it('names a partition key the table does not have', () => {
     assert.throws(() => planPartitionQueries(mapper(['day']), table, []), { name: 'InputError', message: /mapper "t": partitionKeys "day" not in the table's partition keys \(year, month\)/ });
   });
