@@ -24,9 +24,9 @@ export interface MapperFind extends MapperTable {
 
 /**
  * Lists the mapper's location, refuses a Delta, Iceberg or Hudi table, and reads the table's
- * description. A folder is listed and checked before the catalog reads any file of it; a Glue table
- * names its location only in its description. The find and the verify both start here, so both
- * account for the same objects.
+ * description. A folder is listed and checked before the catalog reads any file of it (the catalog
+ * learns the table from that listing, not from a second one); a Glue table names its location only
+ * in its description. The find and the verify both start here, so both account for the same objects.
  */
 export async function readMapperTable(ports: Pick<Ports, 'catalog' | 'lake'>, mapper: DataMapper): Promise<MapperTable> {
   const listChecked = async (location: string) => {
@@ -37,7 +37,7 @@ export async function readMapperTable(ports: Pick<Ports, 'catalog' | 'lake'>, ma
   };
   if (mapper.location.kind === 'prefix') {
     const listed = await listChecked(mapper.location.uri);
-    return { mapper, table: await ports.catalog.describeTable(mapper), listed };
+    return { mapper, table: await ports.catalog.describeTable(mapper, listed), listed };
   }
   const table = await ports.catalog.describeTable(mapper);
   return { mapper, table, listed: await listChecked(table.location) };

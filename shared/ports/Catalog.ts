@@ -27,7 +27,11 @@ export interface Partition {
 
 /** Tables and partitions of the lake: lethe.yaml + hive folders locally, the Glue Data Catalog on AWS. */
 export interface Catalog {
-  /** InputError naming the mapper when the table does not exist or cannot be read. */
-  describeTable(mapper: DataMapper): Promise<TableDescription>;
+  /**
+   * InputError naming the mapper when the table does not exist or cannot be read. `listed`: every
+   * object under a folder mapper's location, when the caller has just listed it (a directory catalog
+   * then learns the table from that listing instead of listing again).
+   */
+  describeTable(mapper: DataMapper, listed?: readonly string[]): Promise<TableDescription>;
   listPartitions(mapper: DataMapper, table: TableDescription): Promise<Partition[]>;
 }

@@ -25,13 +25,12 @@ export class HiveDirectoryCatalog implements Catalog {
     private readonly connect: () => Promise<DuckDBConnection>,
   ) {}
 
-  async describeTable(mapper: DataMapper): Promise<TableDescription> {
+  async describeTable(mapper: DataMapper, listed?: readonly string[]): Promise<TableDescription> {
     if (mapper.location.kind !== 'prefix' || !mapper.format) {
       throw new InputError(`mapper "${mapper.id}": a Glue table needs LETHE_MODE=aws; locally give a folder and a format`, { mapperId: mapper.id });
     }
     const location = mapper.location.uri;
-    const files: string[] = [];
-    for await (const object of this.lake.list(location)) if (isDataObject(location, object.uri)) files.push(object.uri);
+    const files = (listed ?? (await this.list(location))).filter((uri) => isDataObject(location, uri));
     this.listings.set(mapper.id, files);
     // An empty table has no files to learn columns from, and nothing to find or erase.
     if (files.length === 0) return { location, format: mapper.format, columns: [], partitionKeys: [] };
@@ -47,6 +46,12 @@ export class HiveDirectoryCatalog implements Catalog {
     } finally {
       connection.closeSync();
     }
+  }
+
+  private async list(location: string): Promise<string[]> {
+    const uris: string[] = [];
+    for await (const object of this.lake.list(location)) uris.push(object.uri);
+    return uris;
   }
 
   async listPartitions(mapper: DataMapper, table: TableDescription): Promise<Partition[]> {
