@@ -2,7 +2,7 @@ import { castQueueChunk } from '../find/castQueueChunk';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, MapperSearch, runFindQueries } from '../find/runFindQueries';
-import { Coverage, JobPlan } from '../records/jobPlan';
+import { Coverage, JobPlan, SkippedMatch } from '../records/jobPlan';
 import { Job } from '../model/job';
 import { manifestPartKey, manifestsPrefix, matchAccountsPrefix } from '../records/stateKeys';
 import { Ports } from '../ports/Ports';
@@ -13,7 +13,8 @@ import { writeMatchSets } from '../records/matchSets';
 import { writeMatchAccounts } from '../records/matchAccounts';
 import { appendEvent } from '../records/jobEvents';
 import { readQueueSnapshot } from '../queue/deletionQueue';
-import { StateKey } from '../model/identifiers';
+import { JobId, StateKey } from '../model/identifiers';
+import { settleAll } from '../concurrency/settleAll';
 
 /**
  * Queue items cast, hashed and written per chunk: the find holds one chunk's items, manifest rows
@@ -21,11 +22,9 @@ import { StateKey } from '../model/identifiers';
  */
 export const CHUNK_ITEMS = 50_000;
 
-/** Resolves every mapper's table and match columns (nothing written). */
+/** Resolves every mapper's table and match columns, all mappers at once (nothing written). */
 export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job): Promise<MapperFind[]> {
-  const finds: MapperFind[] = [];
-  for (const mapper of job.mappers) finds.push(await prepareMapperFind(ports, mapper));
-  return finds;
+  return settleAll(job.mappers.map((mapper) => prepareMapperFind(ports, mapper)));
 }
 
 /** What the chunks of the queue add up to, per mapper and in all. */
@@ -39,54 +38,78 @@ interface CastTotals {
 
 /**
  * The find phase: casts and hashes the queue's matches chunk by chunk, writing each mapper's manifest
- * part and the chunk's match accounts as it goes, then each mapper's match sets; runs the
- * per-partition queries, and returns the purge plan (counts, not one entry per match). Skipped
- * matches are reported by hash; the job goes on.
+ * part and the chunk's match accounts as it goes, then each mapper's match sets; runs the find
+ * queries, and returns the purge plan (counts, not one entry per match). Skipped matches are
+ * reported by hash; the job goes on. Steps that do not wait on each other run at once: the lake is
+ * described while the queue's first chunk is read and an earlier run's parts are deleted, and a
+ * chunk's writes go together; the accounts (which nothing before the plan reads) are written while
+ * the next chunk is cast and the queries run. Every write is done when the plan is returned.
  */
 export async function runFindPhase(ports: Ports, job: Job, hmacKey: Buffer): Promise<JobPlan> {
-  const finds = await prepareFinds(ports, job);
+  const chunks = readQueueSnapshot(ports.state, job.queue, CHUNK_ITEMS)[Symbol.asyncIterator]();
   // A find run again after a crash must not leave a part of the earlier run beside its own.
-  await deleteUnder(ports.state, manifestsPrefix(job.id));
-  await deleteUnder(ports.state, matchAccountsPrefix(job.id));
+  const [finds, firstChunk] = await settleAll([
+    prepareFinds(ports, job),
+    chunks.next(),
+    deleteUnder(ports.state, manifestsPrefix(job.id)),
+    deleteUnder(ports.state, matchAccountsPrefix(job.id)),
+  ]);
   const totals: CastTotals = { matchIds: 0, matchesSkipped: 0, matchesUnapplied: 0, mappers: new Map(finds.map((f) => [f.mapper.id, { applicable: 0, manifestRows: 0, matchSets: new Map() }])) };
-  let part = 0;
-  for await (const chunk of readQueueSnapshot(ports.state, job.queue, CHUNK_ITEMS)) {
-    const cast = castQueueChunk(finds, chunk, hmacKey);
-    for (const [mapperId, mapperChunk] of cast.mappers) {
-      const { manifestLines } = mapperChunk;
-      if (manifestLines.length > 0) await putStateValue(ports.state, manifestPartKey(job.id, mapperId, part), `${manifestLines.join('\n')}\n`);
-      const mapper = totals.mappers.get(mapperId)!;
-      mapper.applicable += mapperChunk.applicable;
-      mapper.manifestRows += manifestLines.length;
-      for (const set of mapperChunk.matchSets) if (!mapper.matchSets.has(set.key)) mapper.matchSets.set(set.key, set);
+  // At most one chunk's accounts in flight, so memory still follows the chunk.
+  let accounts: Promise<void> = Promise.resolve();
+  try {
+    let part = 0;
+    for (let read = firstChunk; !read.done; read = await chunks.next()) {
+      const chunk = read.value;
+      const cast = castQueueChunk(finds, chunk, hmacKey);
+      await accounts;
+      accounts = writeMatchAccounts(ports.state, job.id, part, cast.accountLines);
+      // Caught here and thrown by the await above or below: a failure waits its turn, never unhandled.
+      accounts.catch(() => undefined);
+      const writes: Promise<void>[] = [reportSkipped(ports.state, job.id, cast.skipped)];
+      for (const [mapperId, mapperChunk] of cast.mappers) {
+        const { manifestLines } = mapperChunk;
+        if (manifestLines.length > 0) writes.push(putStateValue(ports.state, manifestPartKey(job.id, mapperId, part), `${manifestLines.join('\n')}\n`));
+        const mapper = totals.mappers.get(mapperId)!;
+        mapper.applicable += mapperChunk.applicable;
+        mapper.manifestRows += manifestLines.length;
+        for (const set of mapperChunk.matchSets) if (!mapper.matchSets.has(set.key)) mapper.matchSets.set(set.key, set);
+      }
+      await settleAll(writes);
+      totals.matchIds += chunk.length;
+      totals.matchesSkipped += cast.skipped.length;
+      totals.matchesUnapplied += cast.unapplied;
+      part++;
     }
-    for (const skipped of cast.skipped) {
-      await appendEvent(ports.state, job.id, 'MatchSkipped', { matchHash: skipped.matchHash, mapperId: skipped.mapperId, reason: skipped.reason });
-    }
-    await writeMatchAccounts(ports.state, job.id, part, cast.accountLines);
-    totals.matchIds += chunk.length;
-    totals.matchesSkipped += cast.skipped.length;
-    totals.matchesUnapplied += cast.unapplied;
-    part++;
+    const searches = finds.map((find) => ({ ...find, matchSets: [...totals.mappers.get(find.mapper.id)!.matchSets.values()] }));
+    await settleAll(searches.map((search) => writeMatchSets(ports.state, job.id, search.mapper.id, search.matchSets)));
+    const outcome = await runFinds(ports, job, searches);
+    await accounts;
+    return {
+      objects: groupFoundObjects(outcome.objects),
+      mappers: finds.map((find) => ({
+        mapperId: find.mapper.id,
+        matches: totals.mappers.get(find.mapper.id)!.applicable,
+        manifestRows: totals.mappers.get(find.mapper.id)!.manifestRows,
+        queries: outcome.queries.filter((q) => q.mapperId === find.mapper.id).length,
+        objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
+        coverage: coverageOf(outcome, find.mapper.id),
+      })),
+      matchIds: totals.matchIds,
+      matchesSkipped: totals.matchesSkipped,
+      matchesUnapplied: totals.matchesUnapplied,
+      bytesScanned: outcome.bytesScanned,
+    };
+  } catch (error) {
+    // The find failed: let the accounts write end before the job records it.
+    await accounts.catch(() => undefined);
+    throw error;
   }
-  const searches = finds.map((find) => ({ ...find, matchSets: [...totals.mappers.get(find.mapper.id)!.matchSets.values()] }));
-  for (const search of searches) await writeMatchSets(ports.state, job.id, search.mapper.id, search.matchSets);
-  const outcome = await runFinds(ports, job, searches);
-  return {
-    objects: groupFoundObjects(outcome.objects),
-    mappers: finds.map((find) => ({
-      mapperId: find.mapper.id,
-      matches: totals.mappers.get(find.mapper.id)!.applicable,
-      manifestRows: totals.mappers.get(find.mapper.id)!.manifestRows,
-      queries: outcome.queries.filter((q) => q.mapperId === find.mapper.id).length,
-      objects: outcome.objects.filter((o) => o.mapperId === find.mapper.id).length,
-      coverage: coverageOf(outcome, find.mapper.id),
-    })),
-    matchIds: totals.matchIds,
-    matchesSkipped: totals.matchesSkipped,
-    matchesUnapplied: totals.matchesUnapplied,
-    bytesScanned: outcome.bytesScanned,
-  };
+}
+
+/** MatchSkipped events, one after another (a chunk may skip thousands). */
+async function reportSkipped(state: StateStore, jobId: JobId, skipped: readonly SkippedMatch[]): Promise<void> {
+  for (const { matchHash, mapperId, reason } of skipped) await appendEvent(state, jobId, 'MatchSkipped', { matchHash, mapperId, reason });
 }
 
 async function deleteUnder(state: StateStore, prefix: StateKey): Promise<void> {
