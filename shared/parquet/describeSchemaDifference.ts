@@ -1,3 +1,4 @@
+import { LOGICAL_TYPES, PHYSICAL_TYPES, REPETITIONS } from './parquetNames';
 import { encodeThriftStruct, ThriftStruct, ThriftValue } from './thriftCompact';
 import { fieldValue } from './thriftFields';
 
@@ -17,10 +18,7 @@ const SCHEMA_ELEMENT_FIELDS: Record<number, string> = {
 const NAME = 4;
 const REPETITION = 3;
 /** parquet.thrift enums named in a reason, so it reads "REQUIRED written as OPTIONAL". */
-const ENUM_NAMES: Record<number, readonly string[]> = {
-  1: ['BOOLEAN', 'INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE', 'BYTE_ARRAY', 'FIXED_LEN_BYTE_ARRAY'],
-  3: ['REQUIRED', 'OPTIONAL', 'REPEATED'],
-};
+const ENUM_NAMES: Record<number, readonly string[]> = { 1: PHYSICAL_TYPES, 3: REPETITIONS };
 
 /**
  * The first way `written` (a re-encoded row group's schema) differs from `source`, or undefined when
@@ -59,12 +57,6 @@ function elementName(element: ThriftStruct, index: number): string {
   const name = fieldValue(element, NAME);
   return name?.type === 'binary' ? Buffer.from(name.value).toString('utf8') : `#${index}`;
 }
-
-/** LogicalType is a union: the id of its one field names the type. */
-const LOGICAL_TYPES: Record<number, string> = {
-  1: 'STRING', 2: 'MAP', 3: 'LIST', 4: 'ENUM', 5: 'DECIMAL', 6: 'DATE', 7: 'TIME', 8: 'TIMESTAMP', 10: 'INTEGER', 11: 'NULL',
-  12: 'JSON', 13: 'BSON', 14: 'UUID', 15: 'FLOAT16', 16: 'VARIANT', 17: 'GEOMETRY', 18: 'GEOGRAPHY',
-};
 
 /** Other enums (converted types) stay parquet.thrift's numbers, enough to tell two writers apart. */
 function render(id: number, value: ThriftValue | undefined): string {

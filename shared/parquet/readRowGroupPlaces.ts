@@ -32,7 +32,7 @@ export class UnsupportedParquetLayoutError extends Error {
 }
 
 /** parquet.thrift field ids used here. */
-export const FILE_METADATA = { schema: 2, numRows: 3, rowGroups: 4, encryptionAlgorithm: 8, footerSigningKeyMetadata: 9 } as const;
+export const FILE_METADATA = { schema: 2, numRows: 3, rowGroups: 4, keyValue: 5, encryptionAlgorithm: 8, footerSigningKeyMetadata: 9 } as const;
 export const ROW_GROUP = { columns: 1, numRows: 3, fileOffset: 5, ordinal: 7 } as const;
 export const COLUMN_CHUNK = {
   filePath: 1,
@@ -45,7 +45,7 @@ export const COLUMN_CHUNK = {
   cryptoMetadata: 8,
   encryptedColumnMetadata: 9,
 } as const;
-export const COLUMN_METADATA = { totalCompressedSize: 7, dataPageOffset: 9, indexPageOffset: 10, dictionaryPageOffset: 11, bloomFilterOffset: 14, bloomFilterLength: 15 } as const;
+export const COLUMN_METADATA = { type: 1, codec: 4, totalUncompressedSize: 6, totalCompressedSize: 7, dataPageOffset: 9, indexPageOffset: 10, dictionaryPageOffset: 11, bloomFilterOffset: 14, bloomFilterLength: 15 } as const;
 
 /**
  * The byte places of every row group in a decoded FileMetaData, checked to lie between the leading

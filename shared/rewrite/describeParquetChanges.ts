@@ -51,26 +51,16 @@ function describeNodeType(node: ParquetSchemaNode): string {
  * other form of the same meaning is not reported. INT_32 on INT32 says nothing more than INT32.
  */
 function describeAnnotation(node: ParquetSchemaNode): string | null {
-  const logical = node.logicalType ?? '';
-  const unit = /(MILLIS|MICROS|NANOS)=[A-Z]/.exec(logical)?.[1];
-  const utc = /isAdjustedToUTC=1/.test(logical) ? ', UTC' : '';
+  const logical = node.logicalType;
+  const utc = logical?.isAdjustedToUTC ? ', UTC' : '';
   let annotation: string | null;
-  if (logical.startsWith('TimestampType')) annotation = `TIMESTAMP(${unit}${utc})`;
-  else if (logical.startsWith('TimeType')) annotation = `TIME(${unit}${utc})`;
-  else if (logical.startsWith('IntType')) annotation = node.convertedType ?? `${/isSigned=0/.test(logical) ? 'UINT' : 'INT'}_${intTypeBits(logical)}`;
-  else if (logical.startsWith('DecimalType') || node.convertedType === 'DECIMAL') annotation = `DECIMAL(${node.precision},${node.scale})`;
-  else if (logical.startsWith('StringType')) annotation = 'STRING';
-  else if (logical.length > 0) annotation = (/^(\w+?)Type\b/.exec(logical)?.[1] ?? logical).toUpperCase();
+  if (logical?.name === 'TIMESTAMP' || logical?.name === 'TIME') annotation = `${logical.name}(${logical.unit}${utc})`;
+  else if (logical?.name === 'INTEGER') annotation = node.convertedType ?? `${logical.isSigned === false ? 'UINT' : 'INT'}_${logical.bitWidth}`;
+  else if (logical?.name === 'DECIMAL' || node.convertedType === 'DECIMAL') annotation = `DECIMAL(${node.precision},${node.scale})`;
+  else if (logical) annotation = logical.name;
   else annotation = convertedAnnotation(node.convertedType);
   if ((annotation === 'INT_32' && node.physicalType === 'INT32') || (annotation === 'INT_64' && node.physicalType === 'INT64')) return null;
   return annotation;
-}
-
-/** DuckDB prints IntType's bitWidth as the raw byte (bitWidth=\b for 8), not as digits. */
-function intTypeBits(logical: string): number | undefined {
-  const raw = /bitWidth=([^,]+),/.exec(logical)?.[1];
-  if (raw === undefined) return undefined;
-  return /^\d+$/.test(raw) ? Number(raw) : raw.charCodeAt(0);
 }
 
 function convertedAnnotation(converted: string | null): string | null {

@@ -21,25 +21,22 @@ const MAX_MICROS = 2n ** 63n - 2n;
  * them. Values of rows about to be deleted count too: refusing is the safe side.
  */
 export async function refuseInexactInt96(connection: DuckDBConnection, file: string, layout: ParquetLayout, context: RewriteContext): Promise<void> {
-  const chunks = await queryRows(
-    connection,
-    `SELECT column_id, compression, coalesce(dictionary_page_offset, data_page_offset) AS start, total_compressed_size FROM parquet_metadata(${exactFileLiteral(file)}) WHERE type = 'INT96' ORDER BY row_group_id, column_id`,
-  );
+  const chunks = layout.chunks.filter((chunk) => chunk.physicalType === 'INT96');
   if (chunks.length === 0) return;
   const leaves = leafPaths(layout.schema);
   const byColumn = new Map<number, Int96Value[]>();
   for (const chunk of chunks) {
-    const leaf = leaves[Number(chunk.column_id)];
-    if (!leaf) throw new UnreadableObjectError(`mapper "${context.mapperId}": ${context.object}: INT96 column ${String(chunk.column_id)} is not in the schema`, context);
+    const leaf = leaves[chunk.column];
+    if (!leaf) throw new UnreadableObjectError(`mapper "${context.mapperId}": ${context.object}: INT96 column ${chunk.column} is not in the schema`, context);
     try {
       const values = await readInt96Values(file, {
-        codec: String(chunk.compression),
-        start: Number(chunk.start),
-        totalCompressedSize: Number(chunk.total_compressed_size),
+        codec: chunk.codec,
+        start: chunk.start,
+        totalCompressedSize: chunk.compressedBytes,
         maxRepetitionLevel: leaf.nodes.filter((node) => node.repetition === 'REPEATED').length,
         maxDefinitionLevel: leaf.nodes.filter((node) => node.repetition !== 'REQUIRED').length,
       });
-      byColumn.set(Number(chunk.column_id), [...(byColumn.get(Number(chunk.column_id)) ?? []), ...values]);
+      byColumn.set(chunk.column, [...(byColumn.get(chunk.column) ?? []), ...values]);
     } catch (error) {
       if (!(error instanceof UnsupportedInt96ChunkError)) throw error;
       throw new UnreadableObjectError(`mapper "${context.mapperId}": ${context.object}: INT96 column "${leaf.path.join('.')}" cannot be checked (${error.message}); refused, the object is left as it was`, context);

@@ -11,7 +11,7 @@ import { describeParquetChanges } from './describeParquetChanges';
 import { queryRows } from './queryRows';
 import { readDuckDbFile } from './readDuckDbFile';
 import { copyWithinMemory, retryOnOneThread } from './retryOnOneThread';
-import { ParquetLayout, readParquetLayout } from './readParquetLayout';
+import { DescribedColumn, describeParquetColumns, ParquetLayout, readParquetLayout } from './readParquetLayout';
 import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { spliceParquetObject } from './spliceParquetObject';
@@ -28,7 +28,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const { context, matchSets } = request;
   const predicate = buildMatchPredicate(matchSets, 't');
   if (request.partialInput) await fetchParquetScanBytes(request.partialInput, matchSets);
-  const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(connection, request.inputFile));
+  const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(request.inputFile));
   const deleted = await readDuckDbFile(context, 'find the matching rows of', () =>
     retryOnOneThread(connection, async () =>
       (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numberedRows(request.inputFile)} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
@@ -39,15 +39,15 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const rowsDeleted = deleted.length;
   if (rowsDeleted === 0) return { rowsBefore, rowsAfter: rowsBefore, rowsDeleted: 0, outputBytes: 0, physicalChanges: [] };
   await refuseInexactInt96(connection, request.inputFile, source, context);
+  const columns = await readDuckDbFile(context, 'describe the columns of', () => describeParquetColumns(connection, request.inputFile));
 
   const options = buildParquetCopyOptions(source);
-  const written = await writeWithoutDeletedRows(connection, request, source, deleted, predicate, options);
+  const written = await writeWithoutDeletedRows(connection, request, source, columns, deleted, predicate, options);
   const rowsAfter = rowsBefore - rowsDeleted;
-  const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(connection, request.outputFile));
+  const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(request.outputFile));
   await verifyRewrite(connection, {
     outputRelation: `read_parquet(${exactFileLiteral(request.outputFile)}, hive_partitioning = false)`,
-    expectedColumns: source.columns,
-    outputColumns: output.columns,
+    expectedColumns: columns,
     expectedRows: rowsAfter,
     matchSets,
     context,
@@ -70,6 +70,7 @@ async function writeWithoutDeletedRows(
   connection: DuckDBConnection,
   request: FormatRewriteRequest,
   source: ParquetLayout,
+  columns: readonly DescribedColumn[],
   deleted: readonly number[],
   predicate: string,
   options: ParquetCopyOptions,
@@ -77,12 +78,12 @@ async function writeWithoutDeletedRows(
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
-    const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source), copyOptions: options.sql, largestRowGroupBytes: source.largestRowGroupBytes });
+    const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source, columns), copyOptions: options.sql, largestRowGroupBytes: source.largestRowGroupBytes });
     if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
   await request.partialInput?.fetchAll();
-  const query = `SELECT ${selectList(source)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
+  const query = `SELECT ${selectList(source, columns)} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(request.context, 'rewrite', () =>
     // COPY keeps the query's row order: openDuckDb sets preserve_insertion_order once, for the instance.
     copyWithinMemory(connection, source.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
@@ -99,14 +100,14 @@ function numberedRows(file: string): string {
  * MICROS; casting it to TIMESTAMP_MS keeps the unit (exact: the values came from millis). Columns
  * with a time zone or inside structs keep DuckDB's type, and the change is reported.
  */
-function selectList(source: ParquetLayout): string {
+function selectList(source: ParquetLayout, columns: readonly DescribedColumn[]): string {
   const millis = new Set(
     source.schema
-      .filter((node) => node.physicalType === 'INT64' && (/MILLIS=[A-Z]/.test(node.logicalType ?? '') || (node.logicalType === null && node.convertedType === 'TIMESTAMP_MILLIS')))
+      .filter((node) => node.physicalType === 'INT64' && (node.logicalType?.unit === 'MILLIS' || (node.logicalType === null && node.convertedType === 'TIMESTAMP_MILLIS')))
       .map((node) => node.name),
   );
-  const plainTimestamp = new Set(source.columns.filter((column) => column.type === 'TIMESTAMP').map((column) => column.name));
-  const casts = source.columns.filter((column) => millis.has(column.name) && plainTimestamp.has(column.name));
+  const plainTimestamp = new Set(columns.filter((column) => column.type === 'TIMESTAMP').map((column) => column.name));
+  const casts = columns.filter((column) => millis.has(column.name) && plainTimestamp.has(column.name));
   const exclude = '* EXCLUDE (file_row_number)';
   if (casts.length === 0) return exclude;
   const replaced = casts.map((column) => `CAST(t.${quoteIdentifier(column.name)} AS TIMESTAMP_MS) AS ${quoteIdentifier(column.name)}`);

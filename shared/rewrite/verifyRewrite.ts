@@ -14,8 +14,6 @@ export interface RewriteCheck {
   matchRelation?: string;
   /** The input's columns as DuckDB described them. */
   expectedColumns: readonly { name: string; type: string }[];
-  /** The output's columns as DuckDB described them, when the caller has just done so (Parquet reads the output's layout anyway). */
-  outputColumns?: readonly { name: string; type: string }[];
   /** rowsBefore - rowsDeleted. */
   expectedRows: number;
   matchSets: readonly MatchColumnSet[];
@@ -29,7 +27,7 @@ export interface RewriteCheck {
 export async function verifyRewrite(connection: DuckDBConnection, check: RewriteCheck): Promise<void> {
   const { context } = check;
   const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', () => retryOnOneThread(connection, async () => {
-    const described = check.outputColumns ?? (await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`)).map((column) => ({ name: String(column.column_name), type: String(column.column_type) }));
+    const described = (await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`)).map((column) => ({ name: String(column.column_name), type: String(column.column_type) }));
     const matchCount = `count(*) FILTER (WHERE ${buildMatchPredicate(check.matchSets, 't')}) AS match_count`;
     // One scan counts both where the match columns are the output's own; text formats type them apart.
     const [counts] = await queryRows(connection, `SELECT count(*) AS row_count${check.matchRelation ? '' : `, ${matchCount}`} FROM ${check.outputRelation} t`);
