@@ -97,7 +97,7 @@ export async function forgetObject(
     // the source), so it has no hash to record: a redelivery after a kill in the replace counts it
     // unchanged with 0 rows (its version cleanup still runs).
     const unread = partialInput?.unreadRanges() ?? [];
-    const replacing = { source, ...(unread.length === 0 ? { outputSha256: await sha256OfFile(outputFile) } : {}), ...rows, physicalChanges: rewrite.physicalChanges };
+    const replacing = { source, ...(unread.length === 0 ? { outputSha256: rewrite.outputSha256 ?? (await sha256OfFile(outputFile)) } : {}), ...rows, physicalChanges: rewrite.physicalChanges };
     // Recorded before the replace, so a delivery after one killed between the replace and its result
     // can tell that the object holds this rewrite (the store may move the file: hashed first).
     await finish({ outcome: 'failed', ...replacing, error: 'replacing; not confirmed yet' });

@@ -59,6 +59,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
     outputBytes: (await stat(request.outputFile)).size,
     physicalChanges: [...written.changes, ...describeParquetChanges(source, output)],
     ...(written.unchangedRanges ? { unchangedRanges: written.unchangedRanges } : {}),
+    ...(written.outputSha256 ? { outputSha256: written.outputSha256 } : {}),
   };
 }
 
@@ -74,12 +75,12 @@ async function writeWithoutDeletedRows(
   deleted: readonly number[],
   predicate: string,
   options: ParquetCopyOptions,
-): Promise<{ changes: string[]; unchangedRanges?: ByteRange[] }> {
+): Promise<{ changes: string[]; unchangedRanges?: ByteRange[]; outputSha256?: string }> {
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
     const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: selectList(source, columns), copyOptions: options.sql, largestRowGroupBytes: source.largestRowGroupBytes });
-    if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges };
+    if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges, ...(splice.outputSha256 ? { outputSha256: splice.outputSha256 } : {}) };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
   await request.partialInput?.fetchAll();

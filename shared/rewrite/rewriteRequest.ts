@@ -43,6 +43,8 @@ export interface RewriteResult {
   physicalChanges: string[];
   /** Ranges of the output that hold the source's bytes at the same offsets (a row-group splice's kept groups), checked byte for byte. */
   unchangedRanges?: ByteRange[];
+  /** The output's SHA-256 (hex), when the rewrite read the whole output back anyway (a splice's check): the caller need not hash it again. */
+  outputSha256?: string;
 }
 
 /** What one format's rewrite gets: the request plus a private scratch folder. */

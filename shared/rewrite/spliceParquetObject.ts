@@ -32,14 +32,17 @@ export interface SpliceInput {
   largestRowGroupBytes: number;
 }
 
-export type SpliceOutcome = { kind: 'spliced'; physicalChanges: string[]; unchangedRanges: ByteRange[] } | { kind: 'refused'; reason: string };
+export type SpliceOutcome =
+  | { kind: 'spliced'; physicalChanges: string[]; unchangedRanges: ByteRange[]; /** The output's SHA-256, made as it was read back for the check (not when the source was partly read). */ outputSha256?: string }
+  | { kind: 'refused'; reason: string };
 
 /**
  * Writes `request.outputFile` as the source's untouched row groups byte for byte, each touched group
  * re-encoded by DuckDB without its deleted rows, and the source's footer with new offsets. Refuses
  * (writing nothing the caller keeps) when the footer cannot be moved or DuckDB's schema for a
  * re-encoded group is not the source's; the caller then rewrites the whole file. The copies are
- * checked byte for byte against the source before this returns.
+ * checked byte for byte against the source before this returns, in a read of the output that also
+ * hashes it.
  */
 export async function spliceParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest, input: SpliceInput): Promise<SpliceOutcome> {
   const source = await readMovableFooter(request.inputFile);
@@ -72,7 +75,7 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   }
   // The output starts as a copy of the source: its kept row groups stay where they are.
   await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places, ...(held ? { held } : {}) } });
-  await checkKeptRowGroups(request, source.places, kept, held);
+  const { outputSha256 } = await checkKeptRowGroups(request, source.places, kept, held);
   const [dropped, reencoded] = [input.touched.filter((group) => group.deletedRows.length === group.rows), input.touched.filter((group) => group.deletedRows.length < group.rows)];
   const groups = (list: readonly TouchedRowGroup[]) => `row group${list.length === 1 ? '' : 's'} ${list.map((group) => group.index).join(', ')}`;
   const what = [
@@ -81,6 +84,7 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   ];
   return {
     kind: 'spliced',
+    ...(outputSha256 ? { outputSha256 } : {}),
     // The output began as a copy of the source, so its magic and each kept group's span are where they were.
     unchangedRanges: [LEADING_MAGIC, ...kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span)],
     physicalChanges: [
@@ -150,11 +154,11 @@ async function checkKeptRowGroups(
   sourcePlaces: readonly RowGroupPlace[],
   kept: readonly { sourceIndex: number; outputIndex: number }[],
   held: readonly ByteRange[] | undefined,
-): Promise<void> {
+): Promise<{ outputSha256?: string }> {
   const output = await readMovableFooter(request.outputFile);
-  const problems =
+  const { problems, outputSha256 } =
     'reason' in output
-      ? [`its footer cannot be read back: ${output.reason}`]
+      ? { problems: [`its footer cannot be read back: ${output.reason}`], outputSha256: undefined }
       : await findChangedRowGroupBytes(
           request.inputFile,
           request.outputFile,
@@ -164,6 +168,7 @@ async function checkKeptRowGroups(
   if (problems.length > 0) {
     throw new LetheError(`mapper "${request.context.mapperId}": the row-group splice of ${request.context.object} failed its check: ${problems.join('; ')}`, request.context);
   }
+  return outputSha256 ? { outputSha256 } : {};
 }
 
 const CODECS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];

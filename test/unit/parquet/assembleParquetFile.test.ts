@@ -6,7 +6,8 @@ import { assembleParquetFile } from '../../../shared/parquet/assembleParquetFile
 import { findChangedRowGroupBytes } from '../../../shared/parquet/findChangedRowGroupBytes';
 import { readParquetFooter } from '../../../shared/parquet/readParquetFooter';
 import { readRowGroupPlaces } from '../../../shared/parquet/readRowGroupPlaces';
-import { PARQUET_TESTING } from '../../support/rewriteFixtures';
+import { quoteLiteral } from '../../../shared/duckdb/sqlText';
+import { PARQUET_TESTING, sha256File, withRewriteWorkspace } from '../../support/rewriteFixtures';
 
 const DATA = path.join(PARQUET_TESTING, 'data');
 
@@ -106,15 +107,52 @@ describe('findChangedRowGroupBytes', () => {
       const copied = await readParquetFooter(output);
       const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
       const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
-      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), []);
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), { problems: [], outputSha256: await sha256File(output) });
       const bytes = await readFile(output);
       const target = copiedPlaces[3]!.chunks[2]!.pages;
       const last = target.offset + target.length - 1;
       bytes[last] = bytes[last]! ^ 0xff;
       await writeFile(output, bytes);
-      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), ['row group 3 column 2: page bytes changed']);
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, ['row group 3 column 2: page bytes changed']);
+      // A footer placing two kept groups over the same bytes: each would pass compared alone.
+      const twice = [kept[0]!, { ...kept[0]!, sourceIndex: 1 }];
+      assert.deepEqual(
+        (await findChangedRowGroupBytes(source, output, twice)).problems,
+        [0, 1].flatMap((group) => places[0]!.chunks.map((_, column) => `row group ${group} column ${column}: shares output bytes with row group ${1 - group} column ${column}`)),
+      );
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+
+  it('compares chunks that straddle its 8 MiB reads, hashes the whole output, and names the chunks past a truncated end', async function () {
+    this.timeout(60_000);
+    await withRewriteWorkspace(async ({ connection, directory }) => {
+      // About 19 MB of incompressible text in row groups of about 3 MB: some chunk crosses 8 MiB.
+      const source = path.join(directory, 'large.parquet');
+      await connection.run(`COPY (SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS note FROM range(300000) r(i))
+        TO ${quoteLiteral(source)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 50000, DICTIONARY_COMPRESSION_RATIO_THRESHOLD -1)`);
+      const footer = await readParquetFooter(source);
+      const places = readRowGroupPlaces(footer.metadata, footer.offset);
+      const output = path.join(directory, 'copy.parquet');
+      await assembleParquetFile({ metadata: footer.metadata, pieces: places.map((place) => ({ file: source, place })), outputFile: output });
+      const copied = await readParquetFooter(output);
+      const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
+      const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), { problems: [], outputSha256: await sha256File(output) });
+
+      const boundary = 8 * 1024 * 1024;
+      const straddling = copiedPlaces.flatMap((place, group) => place.chunks.map((chunk, column) => ({ group, column, pages: chunk.pages }))).find(({ pages }) => pages.offset < boundary && pages.offset + pages.length > boundary);
+      assert.ok(straddling, 'a chunk crosses the first 8 MiB');
+      const bytes = await readFile(output);
+      const last = straddling.pages.offset + straddling.pages.length - 1;
+      bytes[last] = bytes[last]! ^ 0xff;
+      await writeFile(output, bytes);
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, [`row group ${straddling.group} column ${straddling.column}: page bytes changed`]);
+
+      await writeFile(output, bytes.subarray(0, boundary));
+      const cut = copiedPlaces.flatMap((place, group) => place.chunks.map((chunk, column) => ({ name: `row group ${group} column ${column}: page bytes changed`, pages: chunk.pages }))).filter(({ pages }) => pages.offset + pages.length > boundary);
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, cut.map(({ name }) => name));
+    });
   });
 });

@@ -104,6 +104,7 @@ describe('rewriteObject on Parquet: the row-group splice', function () {
       const [check] = (await workspace.connection.runAndReadAll(`SELECT count(*) AS n, count(*) FILTER (WHERE email = 'user5@x.org') AS emails FROM read_parquet(${quoteLiteral(output)})`)).getRowObjectsJS();
       assert.deepEqual(check, { n: 40_957n, emails: BigInt(original.rows.filter((row) => row.email === 'user5@x.org' && !gone.includes(Number(row.id))).length) });
       assert.equal(await sha256File(input), before);
+      assert.equal(result.outputSha256, await sha256File(output), 'the hash made while checking the copies is the output\'s');
     });
   });
 
