@@ -7,7 +7,8 @@ import { openLocalRuntime } from '../shared/runtime/openLocalRuntime';
 
 /**
  * A local lethe over one customers table, as `lethe.yaml` would configure it: state in `stateDir`,
- * lethe's default settings, match column customer_id, one find query per year.
+ * lethe's default settings, match column customer_id, partitioned by year (one find query per year
+ * on Athena; DuckDB reads the whole table in one).
  */
 export async function openBenchLethe(tableDir: string, stateDir: string): Promise<Runtime> {
   await mkdir(stateDir, { recursive: true });

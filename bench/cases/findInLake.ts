@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { quoteLiteral } from '../../shared/duckdb/sqlText';
-import { runFindPhase } from '../../shared/job/findPhase';
+import { runFindStep } from '../../shared/job/findPhase';
 import { startJob } from '../../shared/job/startJob';
 import { BenchData } from '../generateBenchData';
 import { MB, timeSideBySide } from '../measure';
@@ -12,8 +12,10 @@ export const GOAL_RATIO = 1.25;
 export const GOAL_BY_HAND = 1.2;
 
 /**
- * Case 3: lethe's find phase (manifest, match tables, one query per year) with 10,000 match IDs over
- * the partitioned lake, on the same DuckDB instance against (1) what a user would write by hand,
+ * Case 3: lethe's find as a job runs it (FindStarted, lake listed and described, queue cast and
+ * hashed, manifest and match accounts written, match tables loaded, one query over the table,
+ * plan.json, FindFinished) with 10,000 match IDs over the partitioned lake, on the same DuckDB
+ * instance against (1) what a user would write by hand,
  * `SELECT DISTINCT filename ... WHERE customer_id IN (SELECT ...)` with the IDs read from a file, and
  * (2) one plain scan of the match column, which no erasure can match (kept as a floor).
  */
@@ -34,7 +36,7 @@ export async function findInLake(data: BenchData, rounds: number, scratchRoot: s
     const findLethe = async () => {
       // Each round loads its match tables afresh from the manifest it writes, as a new job would.
       await ports.queries.close();
-      const plan = await runFindPhase(ports, job, hmacKey);
+      const { plan } = await runFindStep(ports, job, hmacKey);
       objectsFound = plan.objects.length;
     };
     const byHand = await timeSideBySide(rounds, {

@@ -2,7 +2,9 @@ import { castQueueChunk } from '../find/castQueueChunk';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, MapperSearch, runFindQueries } from '../find/runFindQueries';
-import { Coverage, JobPlan, SkippedMatch } from '../records/jobPlan';
+import { Coverage, JobPlan, SkippedMatch, writeJobPlan } from '../records/jobPlan';
+import { resolveMapperFormats } from '../find/resolveMapperFormats';
+import { updateJob } from '../records/jobRecord';
 import { Job } from '../model/job';
 import { manifestPartKey, manifestsPrefix, matchAccountsPrefix } from '../records/stateKeys';
 import { Ports } from '../ports/Ports';
@@ -25,6 +27,22 @@ export const CHUNK_ITEMS = 50_000;
 /** Resolves every mapper's table and match columns, all mappers at once (nothing written). */
 export async function prepareFinds(ports: Pick<Ports, 'catalog' | 'lake'>, job: Job): Promise<MapperFind[]> {
   return settleAll(job.mappers.map((mapper) => prepareMapperFind(ports, mapper)));
+}
+
+/**
+ * The find as a job runs it: FindStarted, every mapper's format settled in the job's snapshot, the
+ * find phase, plan.json and FindFinished. The caller moves the job's status on.
+ */
+export async function runFindStep(ports: Ports, current: Job, hmacKey: Buffer): Promise<{ job: Job; plan: JobPlan }> {
+  let job = current;
+  await appendEvent(ports.state, job.id, 'FindStarted', { mappers: job.mappers.length });
+  // Workers rewrite by the snapshot's format; a Glue mapper leaves it to its table's SerDe.
+  const mappers = await resolveMapperFormats(ports.catalog, job.mappers);
+  if (mappers.some((m, i) => m !== job.mappers[i])) job = await updateJob(ports.state, job.id, (j) => ({ ...j, mappers }));
+  const plan = await runFindPhase(ports, job, hmacKey);
+  await writeJobPlan(ports.state, job.id, plan);
+  await appendEvent(ports.state, job.id, 'FindFinished', { objects: plan.objects.length, skipped: plan.matchesSkipped, bytesScanned: plan.bytesScanned });
+  return { job, plan };
 }
 
 /** What the chunks of the queue add up to, per mapper and in all. */

@@ -2,12 +2,11 @@ import { InputError, errorMessage } from '../model/errors';
 import { JobId } from '../model/identifiers';
 import { Job, TerminalStatus, isTerminal } from '../model/job';
 import { Ports } from '../ports/Ports';
-import { resolveMapperFormats } from '../find/resolveMapperFormats';
-import { runFindPhase } from './findPhase';
+import { runFindStep } from './findPhase';
 import { finishJob } from './finishJob';
 import { notifyJob, planCounts } from './notifyJob';
 import { ForgetProgress, runForgetPhase } from './forgetPhase';
-import { readJobPlan, writeJobPlan } from '../records/jobPlan';
+import { readJobPlan } from '../records/jobPlan';
 import { appendEvent } from '../records/jobEvents';
 import { readJob, updateJob } from '../records/jobRecord';
 import { readVerification } from '../records/verification';
@@ -65,13 +64,9 @@ async function runStep(ports: Ports, current: Job, options: RunJobOptions, progr
     case 'QUEUED':
       return claimForFind(ports, job.id);
     case 'FINDING': {
-      await appendEvent(ports.state, job.id, 'FindStarted', { mappers: job.mappers.length });
-      // Workers rewrite by the snapshot's format; a Glue mapper leaves it to its table's SerDe.
-      const mappers = await resolveMapperFormats(ports.catalog, job.mappers);
-      if (mappers.some((m, i) => m !== job.mappers[i])) job = await updateJob(ports.state, job.id, (j) => ({ ...j, mappers }));
-      const plan = await runFindPhase(ports, job, options.hmacKey);
-      await writeJobPlan(ports.state, job.id, plan);
-      await appendEvent(ports.state, job.id, 'FindFinished', { objects: plan.objects.length, skipped: plan.matchesSkipped, bytesScanned: plan.bytesScanned });
+      const found = await runFindStep(ports, job, options.hmacKey);
+      job = found.job;
+      const { plan } = found;
       const next = plan.objects.length === 0 ? 'CLEANING_UP' : job.settings.requireApproval ? 'AWAITING_APPROVAL' : 'FORGETTING';
       await updateJob(ports.state, job.id, (j) => ({
         ...j,
