@@ -105,9 +105,13 @@ export async function forgetObject(
     const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges, unread);
     const replaced = { ...replacing, output: versionRef(written) };
     if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
-    // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
-    await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
-    stillOurs();
+    // A version without an id (a folder lake) has no older versions: its cleanup deletes nothing, and
+    // a retry after a kill here still knows the replace by the hash recorded before it.
+    if (written.versionId !== undefined || !replacing.outputSha256) {
+      // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
+      await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
+      stillOurs();
+    }
     return await finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
   } finally {
     await rm(workDir, { recursive: true, force: true });
