@@ -1,5 +1,6 @@
 import { DUCKDB_MIN_ROW_GROUP_ROWS } from './buildParquetCopyOptions';
-import { ParquetLayout, ParquetSchemaNode } from './readParquetLayout';
+import { describeSchemaDifference } from '../parquet/describeSchemaDifference';
+import { KeyValueEntry, ParquetLayout, ParquetSchemaNode } from './readParquetLayout';
 
 /**
  * What differs physically between a source file and its rewrite, one sentence each, found by
@@ -8,6 +9,20 @@ import { ParquetLayout, ParquetSchemaNode } from './readParquetLayout';
  */
 export function describeParquetChanges(source: ParquetLayout, output: ParquetLayout): string[] {
   return [...describeSchemaChanges(source.schema, output.schema), ...describeRowGroupChange(source, output), ...describeKeyValueChanges(source, output)];
+}
+
+/**
+ * Whether DuckDB reads `output` as it reads `source`: it derives a file's columns from its schema
+ * and key/value metadata alone, so when both are the source's element for element (a splice; a
+ * COPY of a file DuckDB wrote) the column types need no second reading to compare.
+ */
+export function readsLikeSource(source: ParquetLayout, output: ParquetLayout): boolean {
+  return describeSchemaDifference(source.schemaElements, output.schemaElements) === undefined && sameKeyValue(source.keyValue, output.keyValue);
+}
+
+function sameKeyValue(source: readonly KeyValueEntry[], output: readonly KeyValueEntry[]): boolean {
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  return source.length === output.length && source.every((entry, i) => same(entry.key, output[i]!.key) && same(entry.value, output[i]!.value));
 }
 
 function describeSchemaChanges(source: readonly ParquetSchemaNode[], output: readonly ParquetSchemaNode[]): string[] {

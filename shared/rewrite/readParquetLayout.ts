@@ -53,6 +53,7 @@ export interface ParquetColumnChunk {
 
 /** What a Parquet file looks like physically: what a rewrite tries to carry over and then compares. */
 export interface ParquetLayout {
+  fileBytes: number;
   rowCount: number;
   /** Rows of each row group, in file order. */
   rowGroupRows: number[];
@@ -65,6 +66,8 @@ export interface ParquetLayout {
   keyValue: KeyValueEntry[];
   /** Top-level columns of the Parquet schema. */
   schema: ParquetSchemaNode[];
+  /** The schema's SchemaElements as the footer holds them, the root first. */
+  schemaElements: ThriftStruct[];
 }
 
 /**
@@ -74,7 +77,8 @@ export interface ParquetLayout {
  * ThriftDecodeError for a file that is no readable Parquet.
  */
 export async function readParquetLayout(file: string): Promise<ParquetLayout> {
-  const { metadata } = await readParquetFooter(file);
+  const { metadata, fileBytes } = await readParquetFooter(file);
+  const schemaElements = structListField(metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
   const rowGroups = structListField(metadata, FILE_METADATA.rowGroups, 'FileMetaData') ?? [];
   const rowGroupRows: number[] = [];
   const chunks: ParquetColumnChunk[] = [];
@@ -102,6 +106,7 @@ export async function readParquetLayout(file: string): Promise<ParquetLayout> {
     largestRowGroupBytes = Math.max(largestRowGroupBytes, uncompressed);
   }
   return {
+    fileBytes,
     rowCount: rowGroupRows.reduce((sum, rows) => sum + rows, 0),
     rowGroupRows,
     largestRowGroupBytes,
@@ -112,7 +117,8 @@ export async function readParquetLayout(file: string): Promise<ParquetLayout> {
       // An unset value reads as empty, as DuckDB's parquet_kv_metadata gives it.
       value: binaryField(entry, KEY_VALUE.value),
     })),
-    schema: buildSchemaTree(structListField(metadata, FILE_METADATA.schema, 'FileMetaData') ?? []),
+    schema: buildSchemaTree(schemaElements),
+    schemaElements,
   };
 }
 
