@@ -17,15 +17,20 @@ export interface AssembleRequest {
   pieces: readonly RowGroupPiece[];
   outputFile: string;
   /**
-   * The file the output starts as a copy of (copied by the kernel, much cheaper than reading and
-   * writing it), with its row groups: pieces from it stay where they are (see planRowGroupPlacement).
+   * The file the output is already a copy of (copyBase), with its row groups: pieces from it stay
+   * where they are (see planRowGroupPlacement), and only the rest of the output is written.
    */
   base?: {
     file: string;
     places: readonly RowGroupPlace[];
-    /** The ranges of a base only partly read (a ranged download): only those are copied, the rest stay holes. */
-    held?: readonly ByteRange[];
   };
+}
+
+/** What copyBase copies: a whole file, or only the ranges of it held locally. */
+export interface BaseCopy {
+  file: string;
+  /** The ranges of a base only partly read (a ranged download): only those are copied, the rest stay holes. */
+  held?: readonly ByteRange[];
 }
 
 /** Where each piece's row group landed in the output, in piece order. */
@@ -54,13 +59,11 @@ export async function assembleParquetFile(request: AssembleRequest): Promise<Ass
     request.pieces.map((piece) => ({ place: piece.place, fromBase: base !== undefined && piece.file === base.file && base.places.includes(piece.place) })),
     base?.places,
   );
-  if (base && !base.held) await copyFile(base.file, request.outputFile);
-  const out = await open(request.outputFile, base && !base.held ? 'r+' : 'w');
+  const out = await open(request.outputFile, base ? 'r+' : 'w');
   const inputs = new Map<string, FileHandle>();
   try {
     const input = async (file: string) => inputs.get(file) ?? inputs.set(file, await open(file, 'r')).get(file)!;
     const writer = new PositionedWriter(out);
-    if (base?.held) await copyHeldRanges(await input(base.file), base.held, out, writer);
     if (!base) await writer.write(MAGIC);
     const moved: { piece: RowGroupPiece; delta: number }[] = [];
     for (const [i, piece] of request.pieces.entries()) {
@@ -99,14 +102,30 @@ export async function assembleParquetFile(request: AssembleRequest): Promise<Ass
   }
 }
 
-/** The base's size with only its held ranges copied: a file with holes where the base has them. */
-async function copyHeldRanges(base: FileHandle, held: readonly ByteRange[], out: FileHandle, writer: PositionedWriter): Promise<void> {
-  await out.truncate((await base.stat()).size);
-  for (const range of held) {
-    writer.position = range.offset;
-    await copyRange(base, range, writer);
+/**
+ * The first step of an assembly over a base: the output becomes a copy of the base, by the kernel
+ * (much cheaper than reading and writing it), or of its held ranges only, at their offsets in a
+ * file of the base's size (holes where the base has them). It reads no other input, so a caller may
+ * run it while preparing the pieces.
+ */
+export async function copyBase(base: BaseCopy, outputFile: string): Promise<void> {
+  if (!base.held) return copyFile(base.file, outputFile);
+  const input = await open(base.file, 'r');
+  try {
+    const out = await open(outputFile, 'w');
+    try {
+      await out.truncate((await input.stat()).size);
+      const writer = new PositionedWriter(out);
+      for (const range of base.held) {
+        writer.position = range.offset;
+        await copyRange(input, range, writer);
+      }
+    } finally {
+      await out.close();
+    }
+  } finally {
+    await input.close();
   }
-  writer.position = 0;
 }
 
 function moveRowGroup(rowGroup: ThriftStruct, chunks: ThriftStruct[], delta: number, ordinal: number): ThriftStruct {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { quoteLiteral } from '../duckdb/sqlText';
 import { exactFileLiteral } from '../duckdb/exactFileLiteral';
 import { LetheError } from '../model/errors';
-import { assembleParquetFile, RowGroupPiece } from '../parquet/assembleParquetFile';
+import { assembleParquetFile, copyBase, RowGroupPiece } from '../parquet/assembleParquetFile';
 import { describeSchemaDifference } from '../parquet/describeSchemaDifference';
 import { findChangedRowGroupBytes, KeptRowGroup } from '../parquet/findChangedRowGroupBytes';
 import { TouchedRowGroup } from '../parquet/planRowGroupSplice';
@@ -51,30 +51,18 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   if (rows.join(',') !== input.rowGroupRows.join(',')) {
     return { kind: 'refused', reason: `the source footer's row groups (${rows.length}) do not hold the rows DuckDB reads in them (${input.rowGroupRows.length} groups)` };
   }
-  const schema = structListField(source.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
   const held = request.partialInput ? await fetchSpliceBytes(request.partialInput, source.places, input.touched) : undefined;
-  const pieces: RowGroupPiece[] = [];
-  const kept: { sourceIndex: number; outputIndex: number }[] = [];
-  const changes: string[] = [];
-  const touched = new Map(input.touched.map((group) => [group.index, group]));
-  for (const [index, place] of source.places.entries()) {
-    const group = touched.get(index);
-    if (!group) {
-      kept.push({ sourceIndex: index, outputIndex: pieces.length });
-      pieces.push({ file: request.inputFile, place });
-      continue;
-    }
-    if (group.deletedRows.length === group.rows) continue;
-    const encodedFile = await reencodeRowGroup(connection, request, source.footer, place, group, input);
-    const encoded = await readMovableFooter(encodedFile);
-    if ('reason' in encoded) return { kind: 'refused', reason: `DuckDB's re-encoding of row group ${index}: ${encoded.reason}` };
-    const difference = describeSchemaDifference(schema, structListField(encoded.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? []);
-    if (difference) return { kind: 'refused', reason: `DuckDB re-encodes row group ${index} with another schema (${difference})` };
-    changes.push(...describeReencodedGroup(index, place, encoded.places));
-    pieces.push(...encoded.places.map((encodedPlace) => ({ file: encodedFile, place: encodedPlace })));
-  }
-  // The output starts as a copy of the source: its kept row groups stay where they are.
-  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places, ...(held ? { held } : {}) } });
+  // The output starts as a copy of the source, its kept row groups where they are: the kernel copies
+  // it while DuckDB re-encodes the touched groups.
+  const [copied, planned] = await Promise.allSettled([
+    copyBase({ file: request.inputFile, ...(held ? { held } : {}) }, request.outputFile),
+    reencodeTouchedGroups(connection, request, source, input),
+  ]);
+  if (planned.status === 'rejected') throw planned.reason;
+  if (copied.status === 'rejected') throw copied.reason;
+  if ('reason' in planned.value) return { kind: 'refused', reason: planned.value.reason };
+  const { pieces, kept, changes } = planned.value;
+  await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places } });
   const { outputSha256 } = await checkKeptRowGroups(request, source.places, kept, held);
   const [dropped, reencoded] = [input.touched.filter((group) => group.deletedRows.length === group.rows), input.touched.filter((group) => group.deletedRows.length < group.rows)];
   const groups = (list: readonly TouchedRowGroup[]) => `row group${list.length === 1 ? '' : 's'} ${list.map((group) => group.index).join(', ')}`;
@@ -95,6 +83,41 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
 }
 
 const LEADING_MAGIC: ByteRange = { offset: 0, length: 4 };
+
+/**
+ * The output's row groups in order: each kept group from the source, each touched one re-encoded
+ * by DuckDB without its deleted rows (none when every row goes). A reason instead when DuckDB's
+ * re-encoding cannot take the source's place.
+ */
+async function reencodeTouchedGroups(
+  connection: DuckDBConnection,
+  request: FormatRewriteRequest,
+  source: { footer: ParquetFooter; places: RowGroupPlace[] },
+  input: SpliceInput,
+): Promise<{ pieces: RowGroupPiece[]; kept: { sourceIndex: number; outputIndex: number }[]; changes: string[] } | { reason: string }> {
+  const schema = structListField(source.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? [];
+  const pieces: RowGroupPiece[] = [];
+  const kept: { sourceIndex: number; outputIndex: number }[] = [];
+  const changes: string[] = [];
+  const touched = new Map(input.touched.map((group) => [group.index, group]));
+  for (const [index, place] of source.places.entries()) {
+    const group = touched.get(index);
+    if (!group) {
+      kept.push({ sourceIndex: index, outputIndex: pieces.length });
+      pieces.push({ file: request.inputFile, place });
+      continue;
+    }
+    if (group.deletedRows.length === group.rows) continue;
+    const encodedFile = await reencodeRowGroup(connection, request, source.footer, place, group, input);
+    const encoded = await readMovableFooter(encodedFile);
+    if ('reason' in encoded) return { reason: `DuckDB's re-encoding of row group ${index}: ${encoded.reason}` };
+    const difference = describeSchemaDifference(schema, structListField(encoded.footer.metadata, FILE_METADATA.schema, 'FileMetaData') ?? []);
+    if (difference) return { reason: `DuckDB re-encodes row group ${index} with another schema (${difference})` };
+    changes.push(...describeReencodedGroup(index, place, encoded.places));
+    pieces.push(...encoded.places.map((encodedPlace) => ({ file: encodedFile, place: encodedPlace })));
+  }
+  return { pieces, kept, changes };
+}
 
 /**
  * Fills a partial source with everything the splice reads or keeps but the kept row groups' pages:
