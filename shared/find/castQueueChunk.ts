@@ -1,7 +1,7 @@
 import { ResolvedColumn, describeColumnType } from '../model/columnType';
 import { sameColumnName } from '../model/dataMapper';
 import { MatchHash, QueueItem } from '../model/match';
-import { hmacMatch } from '../privacy/hmacMatch';
+import { matchHasher } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { SkippedMatch } from '../records/jobPlan';
 import { castMatchValue } from './castMatchValue';
@@ -49,12 +49,13 @@ export function castQueueChunk(finds: readonly MapperFind[], items: readonly Que
     if (fragment === undefined) fragments.set(key, (fragment = JSON.stringify({ mapperId, columns })));
     return fragment;
   };
+  const hashMatch = matchHasher(hmacKey);
   const accountLines: string[] = new Array(items.length);
   const skipped: SkippedMatch[] = [];
   let unapplied = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    const matchHash = hmacMatch(hmacKey, item.match);
+    const matchHash = hashMatch(item.match);
     const applied: string[] = [];
     const notApplied: string[] = [];
     for (const mapperId of item.mappers ?? everyMapper) {
