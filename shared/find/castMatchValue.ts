@@ -43,7 +43,15 @@ export function castMatchValue(value: string, type: ColumnType): string | undefi
   }
 }
 
+/** An integer in its one plain spelling, small enough that Number holds it exactly. */
+const PLAIN_SAFE_INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
+
 function castInteger(value: string, bits: number, signed: boolean): string | undefined {
+  // Most IDs: no exponent, fraction or big digits to read, the text already canonical.
+  if (PLAIN_SAFE_INTEGER.test(value)) {
+    const integer = Number(value);
+    return integer >= (signed ? -(2 ** (bits - 1)) : 0) && integer <= (signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1) ? value : undefined;
+  }
   const number = parseExactDecimal(value);
   // A negative exponent after trimming trailing zeros is a fraction; 40 digits exceed even 128 bits.
   if (!number || number.exponent < 0 || number.digits.length + number.exponent > 40) return undefined;

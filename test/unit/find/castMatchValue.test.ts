@@ -26,6 +26,22 @@ describe('castMatchValue', () => {
     assert.equal(castMatchValue('1e400', int64), undefined);
   });
 
+  it('casts any integer to every integer width exactly when the width holds it, in plain digits', () => {
+    const widths = [8, 16, 32, 64, 128].flatMap((bits) => [true, false].map((signed) => ({ kind: 'int' as const, bits: bits as 8 | 16 | 32 | 64 | 128, signed })));
+    const near = (n: bigint) => fc.bigInt({ min: n - 3n, max: n + 3n });
+    const integer = fc.oneof(fc.bigInt({ min: -(2n ** 130n), max: 2n ** 130n }), fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }), fc.integer({ min: -300, max: 300 }).map(BigInt), ...[7, 8, 15, 16, 31, 32, 63, 64, 127, 128].flatMap((p) => [near(2n ** BigInt(p)), near(-(2n ** BigInt(p)))]));
+    fc.assert(
+      fc.property(integer, fc.constantFrom('', '.0', 'e0', ' '), (value, suffix) => {
+        for (const type of widths) {
+          const min = type.signed ? -(2n ** BigInt(type.bits - 1)) : 0n;
+          const max = type.signed ? 2n ** BigInt(type.bits - 1) - 1n : 2n ** BigInt(type.bits) - 1n;
+          assert.equal(castMatchValue(`${value}${suffix}`, type), value >= min && value <= max ? value.toString() : undefined, `${value}${suffix} as ${type.signed ? '' : 'u'}int${type.bits}`);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('matches integral forms of an integer (a spreadsheet writes 17.0), never a fraction', () => {
     for (const text of ['17.0', '17.', '+17', '1.7e1', '170e-1', '0.17E2', '17.000']) assert.equal(castMatchValue(text, int64), '17', text);
     assert.equal(castMatchValue('9223372036854775807.0', int64), '9223372036854775807');
