@@ -68,12 +68,41 @@ export interface QueueItem {
 /** An ISO 8601 UTC time, as Date#toISOString writes it (fraction optional). */
 const ISO_UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
+/**
+ * A queue line in the form lethe writes (a simple match, no mappers, no escapes, keys in enqueue's
+ * order), for which JSON.parse and parseQueueItem would give exactly these parts: read with one
+ * regular expression instead, a million lines cost no parse tree. The id's form is the batch's to check.
+ */
+const WRITTEN_QUEUE_LINE = /^\{"id":"([^"\\\u0000-\u001f]+)","match":"([^"\\\u0000-\u001f\u007f]+)","createdAt":"([^"\\\u0000-\u001f]+)"\}$/;
+
+/**
+ * The item of a line enqueue wrote, every check of parseQueueItem passed; undefined for any other
+ * line (JSON.parse and parseQueueItem then give the item or the error).
+ */
+export function parseWrittenQueueLine(line: string): QueueItem | undefined {
+  const parts = WRITTEN_QUEUE_LINE.exec(line);
+  if (!parts) return undefined;
+  const [, id, value, createdAt] = parts as unknown as [string, string, string, string];
+  if (value.length > MAX_MATCH_LENGTH || value.trim().length === 0 || !isIsoUtcTime(createdAt)) return undefined;
+  return { id, match: { kind: 'simple', value }, createdAt };
+}
+
+/** One batch's items share their createdAt: the last time accepted is not parsed again. */
+let lastIsoUtcTime = '';
+
+function isIsoUtcTime(text: string): boolean {
+  if (text === lastIsoUtcTime) return true;
+  if (!ISO_UTC_TIME.test(text) || Number.isNaN(Date.parse(text))) return false;
+  lastIsoUtcTime = text;
+  return true;
+}
+
 export function parseQueueItem(input: unknown, where: string): QueueItem {
   const record = expectRecord(input, where);
   rejectUnknownKeys(record, ['id', 'match', 'mappers', 'createdAt'], where);
   checkStoredMatchIsText(record.match, `${where}.match`);
   const createdAt = expectNonEmptyString(record.createdAt, `${where}.createdAt`);
-  if (!ISO_UTC_TIME.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
+  if (!isIsoUtcTime(createdAt)) {
     throw new InputError(`${where}.createdAt: expected an ISO 8601 UTC time such as 2026-12-02T03:15:00.000Z`);
   }
   const mappers =

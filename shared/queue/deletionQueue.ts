@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeUtf8 } from '../model/decodeUtf8';
 import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
-import { Match, QueueItem, parseQueueItem, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
+import { Match, QueueItem, parseQueueItem, parseWrittenQueueLine, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
 import { StateStore } from '../ports/StateStore';
 import { QUEUE_PREFIX, isQueueBatchKey, queueBatchIdOf, queueBatchKey } from '../records/stateKeys';
 import { ETag, StateKey } from '../model/identifiers';
@@ -53,35 +53,47 @@ export function parseBatch(body: Uint8Array, key: StateKey): QueueItem[] {
 function* batchItems(body: Uint8Array, key: StateKey, checked = false): Generator<QueueItem> {
   const batchId = queueBatchIdOf(key);
   if (!batchId) throw new InputError(`${key}: a batch is named queue/<batchId>.jsonl, the batch id of letters, digits, _ and -`);
-  const seen = new Set<string>();
+  const idPrefix = `${batchId}.`;
+  const seen = new Set<string | number>();
   const text = decodeUtf8(body, key);
   for (let start = 0, lineNumber = 1; start < text.length; lineNumber++) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
     const line = text.slice(start, end);
     start = end + 1;
-    if (line.trim().length === 0) continue;
+    const written = parseWrittenQueueLine(line);
+    if (!written && line.trim().length === 0) continue;
     if (checked) {
-      yield queueItemFromCheckedJson(JSON.parse(line));
+      yield written ?? queueItemFromCheckedJson(JSON.parse(line));
       continue;
     }
     const where = `${key} line ${lineNumber}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new InputError(`${where}: not valid JSON`);
-    }
-    const item = parseQueueItem(json, where);
+    const item = written ?? parseQueueItemJson(line, where);
     // `queue remove` finds an item's batch by this prefix.
-    const number = item.id.slice(batchId.length + 1);
-    if (!item.id.startsWith(`${batchId}.`) || !/^\d+$/.test(number)) {
+    const number = item.id.slice(idPrefix.length);
+    if (!item.id.startsWith(idPrefix) || !/^\d+$/.test(number)) {
       throw new InputError(`${where}.id: "${item.id}" is not ${batchId}.<n>`);
     }
-    if (seen.has(number)) throw new InputError(`${where}.id: "${item.id}" is also on an earlier line`);
-    seen.add(number);
+    const seenKey = itemNumberKey(number);
+    if (seen.has(seenKey)) throw new InputError(`${where}.id: "${item.id}" is also on an earlier line`);
+    seen.add(seenKey);
     yield item;
   }
+}
+
+function parseQueueItemJson(line: string, where: string): QueueItem {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new InputError(`${where}: not valid JSON`);
+  }
+  return parseQueueItem(json, where);
+}
+
+/** An item's number as a set key: a number when that is exact and one spelling (no leading zero), else its digits. */
+function itemNumberKey(digits: string): string | number {
+  return digits.length <= 15 && (digits.length === 1 || digits[0] !== '0') ? Number(digits) : digits;
 }
 
 export async function readBatch(state: StateStore, key: StateKey): Promise<{ items: QueueItem[]; etag: ETag } | undefined> {
@@ -121,24 +133,15 @@ export async function snapshotQueue(state: StateStore): Promise<{ entries: Queue
 }
 
 /**
- * The items of a snapshot, re-read, in chunks of at most `size`: a job never holds a large queue
- * whole. Items removed since the snapshot are left out. Enqueue never appends to an existing batch,
- * so a batch holds no item the snapshot did not.
+ * The items of a snapshot, re-read, one batch at a time, each parsed line by line as its items are
+ * taken: a job never holds a large queue's items whole. Items removed since the snapshot are left
+ * out. Enqueue never appends to an existing batch, so a batch holds no item the snapshot did not.
  */
-export async function* readQueueSnapshot(state: StateStore, snapshot: readonly QueueSnapshotEntry[], size: number): AsyncGenerator<QueueItem[]> {
-  let chunk: QueueItem[] = [];
+export async function* readQueueSnapshot(state: StateStore, snapshot: readonly QueueSnapshotEntry[]): AsyncGenerator<Iterable<QueueItem>> {
   for (const entry of snapshot) {
     const stored = await state.read(entry.key);
-    if (!stored) continue;
-    for (const item of batchItems(stored.body, entry.key, stored.etag === entry.etag)) {
-      chunk.push(item);
-      if (chunk.length >= size) {
-        yield chunk;
-        chunk = [];
-      }
-    }
+    if (stored) yield batchItems(stored.body, entry.key, stored.etag === entry.etag);
   }
-  if (chunk.length > 0) yield chunk;
 }
 
 /**

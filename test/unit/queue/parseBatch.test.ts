@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseBatch } from '../../../shared/queue/deletionQueue';
 import { parseStateKey } from '../../../shared/model/identifiers';
+import { parseQueueItem } from '../../../shared/model/match';
 
 const KEY = parseStateKey('queue/20261202T031500000Z-crm001.jsonl');
 const AT = '2026-12-02T03:15:00.000Z';
 const line = (fields: Record<string, unknown>) => JSON.stringify({ createdAt: AT, ...fields });
+/** A line as enqueue writes it: id, match, createdAt in that order. */
+const written = (id: string, match: string, createdAt = AT) => JSON.stringify({ id, match, createdAt });
 
 /** The batch contract of docs/queue-format.md, case by case, with hand-written batches. */
 describe('parseBatch: the queue batch format', function () {
@@ -52,6 +56,11 @@ describe('parseBatch: the queue batch format', function () {
       message: /^queue\/20261202T031500000Z-crm001\.jsonl line 2\.id: "20261202T031500000Z-crm001\.0" is also on an earlier line$/,
     },
     {
+      name: 'an item id used twice, on lines as enqueue writes them',
+      text: `${written('20261202T031500000Z-crm001.7', '1')}\n${written('20261202T031500000Z-crm001.8', '2')}\n${written('20261202T031500000Z-crm001.7', '3')}\n`,
+      message: /^queue\/20261202T031500000Z-crm001\.jsonl line 3\.id: "20261202T031500000Z-crm001\.7" is also on an earlier line$/,
+    },
+    {
       name: 'a createdAt that is not an ISO 8601 UTC time',
       text: `${line({ id: '20261202T031500000Z-crm001.0', match: '1', createdAt: 'yesterday' })}\n`,
       message: /^queue\/20261202T031500000Z-crm001\.jsonl line 1\.createdAt: expected an ISO 8601 UTC time such as 2026-12-02T03:15:00\.000Z$/,
@@ -78,4 +87,33 @@ describe('parseBatch: the queue batch format', function () {
       });
     });
   }
+
+  it('reads a line as enqueue writes it exactly as JSON.parse and parseQueueItem do, or refuses it with their error', () => {
+    const at = fc.constantFrom(AT, '2026-12-02T03:15:00Z', '2026-02-30T03:15:00Z', 'yesterday', '', '2026-12-02T03:15:00.000Z ');
+    const match = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(' ', '\u007f', 'a"b', 'a\\b', '\u2028', 'x'.repeat(1024), 'x'.repeat(1025), ' 17 '));
+    fc.assert(
+      fc.property(match, at, (value, createdAt) => {
+        const text = written('20261202T031500000Z-crm001.0', value, createdAt);
+        let expected: unknown;
+        try {
+          expected = [parseQueueItem(JSON.parse(text), `${KEY} line 1`)];
+        } catch (error) {
+          expected = (error as Error).message;
+        }
+        let actual: unknown;
+        try {
+          actual = parseBatch(Buffer.from(`${text}\n`), KEY);
+        } catch (error) {
+          actual = (error as Error).message;
+        }
+        assert.deepEqual(actual, expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('tells item numbers apart by their digits: 7 and 07 are two items', () => {
+    const items = parseBatch(Buffer.from(`${written('20261202T031500000Z-crm001.7', '1')}\n${written('20261202T031500000Z-crm001.07', '2')}\n`), KEY);
+    assert.deepEqual(items.map((item) => item.id), ['20261202T031500000Z-crm001.7', '20261202T031500000Z-crm001.07']);
+  });
 });
