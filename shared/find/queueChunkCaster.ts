@@ -1,28 +1,31 @@
 import { ResolvedColumn, describeColumnType } from '../model/columnType';
 import { sameColumnName } from '../model/dataMapper';
-import { MatchHash, QueueItem } from '../model/match';
+import { Match, MatchHash, QueueItem } from '../model/match';
 import { matchHasher } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { SkippedMatch } from '../records/jobPlan';
 import { castMatchValue } from './castMatchValue';
+import { JsonLinesBuffer } from './jsonLinesBuffer';
 import { MapperFind } from './prepareMapperFind';
 
 /** What one chunk of the queue adds to one mapper: manifest lines and the match sets they use. */
 export interface MapperChunk {
-  /** JSON Lines of ManifestRow, without the newline. */
-  manifestLines: string[];
+  /** JSON Lines of ManifestRow, each ending in a newline. */
+  manifest: Buffer;
+  manifestRows: number;
   /** In first-use order. */
   matchSets: MatchColumnSet[];
   /** Queue items of the chunk that target the mapper (before skipping). */
   applicable: number;
 }
 
-/** One chunk of the queue cast for every mapper, as the lines the find writes. */
+/** One chunk of the queue cast for every mapper, as the text the find writes. */
 export interface CastChunk {
+  items: number;
   /** By mapper id, every mapper of the job. */
   mappers: Map<string, MapperChunk>;
-  /** JSON Lines of MatchAccount, one per item, in queue order, without the newline. */
-  accountLines: string[];
+  /** JSON Lines of MatchAccount, one per item, in queue order, each ending in a newline. */
+  accounts: Buffer;
   skipped: SkippedMatch[];
   /** Items whose match applied to no column of any mapper. */
   unapplied: number;
@@ -30,69 +33,113 @@ export interface CastChunk {
 
 type Cast = { columns: string[]; rows: Array<{ set: MatchColumnSet; values: string[] }> } | { reason: string };
 
+interface MapperState {
+  find: MapperFind;
+  manifest: JsonLinesBuffer;
+  matchSets: MatchColumnSet[];
+  setKeys: Set<string>;
+  applicable: number;
+  /** A simple match's set for each column, built once: one per manifest row was garbage. */
+  columnSets: MatchColumnSet[];
+}
+
 /**
  * Hashes each queue item's match once and casts it against each mapper it targets (every mapper of
  * the job unless it names some): a simple match is compared with every column it casts to, a
  * composite with its columns together; one that fits no column is skipped for that mapper, and a
  * mapper the job lacks counts as not applied. A location without a data object takes every match,
- * vacuously (it holds no row of anyone). The lines are built as text in one pass, with no object per
- * row kept: a queue of a million items is cast in chunks at the cost of the casts and the hashes.
+ * vacuously (it holds no row of anyone). Items are added one at a time and their lines written as
+ * UTF-8 at once, so a chunk holds bytes, not an object or string per item, and `take` hands over
+ * the chunk: a queue of a million items costs the casts and the hashes, not their garbage.
  */
-export function castQueueChunk(finds: readonly MapperFind[], items: readonly QueueItem[], hmacKey: Buffer): CastChunk {
-  const byId = new Map(finds.map((find) => [find.mapper.id, find]));
-  const everyMapper = finds.map((find) => find.mapper.id);
-  const mappers = new Map(finds.map((find): [string, MapperChunk & { setKeys: Set<string> }] => [find.mapper.id, { manifestLines: [], matchSets: [], applicable: 0, setKeys: new Set() }]));
-  const fragments = new Map<string, string>();
-  const appliedFragment = (mapperId: string, columns: readonly string[]) => {
-    const key = `${mapperId}\u0000${columns.join('\u0000')}`;
-    let fragment = fragments.get(key);
-    if (fragment === undefined) fragments.set(key, (fragment = JSON.stringify({ mapperId, columns })));
-    return fragment;
-  };
-  const hashMatch = matchHasher(hmacKey);
-  const accountLines: string[] = new Array(items.length);
-  const skipped: SkippedMatch[] = [];
-  let unapplied = 0;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    const matchHash = hashMatch(item.match);
-    const applied: string[] = [];
-    const notApplied: string[] = [];
-    for (const mapperId of item.mappers ?? everyMapper) {
-      const find = byId.get(mapperId);
-      const chunk = mappers.get(mapperId);
-      if (!find || !chunk) {
-        notApplied.push(JSON.stringify({ mapperId, reason: `no data mapper "${mapperId}" in this job` }));
+export class QueueChunkCaster {
+  private readonly hashMatch: (match: Match) => MatchHash;
+  private readonly everyMapper: string[];
+  private readonly fragments = new Map<string, string>();
+  private mappers = new Map<string, MapperState>();
+  private accounts = new JsonLinesBuffer();
+  private skipped: SkippedMatch[] = [];
+  private unapplied = 0;
+
+  constructor(
+    private readonly finds: readonly MapperFind[],
+    hmacKey: Buffer,
+  ) {
+    this.hashMatch = matchHasher(hmacKey);
+    this.everyMapper = finds.map((find) => find.mapper.id);
+    this.reset();
+  }
+
+  /** Items added since the last take. */
+  get items(): number {
+    return this.accounts.lines;
+  }
+
+  add(item: QueueItem): void {
+    const matchHash = this.hashMatch(item.match);
+    let applied = '';
+    let notApplied = '';
+    for (const mapperId of item.mappers ?? this.everyMapper) {
+      const mapper = this.mappers.get(mapperId);
+      if (!mapper) {
+        notApplied += `${notApplied ? ',' : ''}${JSON.stringify({ mapperId, reason: `no data mapper "${mapperId}" in this job` })}`;
         continue;
       }
-      chunk.applicable++;
-      const cast = castForMapper(find, item);
+      mapper.applicable++;
+      const cast = castForMapper(mapper, item);
       if ('reason' in cast) {
-        skipped.push({ matchHash, mapperId, reason: cast.reason });
-        notApplied.push(JSON.stringify({ mapperId, reason: cast.reason }));
+        this.skipped.push({ matchHash, mapperId, reason: cast.reason });
+        notApplied += `${notApplied ? ',' : ''}${JSON.stringify({ mapperId, reason: cast.reason })}`;
         continue;
       }
       for (const { set, values } of cast.rows) {
-        if (!chunk.setKeys.has(set.key)) {
-          chunk.setKeys.add(set.key);
-          chunk.matchSets.push(set);
+        if (!mapper.setKeys.has(set.key)) {
+          mapper.setKeys.add(set.key);
+          mapper.matchSets.push(set);
         }
-        chunk.manifestLines.push(manifestLine(set.key, values, matchHash));
+        mapper.manifest.append(`{"match_columns":${JSON.stringify(set.key)},"values":${JSON.stringify(values)},"match_hash":"${matchHash}"}`);
       }
-      applied.push(appliedFragment(mapperId, cast.columns));
+      applied += `${applied ? ',' : ''}${this.appliedFragment(mapperId, cast.columns)}`;
     }
-    if (applied.length === 0) unapplied++;
-    accountLines[i] = `{"item":${JSON.stringify(item.id)},"matchHash":"${matchHash}","appliedTo":[${applied.join(',')}],"notApplied":[${notApplied.join(',')}]}`;
+    if (!applied) this.unapplied++;
+    this.accounts.append(`{"item":${JSON.stringify(item.id)},"matchHash":"${matchHash}","appliedTo":[${applied}],"notApplied":[${notApplied}]}`);
   }
-  return { mappers: new Map([...mappers].map(([id, { manifestLines, matchSets, applicable }]) => [id, { manifestLines, matchSets, applicable }])), accountLines, skipped, unapplied };
+
+  /** The chunk cast since the last take; the caster starts a new one. */
+  take(): CastChunk {
+    const chunk: CastChunk = {
+      items: this.items,
+      mappers: new Map([...this.mappers].map(([id, m]) => [id, { manifest: m.manifest.text(), manifestRows: m.manifest.lines, matchSets: m.matchSets, applicable: m.applicable }])),
+      accounts: this.accounts.text(),
+      skipped: this.skipped,
+      unapplied: this.unapplied,
+    };
+    this.reset();
+    return chunk;
+  }
+
+  private reset(): void {
+    this.mappers = new Map(
+      this.finds.map((find): [string, MapperState] => [
+        find.mapper.id,
+        { find, manifest: new JsonLinesBuffer(), matchSets: [], setKeys: new Set(), applicable: 0, columnSets: find.columns.map((column) => ({ key: column.configured, columns: [column] })) },
+      ]),
+    );
+    this.accounts = new JsonLinesBuffer();
+    this.skipped = [];
+    this.unapplied = 0;
+  }
+
+  private appliedFragment(mapperId: string, columns: readonly string[]): string {
+    const key = `${mapperId}\u0000${columns.join('\u0000')}`;
+    let fragment = this.fragments.get(key);
+    if (fragment === undefined) this.fragments.set(key, (fragment = JSON.stringify({ mapperId, columns })));
+    return fragment;
+  }
 }
 
-/** A ManifestRow as its JSON line. */
-function manifestLine(matchColumns: string, values: readonly string[], matchHash: MatchHash): string {
-  return `{"match_columns":${JSON.stringify(matchColumns)},"values":${JSON.stringify(values)},"match_hash":"${matchHash}"}`;
-}
-
-function castForMapper(find: MapperFind, item: QueueItem): Cast {
+function castForMapper(mapper: MapperState, item: QueueItem): Cast {
+  const { find } = mapper;
   if (!find.hasData) return { columns: [...find.mapper.columns], rows: [] };
   const { columns } = find;
   if (item.match.kind === 'composite') {
@@ -101,11 +148,11 @@ function castForMapper(find: MapperFind, item: QueueItem): Cast {
   }
   const applied: string[] = [];
   const rows: Array<{ set: MatchColumnSet; values: string[] }> = [];
-  for (const column of columns) {
-    const value = castMatchValue(item.match.value, column.type);
+  for (let i = 0; i < columns.length; i++) {
+    const value = castMatchValue(item.match.value, columns[i]!.type);
     if (value === undefined) continue;
-    rows.push({ set: { key: column.configured, columns: [column] }, values: [value] });
-    applied.push(column.configured);
+    rows.push({ set: mapper.columnSets[i]!, values: [value] });
+    applied.push(columns[i]!.configured);
   }
   if (applied.length === 0) return { reason: `no column holds the value exactly: ${columns.map(describe).join(', ')}` };
   return { columns: applied, rows };

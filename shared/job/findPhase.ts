@@ -1,4 +1,4 @@
-import { castQueueChunk } from '../find/castQueueChunk';
+import { CastChunk, QueueChunkCaster } from '../find/queueChunkCaster';
 import { groupFoundObjects } from '../find/groupFoundObjects';
 import { MapperFind, prepareMapperFind } from '../find/prepareMapperFind';
 import { FindOutcome, MapperSearch, runFindQueries } from '../find/runFindQueries';
@@ -59,46 +59,51 @@ interface CastTotals {
  * part and the chunk's match accounts as it goes, then each mapper's match sets; runs the find
  * queries, and returns the purge plan (counts, not one entry per match). Skipped matches are
  * reported by hash; the job goes on. Steps that do not wait on each other run at once: the lake is
- * described while the queue's first chunk is read and an earlier run's parts are deleted, and a
+ * described while the queue's first batch is read and an earlier run's parts are deleted, and a
  * chunk's writes go together; the accounts (which nothing before the plan reads) are written while
  * the next chunk is cast and the queries run. Every write is done when the plan is returned.
  */
 export async function runFindPhase(ports: Ports, job: Job, hmacKey: Buffer): Promise<JobPlan> {
-  const chunks = readQueueSnapshot(ports.state, job.queue, CHUNK_ITEMS)[Symbol.asyncIterator]();
+  const batches = readQueueSnapshot(ports.state, job.queue)[Symbol.asyncIterator]();
   // A find run again after a crash must not leave a part of the earlier run beside its own.
-  const [finds, firstChunk] = await settleAll([
+  const [finds, firstBatch] = await settleAll([
     prepareFinds(ports, job),
-    chunks.next(),
+    batches.next(),
     deleteUnder(ports.state, manifestsPrefix(job.id)),
     deleteUnder(ports.state, matchAccountsPrefix(job.id)),
   ]);
   const totals: CastTotals = { matchIds: 0, matchesSkipped: 0, matchesUnapplied: 0, mappers: new Map(finds.map((f) => [f.mapper.id, { applicable: 0, manifestRows: 0, matchSets: new Map() }])) };
   // At most one chunk's accounts in flight, so memory still follows the chunk.
   let accounts: Promise<void> = Promise.resolve();
-  try {
-    let part = 0;
-    for (let read = firstChunk; !read.done; read = await chunks.next()) {
-      const chunk = read.value;
-      const cast = castQueueChunk(finds, chunk, hmacKey);
-      await accounts;
-      accounts = writeMatchAccounts(ports.state, job.id, part, cast.accountLines);
-      // Caught here and thrown by the await above or below: a failure waits its turn, never unhandled.
-      accounts.catch(() => undefined);
-      const writes: Promise<void>[] = [reportSkipped(ports.state, job.id, cast.skipped)];
-      for (const [mapperId, mapperChunk] of cast.mappers) {
-        const { manifestLines } = mapperChunk;
-        if (manifestLines.length > 0) writes.push(putStateValue(ports.state, manifestPartKey(job.id, mapperId, part), `${manifestLines.join('\n')}\n`));
-        const mapper = totals.mappers.get(mapperId)!;
-        mapper.applicable += mapperChunk.applicable;
-        mapper.manifestRows += manifestLines.length;
-        for (const set of mapperChunk.matchSets) if (!mapper.matchSets.has(set.key)) mapper.matchSets.set(set.key, set);
-      }
-      await settleAll(writes);
-      totals.matchIds += chunk.length;
-      totals.matchesSkipped += cast.skipped.length;
-      totals.matchesUnapplied += cast.unapplied;
-      part++;
+  let part = 0;
+  const writeChunk = async (cast: CastChunk) => {
+    await accounts;
+    accounts = writeMatchAccounts(ports.state, job.id, part, cast.accounts);
+    // Caught here and thrown by the await above or below: a failure waits its turn, never unhandled.
+    accounts.catch(() => undefined);
+    const writes: Promise<void>[] = [reportSkipped(ports.state, job.id, cast.skipped)];
+    for (const [mapperId, mapperChunk] of cast.mappers) {
+      if (mapperChunk.manifestRows > 0) writes.push(putStateValue(ports.state, manifestPartKey(job.id, mapperId, part), mapperChunk.manifest));
+      const mapper = totals.mappers.get(mapperId)!;
+      mapper.applicable += mapperChunk.applicable;
+      mapper.manifestRows += mapperChunk.manifestRows;
+      for (const set of mapperChunk.matchSets) if (!mapper.matchSets.has(set.key)) mapper.matchSets.set(set.key, set);
     }
+    await settleAll(writes);
+    totals.matchIds += cast.items;
+    totals.matchesSkipped += cast.skipped.length;
+    totals.matchesUnapplied += cast.unapplied;
+    part++;
+  };
+  try {
+    const caster = new QueueChunkCaster(finds, hmacKey);
+    for (let read = firstBatch; !read.done; read = await batches.next()) {
+      for (const item of read.value) {
+        caster.add(item);
+        if (caster.items >= CHUNK_ITEMS) await writeChunk(caster.take());
+      }
+    }
+    if (caster.items > 0) await writeChunk(caster.take());
     const searches = finds.map((find) => ({ ...find, matchSets: [...totals.mappers.get(find.mapper.id)!.matchSets.values()] }));
     await settleAll(searches.map((search) => writeMatchSets(ports.state, job.id, search.mapper.id, search.matchSets)));
     const outcome = await runFinds(ports, job, searches);

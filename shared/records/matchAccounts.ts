@@ -7,12 +7,12 @@ import { putStateValue } from './putStateValue';
 import { matchAccountsKey, matchAccountsPrefix } from './stateKeys';
 
 /**
- * jobs/<jobId>/matches/<part>.jsonl: one MatchAccount a line, by HMAC and queue item id (no clear
+ * jobs/<jobId>/matches/<part>.jsonl: one MatchAccount a line (`jsonLines`, each ending in a newline), by HMAC and queue item id (no clear
  * match ID). The find writes one part per chunk of the queue as it goes, so a queue of a million
  * items is never one record in memory; the plan carries only the counts. Kept with the report.
  */
-export async function writeMatchAccounts(state: StateStore, jobId: JobId, part: number, lines: readonly string[]): Promise<void> {
-  await putStateValue(state, matchAccountsKey(jobId, part), lines.length > 0 ? `${lines.join('\n')}\n` : '');
+export async function writeMatchAccounts(state: StateStore, jobId: JobId, part: number, jsonLines: Buffer): Promise<void> {
+  await putStateValue(state, matchAccountsKey(jobId, part), jsonLines);
 }
 
 /** Every account the find wrote, part by part, in queue order. */
