@@ -5,7 +5,7 @@ import { matchHasher } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { SkippedMatch } from '../records/jobPlan';
 import { castMatchValue } from './castMatchValue';
-import { JsonLinesBuffer } from './jsonLinesBuffer';
+import { JsonLinesBuffer } from '../model/jsonLinesBuffer';
 import { MapperFind } from './prepareMapperFind';
 
 /** What one chunk of the queue adds to one mapper: manifest lines and the match sets they use. */
@@ -41,6 +41,8 @@ interface MapperState {
   applicable: number;
   /** A simple match's set for each column, built once: one per manifest row was garbage. */
   columnSets: MatchColumnSet[];
+  /** The configured columns, as castForMapper gives them when a match applies to every one. */
+  everyColumn: string[];
 }
 
 /**
@@ -122,7 +124,15 @@ export class QueueChunkCaster {
     this.mappers = new Map(
       this.finds.map((find): [string, MapperState] => [
         find.mapper.id,
-        { find, manifest: new JsonLinesBuffer(), matchSets: [], setKeys: new Set(), applicable: 0, columnSets: find.columns.map((column) => ({ key: column.configured, columns: [column] })) },
+        {
+          find,
+          manifest: new JsonLinesBuffer(),
+          matchSets: [],
+          setKeys: new Set(),
+          applicable: 0,
+          columnSets: find.columns.map((column) => ({ key: column.configured, columns: [column] })),
+          everyColumn: find.columns.map((column) => column.configured),
+        },
       ]),
     );
     this.accounts = new JsonLinesBuffer();
@@ -131,7 +141,8 @@ export class QueueChunkCaster {
   }
 
   private appliedFragment(mapperId: string, columns: readonly string[]): string {
-    const key = `${mapperId}\u0000${columns.join('\u0000')}`;
+    // Most matches apply to every column: that list is one array per mapper, found by identity.
+    const key = columns === this.mappers.get(mapperId)?.everyColumn ? mapperId : `${mapperId}\u0000${columns.join('\u0000')}`;
     let fragment = this.fragments.get(key);
     if (fragment === undefined) this.fragments.set(key, (fragment = JSON.stringify({ mapperId, columns })));
     return fragment;
@@ -155,7 +166,7 @@ function castForMapper(mapper: MapperState, item: QueueItem): Cast {
     applied.push(columns[i]!.configured);
   }
   if (applied.length === 0) return { reason: `no column holds the value exactly: ${columns.map(describe).join(', ')}` };
-  return { columns: applied, rows };
+  return { columns: applied.length === columns.length ? mapper.everyColumn : applied, rows };
 }
 
 function castComposite(values: Readonly<Record<string, string>>, columns: readonly ResolvedColumn[]): string | { set: MatchColumnSet; values: string[] } {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeUtf8 } from '../model/decodeUtf8';
+import { JsonLinesBuffer } from '../model/jsonLinesBuffer';
 import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
 import { Match, QueueItem, parseQueueItem, parseWrittenQueueLine, queueItemFromCheckedJson, queueItemToJson } from '../model/match';
@@ -19,15 +20,16 @@ export async function enqueueMatches(state: StateStore, entries: readonly NewQue
   if (entries.length === 0) throw new InputError('nothing to enqueue: give at least one match ID');
   const batchId = `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const createdAt = now.toISOString();
-  const lines: string[] = new Array(entries.length);
+  // Written as UTF-8 line by line: a million items are not a million strings and their join.
+  const batch = new JsonLinesBuffer();
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    const item = queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt });
+    const line = JSON.stringify(queueItemToJson({ id: `${batchId}.${i}`, match: entry.match, ...(entry.mappers ? { mappers: entry.mappers } : {}), createdAt }));
     // The reader's own checks, before anything is written: an item every job start would refuse must not block the queue.
-    parseQueueItem(item, `match ${i + 1}`);
-    lines[i] = JSON.stringify(item);
+    if (!parseWrittenQueueLine(line)) parseQueueItem(JSON.parse(line), `match ${i + 1}`);
+    batch.append(line);
   }
-  await state.create(queueBatchKey(batchId), lines.join('\n') + '\n');
+  await state.create(queueBatchKey(batchId), batch.text());
   return { batchId, count: entries.length };
 }
 
