@@ -53,13 +53,32 @@ export const MIN_ROW_GROUPS_IN_MEMORY_PER_THREAD = 4;
  * otherwise on every thread with retryOnOneThread's fallback.
  */
 export async function copyWithinMemory<T>(connection: DuckDBConnection, rowGroupBytes: number, run: () => Promise<T>): Promise<T> {
-  const [settings] = await queryRows(connection, `SELECT current_setting('memory_limit')::VARCHAR AS memory_limit, current_setting('threads')::BIGINT AS threads`);
-  const limit = parseMemorySize(String(settings?.memory_limit));
-  const threads = Number(settings?.threads);
+  const { limit, threads } = await readMemoryBudget(connection);
   if (threads > 1 && limit !== undefined && limit < threads * rowGroupBytes * MIN_ROW_GROUPS_IN_MEMORY_PER_THREAD) {
     return oneAtATime(() => withDuckDbSetting(connection, 'threads', 1, run));
   }
   return retryOnOneThread(connection, run);
+}
+
+interface MemoryBudget {
+  limit: number | undefined;
+  threads: number;
+}
+
+/**
+ * DuckDB's memory limit and thread count, read once per connection (a forget slot's lasts the job):
+ * lethe sets both when it opens the instance. One thread may be a one-thread turn's, which sets it
+ * instance-wide while it lasts, so that is read again next time.
+ */
+const budgets = new WeakMap<DuckDBConnection, MemoryBudget>();
+
+async function readMemoryBudget(connection: DuckDBConnection): Promise<MemoryBudget> {
+  const known = budgets.get(connection);
+  if (known) return known;
+  const [settings] = await queryRows(connection, `SELECT current_setting('memory_limit')::VARCHAR AS memory_limit, current_setting('threads')::BIGINT AS threads`);
+  const budget = { limit: parseMemorySize(String(settings?.memory_limit)), threads: Number(settings?.threads) };
+  if (budget.threads > 1) budgets.set(connection, budget);
+  return budget;
 }
 
 const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
