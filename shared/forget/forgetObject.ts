@@ -39,9 +39,11 @@ export async function forgetObject(
   const deleteOldVersions = mappers.some((m) => m.deleteOldVersions);
   const started = Date.now();
   const base = { jobId: message.jobId, mapperIds: [...message.mapperIds], object: message.object, attempts: attempt };
+  // Each write of the result is conditional on the record as this delivery last left it.
+  const seen = { etag: previous?.etag };
   const finish = (result: Omit<ObjectResult, keyof typeof base | 'durationMs' | 'finishedAt'>) => {
     stillOurs();
-    return writeObjectResult(ports.state, { ...base, ...result, durationMs: Date.now() - started, finishedAt: new Date().toISOString() });
+    return writeObjectResult(ports.state, { ...base, ...result, durationMs: Date.now() - started, finishedAt: new Date().toISOString() }, seen);
   };
   const head = await ports.lake.head(message.object);
   if (!head) {

@@ -11,18 +11,37 @@ export async function readObjectResult(state: StateStore, jobId: JobId, object: 
   return stored ? { result: parseObjectResult(JSON.parse(stored.body.toString('utf8')), key), etag: stored.etag } : undefined;
 }
 
+/** An object's result record as one writer last read or wrote it: its ETag, none when there was no record. */
+export interface SeenResultRecord {
+  etag: ETag | undefined;
+}
+
 /**
  * Writes an object's result. A final result (updated, unchanged, missing) is never overwritten: a
  * second delivery that raced the first keeps the first's record. A failed attempt's record is replaced.
+ * A writer that passes `seen` (the record as it last left it, never a final one) writes on that
+ * version at once, so only a record someone changed since costs a read; `seen` then follows the write.
  */
-export async function writeObjectResult(state: StateStore, result: ObjectResult): Promise<ObjectResult> {
+export async function writeObjectResult(state: StateStore, result: ObjectResult, seen?: SeenResultRecord): Promise<ObjectResult> {
   const key = objectResultKey(result.jobId, result.object);
+  const body = JSON.stringify(result, null, 2);
+  const write = async (etag: ETag | undefined) => {
+    const written = etag === undefined ? await state.create(key, body) : await state.replace(key, body, etag);
+    if (seen) seen.etag = written;
+  };
+  if (seen) {
+    try {
+      await write(seen.etag);
+      return result;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
   for (;;) {
     const existing = await readObjectResult(state, result.jobId, result.object);
     if (existing && isFinalOutcome(existing.result.outcome)) return existing.result;
     try {
-      if (existing) await state.replace(key, JSON.stringify(result, null, 2), existing.etag);
-      else await state.create(key, JSON.stringify(result, null, 2));
+      await write(existing?.etag);
       return result;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
