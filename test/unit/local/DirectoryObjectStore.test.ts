@@ -81,4 +81,25 @@ describe('DirectoryObjectStore', () => {
     for await (const o of lake.list(path.join(root, 'lake'))) listed.push(path.basename(o.uri));
     assert.deepEqual(listed, ['.a.parquet.crc', '_SUCCESS', 'a.parquet', 'b.parquet']);
   });
+
+  it('lists nested folders in key order, with the size of each file', async () => {
+    const table = path.join(root, 'nested');
+    const expected: Array<{ key: string; size: number }> = [];
+    for (const year of ['2023', '2024']) {
+      for (const month of ['01', '02', '10', '11']) {
+        for (const part of ['part-0.csv', 'part-1.csv']) {
+          const key = `year=${year}/month=${month}/${part}`;
+          const body = `id\n${key}\n`;
+          await mkdir(path.join(table, path.dirname(key)), { recursive: true });
+          await writeFile(path.join(table, key), body);
+          expected.push({ key, size: Buffer.byteLength(body) });
+        }
+      }
+    }
+    await writeFile(path.join(table, 'year=2023', 'z.csv'), 'id\n');
+    expected.splice(8, 0, { key: 'year=2023/z.csv', size: 3 });
+    const listed: Array<{ key: string; size: number }> = [];
+    for await (const o of lake.list(table)) listed.push({ key: path.relative(table, o.uri), size: o.size });
+    assert.deepEqual(listed, expected);
+  });
 });
