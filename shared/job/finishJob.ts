@@ -31,11 +31,13 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
     if (plan && plan.matchesUnapplied > 0) {
       for await (const account of readMatchAccounts(ports.state, job.id)) if (account.appliedTo.length === 0) unapplied.add(account.item);
     }
-    await removeProcessedItems(ports.state, job.queue, unapplied).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
+    await retryCleanupStep(() => removeProcessedItems(ports.state, job.queue, unapplied)).catch((error: unknown) => cleanupErrors.push(`queue: ${errorMessage(error)}`));
   }
   for (const prefix of [manifestsPrefix(job.id), matchSetsPrefix(job.id)]) {
     try {
-      for await (const key of ports.state.list(prefix)) await retryWithBackoff(() => ports.state.delete(key), { retries: 4, baseDelayMs: 200 });
+      await retryCleanupStep(async () => {
+        for await (const key of ports.state.list(prefix)) await ports.state.delete(key);
+      });
     } catch (error) {
       cleanupErrors.push(`${prefix}: ${errorMessage(error)}`);
     }
@@ -67,4 +69,13 @@ export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, 
     report: ports.state.describe(reportKey(job.id, 'html')),
   });
   return final;
+}
+
+/**
+ * Each cleanup step can run again from its start (what it already removed is simply not there), so a
+ * transient fault past the SDK's own retries (a listing cut off, a throttled delete) repeats the
+ * step instead of ending a job that erased everything as COMPLETED_CLEANUP_FAILED.
+ */
+function retryCleanupStep(step: () => Promise<void>): Promise<void> {
+  return retryWithBackoff(step, { retries: 4, baseDelayMs: 200 });
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { approveJob, cancelJob, rejectJob } from '../../shared/job/jobCommands';
-import { reportKey } from '../../shared/records/stateKeys';
+import { manifestsPrefix, reportKey } from '../../shared/records/stateKeys';
+import { StateKey } from '../../shared/model/identifiers';
+import { TransientError } from '../../shared/model/errors';
+import { StateStore } from '../../shared/ports/StateStore';
 import { listJobEvents } from '../../shared/records/jobEvents';
 import { readJob } from '../../shared/records/jobRecord';
 import { readJobPlan } from '../../shared/records/jobPlan';
@@ -85,6 +88,33 @@ describe('a local deletion job', function () {
     assert.equal(second.status, 'COMPLETED');
     assert.equal(second.counters.objectsFound, 0);
     assert.deepEqual(await hashTree(path.join(lake.dir, 'lake')), untouched);
+  });
+
+  it('ends COMPLETED with its manifests gone when the cleanup listing is cut off once by a transient fault', async () => {
+    await enqueueMatches(lake.runtime.ports.state, [simple('1001')]);
+    const state = lake.runtime.ports.state;
+    let cutOff = 0;
+    // A listing that breaks after its first key, as an S3 listing whose second page times out: the
+    // find lists an empty manifests folder (no key, no fault), so only the cleanup meets it.
+    const flaky: StateStore = Object.assign(Object.create(state) as StateStore, {
+      async *list(prefix: StateKey): AsyncIterable<StateKey> {
+        let listed = 0;
+        for await (const key of state.list(prefix)) {
+          yield key;
+          if (++listed === 1 && cutOff === 0 && prefix.includes('/manifests/')) {
+            cutOff++;
+            throw new TransientError('listing cut off');
+          }
+        }
+      },
+    });
+    const job = await startJob(state, lake.config, 'test');
+    const ended = await runJob({ ...lake.runtime.ports, state: flaky }, job.id, { hmacKey: lake.hmacKey, pollIntervalMs: 50 });
+    assert.equal(cutOff, 1);
+    assert.equal(ended.status, 'COMPLETED');
+    const left: StateKey[] = [];
+    for await (const key of state.list(manifestsPrefix(job.id))) left.push(key);
+    assert.deepEqual(left, []);
   });
 
   it('allows one active job at a time: of two starters exactly one wins', async () => {
