@@ -58,11 +58,17 @@ export class DirectoryStateStore implements StateStore {
     const target = this.describe(key);
     if (ifMatch === undefined) await rm(target, { force: true });
     else {
-      await withFileLock(target + LOCK_SUFFIX, async () => {
-        const current = await this.read(key);
-        if (current && current.etag !== ifMatch) throw new ConflictError(`${target} changed since it was read`);
-        await rm(target, { force: true });
-      });
+      try {
+        await withFileLock(target + LOCK_SUFFIX, async () => {
+          const current = await this.read(key);
+          if (current && current.etag !== ifMatch) throw new ConflictError(`${target} changed since it was read`);
+          await rm(target, { force: true });
+        });
+      } catch (error) {
+        // No folder for the lock: a delete before this one took the key and pruned its folder (a
+        // cleanup resumed after a kill), and a key that is gone is deleted, as under the lock.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
     }
     await this.pruneEmptyFolders(path.dirname(target));
   }

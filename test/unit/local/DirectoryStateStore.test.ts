@@ -52,4 +52,14 @@ describe('DirectoryStateStore', () => {
     for await (const key of store.list(parseStateKey('jobs/b/'))) left.push(key);
     assert.deepEqual(left, []);
   });
+
+  it('deletes with If-Match a key already gone with its folder as a no-op, as a resumed cleanup does', async () => {
+    const key = parseStateKey('queue/batch-1.jsonl');
+    await store.create(key, 'x\n');
+    const { etag } = (await store.read(key))!;
+    // The killed run deleted the last batch and pruned queue/; the resumed run deletes it again.
+    await store.delete(key, etag);
+    await store.delete(key, etag);
+    assert.equal(await store.read(key), undefined);
+  });
 });
