@@ -15,6 +15,7 @@ import { refuseInexactInt96 } from './refuseInexactInt96';
 import { FormatRewriteRequest, RewriteResult } from './rewriteRequest';
 import { spliceParquetObject } from './spliceParquetObject';
 import { fetchParquetScanBytes } from './fetchParquetScanBytes';
+import { settleAll } from '../concurrency/settleAll';
 import { verifyRewrite } from './verifyRewrite';
 
 /**
@@ -46,15 +47,20 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const options = buildParquetCopyOptions(source);
   const written = await writeWithoutDeletedRows(connection, request, source, selectList(millis, sourceColumns ?? []), deleted, predicate, options);
   const rowsAfter = rowsBefore - rowsDeleted;
-  const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(request.outputFile));
-  await verifyRewrite(connection, {
-    outputRelation: `read_parquet(${exactFileLiteral(request.outputFile)}, hive_partitioning = false)`,
-    // DuckDB reads an output with the source's schema and key/value metadata as it reads the source.
-    ...(readsLikeSource(source, output) ? {} : { expectedColumns: sourceColumns ?? (await describeSource()) }),
-    expectedRows: rowsAfter,
-    matchSets,
-    context,
-  });
+  const readBack = async () => {
+    const output = await readDuckDbFile(context, 'read back the Parquet metadata of the rewrite of', () => readParquetLayout(request.outputFile));
+    await verifyRewrite(connection, {
+      outputRelation: `read_parquet(${exactFileLiteral(request.outputFile)}, hive_partitioning = false)`,
+      // DuckDB reads an output with the source's schema and key/value metadata as it reads the source.
+      ...(readsLikeSource(source, output) ? {} : { expectedColumns: sourceColumns ?? (await describeSource()) }),
+      expectedRows: rowsAfter,
+      matchSets,
+      context,
+    });
+    return output;
+  };
+  // A splice's check of its kept row groups reads both files in JavaScript while DuckDB reads the output back.
+  const [kept, output] = await settleAll([written.checkKeptRowGroups?.() ?? Promise.resolve<{ outputSha256?: string }>({}), readBack()]);
   return {
     rowsBefore,
     rowsAfter,
@@ -62,7 +68,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
     outputBytes: output.fileBytes,
     physicalChanges: [...written.changes, ...describeParquetChanges(source, output)],
     ...(written.unchangedRanges ? { unchangedRanges: written.unchangedRanges } : {}),
-    ...(written.outputSha256 ? { outputSha256: written.outputSha256 } : {}),
+    ...(kept.outputSha256 ? { outputSha256: kept.outputSha256 } : {}),
   };
 }
 
@@ -78,12 +84,12 @@ async function writeWithoutDeletedRows(
   deleted: readonly number[],
   predicate: string,
   options: ParquetCopyOptions,
-): Promise<{ changes: string[]; unchangedRanges?: ByteRange[]; outputSha256?: string }> {
+): Promise<{ changes: string[]; unchangedRanges?: ByteRange[]; checkKeptRowGroups?: () => Promise<{ outputSha256?: string }> }> {
   const plan = planRowGroupSplice(source.rowGroupRows, deleted);
   let refusal: string[] = [];
   if (plan.kind === 'splice') {
     const splice = await spliceParquetObject(connection, request, { rowGroupRows: source.rowGroupRows, touched: plan.touched, predicate, selectList: select, copyOptions: options.sql, largestRowGroupBytes: source.largestRowGroupBytes });
-    if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges, ...(splice.outputSha256 ? { outputSha256: splice.outputSha256 } : {}) };
+    if (splice.kind === 'spliced') return { changes: splice.physicalChanges, unchangedRanges: splice.unchangedRanges, checkKeptRowGroups: splice.checkKeptRowGroups };
     refusal = [`full rewrite instead of a row-group splice: ${splice.reason}`];
   }
   await request.partialInput?.fetchAll();

@@ -17,6 +17,7 @@ import { copyWithinMemory } from './retryOnOneThread';
 import { FormatRewriteRequest } from './rewriteRequest';
 import { PartialSourceFile } from './partialSourceFile';
 import { subtractRanges } from '../model/byteRanges';
+import { settleAll } from '../concurrency/settleAll';
 
 export interface SpliceInput {
   /** Rows of each row group as DuckDB read the footer: the plan's frame, which lethe's footer reader must agree with. */
@@ -33,7 +34,17 @@ export interface SpliceInput {
 }
 
 export type SpliceOutcome =
-  | { kind: 'spliced'; physicalChanges: string[]; unchangedRanges: ByteRange[]; /** The output's SHA-256, made as it was read back for the check (not when the source was partly read). */ outputSha256?: string }
+  | {
+      kind: 'spliced';
+      physicalChanges: string[];
+      unchangedRanges: ByteRange[];
+      /**
+       * The byte-for-byte check of the kept row groups, for the caller to run before the output is
+       * used (beside its own read-back, which it does not touch). It throws when a kept chunk differs,
+       * and returns the output's SHA-256 made in the same read (none when the source was partly read).
+       */
+      checkKeptRowGroups: () => Promise<{ outputSha256?: string }>;
+    }
   | { kind: 'refused'; reason: string };
 
 /**
@@ -41,8 +52,8 @@ export type SpliceOutcome =
  * re-encoded by DuckDB without its deleted rows, and the source's footer with new offsets. Refuses
  * (writing nothing the caller keeps) when the footer cannot be moved or DuckDB's schema for a
  * re-encoded group is not the source's; the caller then rewrites the whole file. The copies are
- * checked byte for byte against the source before this returns, in a read of the output that also
- * hashes it.
+ * checked byte for byte against the source by the outcome's checkKeptRowGroups, in a read of the
+ * output that also hashes it.
  */
 export async function spliceParquetObject(connection: DuckDBConnection, request: FormatRewriteRequest, input: SpliceInput): Promise<SpliceOutcome> {
   const source = await readMovableFooter(request.inputFile);
@@ -54,16 +65,10 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   const held = request.partialInput ? await fetchSpliceBytes(request.partialInput, source.places, input.touched) : undefined;
   // The output starts as a copy of the source, its kept row groups where they are: the kernel copies
   // it while DuckDB re-encodes the touched groups.
-  const [copied, planned] = await Promise.allSettled([
-    copyBase({ file: request.inputFile, ...(held ? { held } : {}) }, request.outputFile),
-    reencodeTouchedGroups(connection, request, source, input),
-  ]);
-  if (planned.status === 'rejected') throw planned.reason;
-  if (copied.status === 'rejected') throw copied.reason;
-  if ('reason' in planned.value) return { kind: 'refused', reason: planned.value.reason };
-  const { pieces, kept, changes } = planned.value;
+  const [planned] = await settleAll([reencodeTouchedGroups(connection, request, source, input), copyBase({ file: request.inputFile, ...(held ? { held } : {}) }, request.outputFile)]);
+  if ('reason' in planned) return { kind: 'refused', reason: planned.reason };
+  const { pieces, kept, changes } = planned;
   await assembleParquetFile({ metadata: source.footer.metadata, pieces, outputFile: request.outputFile, base: { file: request.inputFile, places: source.places } });
-  const { outputSha256 } = await checkKeptRowGroups(request, source.places, kept, held);
   const [dropped, reencoded] = [input.touched.filter((group) => group.deletedRows.length === group.rows), input.touched.filter((group) => group.deletedRows.length < group.rows)];
   const groups = (list: readonly TouchedRowGroup[]) => `row group${list.length === 1 ? '' : 's'} ${list.map((group) => group.index).join(', ')}`;
   const what = [
@@ -72,7 +77,7 @@ export async function spliceParquetObject(connection: DuckDBConnection, request:
   ];
   return {
     kind: 'spliced',
-    ...(outputSha256 ? { outputSha256 } : {}),
+    checkKeptRowGroups: () => checkKeptRowGroups(request, source.places, kept, held),
     // The output began as a copy of the source, so its magic and each kept group's span are where they were.
     unchangedRanges: [LEADING_MAGIC, ...kept.map(({ sourceIndex }) => source.places[sourceIndex]!.span)],
     physicalChanges: [
