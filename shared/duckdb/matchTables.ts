@@ -48,15 +48,51 @@ export function buildMatchPredicate(matchSets: readonly MatchColumnSet[], alias:
   if (matchSets.length === 0) return 'false';
   return matchSets
     .map((set, index) => {
-      const table = matchTableName(index);
-      const [only] = set.columns;
-      if (set.columns.length === 1 && only) return `coalesce(${columnReference(alias, only.path)} IN (SELECT c0 FROM ${table}), false)`;
-      // A composite compares all its columns at once as one struct.
-      const row = set.columns.map((column, i) => `c${i} := ${columnReference(alias, column.path)}`).join(', ');
-      const stored = set.columns.map((_, i) => `c${i} := c${i}`).join(', ');
-      return `coalesce(struct_pack(${row}) IN (SELECT struct_pack(${stored}) FROM ${table}), false)`;
+      const key = matchKey(set, alias);
+      return `coalesce(${key.row} IN (SELECT ${key.stored} FROM ${matchTableName(index)}), false)`;
     })
     .join(' OR ');
+}
+
+/**
+ * What a row of `alias` and a row of a match table compare as: the one column, or a composite's
+ * columns all at once as one struct.
+ */
+function matchKey(set: MatchColumnSet, alias: string): { row: string; stored: string } {
+  const [only] = set.columns;
+  if (set.columns.length === 1 && only) return { row: columnReference(alias, only.path), stored: 'c0' };
+  const row = set.columns.map((column, i) => `c${i} := ${columnReference(alias, column.path)}`).join(', ');
+  const stored = set.columns.map((_, i) => `c${i} := c${i}`).join(', ');
+  return { row: `struct_pack(${row})`, stored: `struct_pack(${stored})` };
+}
+
+/** What buildMatchJoin gives: LEFT JOINs to put after the aliased FROM item, and a predicate over them. */
+export interface MatchJoin {
+  /** Empty, or LEFT JOINs starting with a space. */
+  joins: string;
+  /** True for a row matching any set, never NULL; valid only in the query that has `joins`. */
+  predicate: string;
+}
+
+/**
+ * The match predicate as LEFT JOINs, for queries that look at every row anyway (counts, lists of
+ * matching rows): DuckDB may build the hash table on the object's side (a mark join, as
+ * buildMatchPredicate's IN is, builds on the whole match table), and a LEFT JOIN keeps every row of
+ * the object, so no row group is skipped by the match table's min/max or statistics (a semi join
+ * skipped them, and an object DuckDB cannot decode read as holding no match). Each match table is
+ * DISTINCT, so a row joins at most once per set; the join compares as IN does (= on the column, or
+ * on one struct of a composite's columns), and the joined key is never NULL, since match tables hold
+ * no NULLs. Filter the rows with the predicate only inside an aggregate (FILTER, HAVING): a WHERE on
+ * it would turn the LEFT JOIN into an inner join, which may skip row groups again.
+ */
+export function buildMatchJoin(matchSets: readonly MatchColumnSet[], alias: string): MatchJoin {
+  if (matchSets.length === 0) return { joins: '', predicate: 'false' };
+  const hits = matchSets.map((set, index) => {
+    const hit = `${matchTableName(index)}_hit`;
+    const key = matchKey(set, alias);
+    return { join: ` LEFT JOIN (SELECT ${key.stored} AS k FROM ${matchTableName(index)}) ${hit} ON ${key.row} = ${hit}.k`, hit };
+  });
+  return { joins: hits.map((h) => h.join).join(''), predicate: `(${hits.map((h) => `${h.hit}.k IS NOT NULL`).join(' OR ')})` };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { buildMatchPredicate } from '../duckdb/matchTables';
+import { buildMatchJoin, buildMatchPredicate, MatchJoin } from '../duckdb/matchTables';
 import { planRowGroupSplice } from '../parquet/planRowGroupSplice';
 import { ByteRange } from '../ports/ObjectStore';
 import { exactFileLiteral } from '../duckdb/exactFileLiteral';
@@ -31,7 +31,7 @@ export async function rewriteParquetObject(connection: DuckDBConnection, request
   const source = await readDuckDbFile(context, 'read the Parquet metadata of', () => readParquetLayout(request.inputFile));
   const deleted = await readDuckDbFile(context, 'find the matching rows of', () =>
     retryOnOneThread(connection, async () =>
-      (await queryRows(connection, `SELECT t.file_row_number AS n FROM ${numberedRows(request.inputFile)} t WHERE ${predicate} ORDER BY n`)).map((row) => Number(row.n)),
+      matchingRowNumbers(connection, request.inputFile, buildMatchJoin(matchSets, 't')),
     ),
   );
   // The footer's row count: the rows a reader of the source sees.
@@ -99,6 +99,13 @@ async function writeWithoutDeletedRows(
     copyWithinMemory(connection, source.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
   );
   return { changes: [...refusal, ...options.changes] };
+}
+
+/** Sorted row numbers of the matching rows; every row group is read (see buildMatchJoin). */
+async function matchingRowNumbers(connection: DuckDBConnection, file: string, match: MatchJoin): Promise<number[]> {
+  const reader = await connection.runAndReadAll(`SELECT coalesce(list(t.file_row_number ORDER BY t.file_row_number) FILTER (WHERE ${match.predicate}), []) AS matching FROM ${numberedRows(file)} t${match.joins}`);
+  const [row] = reader.getRowObjectsJS();
+  return Array.isArray(row?.matching) ? row.matching.map(Number) : [];
 }
 
 function numberedRows(file: string): string {

@@ -1,7 +1,7 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { buildMatchPredicate } from '../duckdb/matchTables';
+import { buildMatchJoin } from '../duckdb/matchTables';
 import { ResolvedColumn } from '../model/columnType';
 import { UnreadableObjectError } from '../model/errors';
 import { detectGzip } from '../duckdb/detectGzip';
@@ -63,8 +63,9 @@ export async function rewriteTextObject(
   const { columns, rowsRead, ordinals } = await readDuckDbFile(context, 'read', () => retryOnOneThread(connection, async () => {
     const described = await queryRows(connection, `DESCRIBE SELECT * FROM ${format.numberedRelation(numbered)}`);
     // One pass counts the records and collects the matching ordinals (few: the rows being erased).
+    const match = buildMatchJoin(matchSets, 't');
     const reader = await connection.runAndReadAll(
-      `SELECT count(*) AS row_count, coalesce(list(t.${ORDINAL_COLUMN}) FILTER (WHERE ${buildMatchPredicate(matchSets, 't')}), []) AS matching FROM ${format.matchRelation(numbered, matchColumns)} t`,
+      `SELECT count(*) AS row_count, coalesce(list(t.${ORDINAL_COLUMN}) FILTER (WHERE ${match.predicate}), []) AS matching FROM ${format.matchRelation(numbered, matchColumns)} t${match.joins}`,
     );
     const [counted] = reader.getRowObjectsJS();
     const matching = Array.isArray(counted?.matching) ? counted.matching : [];

@@ -1,5 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
-import { buildMatchPredicate } from '../duckdb/matchTables';
+import { buildMatchJoin } from '../duckdb/matchTables';
 import { OutputCheckError } from '../model/errors';
 import { MatchColumnSet } from '../ports/QueryExecutor';
 import { queryRows } from './queryRows';
@@ -29,10 +29,11 @@ export async function verifyRewrite(connection: DuckDBConnection, check: Rewrite
   const { context } = check;
   const { columns, rows, matches } = await readDuckDbFile(context, 'read back the rewrite of', () => retryOnOneThread(connection, async () => {
     const described = check.expectedColumns ? (await queryRows(connection, `DESCRIBE SELECT * FROM ${check.outputRelation}`)).map((column) => `${String(column.column_name)} ${String(column.column_type)}`) : undefined;
-    const matchCount = `count(*) FILTER (WHERE ${buildMatchPredicate(check.matchSets, 't')}) AS match_count`;
-    // One scan counts both where the match columns are the output's own; text formats type them apart.
-    const [counts] = await queryRows(connection, `SELECT count(*) AS row_count${check.matchRelation ? '' : `, ${matchCount}`} FROM ${check.outputRelation} t`);
-    const [matching] = check.matchRelation ? await queryRows(connection, `SELECT ${matchCount} FROM ${check.matchRelation} t`) : [counts];
+    const match = buildMatchJoin(check.matchSets, 't');
+    const matchCount = `count(*) FILTER (WHERE ${match.predicate}) AS match_count`;
+    // One scan counts both where the match columns are the output's own (the LEFT JOINs keep every row); text formats type them apart.
+    const [counts] = await queryRows(connection, check.matchRelation ? `SELECT count(*) AS row_count FROM ${check.outputRelation} t` : `SELECT count(*) AS row_count, ${matchCount} FROM ${check.outputRelation} t${match.joins}`);
+    const [matching] = check.matchRelation ? await queryRows(connection, `SELECT ${matchCount} FROM ${check.matchRelation} t${match.joins}`) : [counts];
     return {
       columns: described,
       rows: Number(counts?.row_count),

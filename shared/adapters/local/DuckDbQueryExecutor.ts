@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { MatchTableSource, buildMatchPredicate } from '../../duckdb/matchTables';
+import { MatchTableSource, buildMatchJoin } from '../../duckdb/matchTables';
 import { localObjectFiles, readObjectsSql } from '../../duckdb/readObjectsSql';
 import { scrubEngineMessage } from '../../privacy/scrubEngineMessage';
 import { UnreadableObjectError, errorMessage } from '../../model/errors';
@@ -24,7 +24,9 @@ export class DuckDbQueryExecutor implements QueryExecutor {
     const { connection, matchSets } = await this.matchTables.connect(query.jobId, [query.mapper.id]);
     try {
       const columns = matchSets.flatMap((set) => set.columns);
-      const sql = `SELECT DISTINCT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t WHERE ${buildMatchPredicate(matchSets, 't')}`;
+      const match = buildMatchJoin(matchSets, 't');
+      // HAVING, not WHERE: every row of every object is read, so an object DuckDB cannot decode fails the find.
+      const sql = `SELECT t.filename AS object FROM ${readObjectsSql(query.table.format, files, { filename: true, columns })} t${match.joins} GROUP BY t.filename HAVING bool_or(${match.predicate})`;
       const result = await connection.runAndReadAll(sql);
       const objects = result.getRowObjectsJS().map((row) => parseObjectUri(row.object, 'DuckDB filename')).sort();
       return { objects, bytesScanned: sizes.reduce((a, b) => a + b, 0) };
