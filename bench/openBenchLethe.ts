@@ -7,13 +7,13 @@ import { openLocalRuntime } from '../shared/runtime/openLocalRuntime';
 
 /**
  * A local lethe over one customers table, as `lethe.yaml` would configure it: state in `stateDir`,
- * lethe's default settings, match column customer_id, partitioned by year (one find query per year
- * on Athena; DuckDB reads the whole table in one).
+ * lethe's default settings unless `settings` names some, match column customer_id, partitioned by year
+ * (one find query per year on Athena; DuckDB reads the whole table in one).
  */
-export async function openBenchLethe(tableDir: string, stateDir: string): Promise<Runtime> {
+export async function openBenchLethe(tableDir: string, stateDir: string, settings: Record<string, unknown> = {}): Promise<Runtime> {
   await mkdir(stateDir, { recursive: true });
   const config = parseLetheConfig(
-    { dataMappers: [{ id: 'customers', location: tableDir, format: 'parquet', columns: ['customer_id'], partitionKeys: ['year'] }] },
+    { settings, dataMappers: [{ id: 'customers', location: tableDir, format: 'parquet', columns: ['customer_id'], partitionKeys: ['year'] }] },
     'bench config',
     (p) => path.resolve(p),
   );

@@ -17,7 +17,8 @@ export interface QueueJobChildResult {
 
 /**
  * One whole job over a copy of a table in a fresh process, so the peak RSS is the job's alone:
- * node queueJobChild.js lethe|script TABLE_DIR IDS_TXT SCRATCH
+ * node queueJobChild.js lethe|lethe-one-slot|script TABLE_DIR IDS_TXT SCRATCH
+ * (lethe runs with its default settings; lethe-one-slot with forgetConcurrency 1: one rewrite at a time).
  * The IDs file has one customer_id a line. lethe enqueues them first (untimed; the peak is reset after
  * it where the kernel allows), then runs a job to COMPLETED; the script does by hand what a data
  * engineer would: load the IDs, semi-join for the objects, COPY each found object without the matches
@@ -25,13 +26,14 @@ export interface QueueJobChildResult {
  */
 async function main(argv: string[]): Promise<void> {
   const [side, tableDir, idsFile, scratch] = argv;
-  if (!side || !tableDir || !idsFile || !scratch) throw new Error('usage: queueJobChild lethe|script TABLE_DIR IDS_TXT SCRATCH');
-  const result = side === 'lethe' ? await runLetheJob(tableDir, idsFile, scratch) : await runHandScript(tableDir, idsFile, scratch);
+  if (!side || !tableDir || !idsFile || !scratch) throw new Error('usage: queueJobChild lethe|lethe-one-slot|script TABLE_DIR IDS_TXT SCRATCH');
+  const result =
+    side === 'script' ? await runHandScript(tableDir, idsFile, scratch) : await runLetheJob(tableDir, idsFile, scratch, side === 'lethe-one-slot' ? { forgetConcurrency: 1 } : {});
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-async function runLetheJob(tableDir: string, idsFile: string, scratch: string): Promise<QueueJobChildResult> {
-  const lethe = await openBenchLethe(tableDir, path.join(scratch, 'state'));
+async function runLetheJob(tableDir: string, idsFile: string, scratch: string, settings: Record<string, unknown>): Promise<QueueJobChildResult> {
+  const lethe = await openBenchLethe(tableDir, path.join(scratch, 'state'), settings);
   try {
     await enqueueIds(lethe, (await readFile(idsFile, 'utf8')).trim().split('\n'));
     const hmacKey = await lethe.hmacKey();
