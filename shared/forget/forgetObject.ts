@@ -78,8 +78,11 @@ export async function forgetObject(
     const partialInput = earlier?.outputSha256 ? undefined : await openPartialInput(ports.lake, head, format, inputFile);
     if (!partialInput) await ports.lake.download(head, inputFile);
     if (earlier?.outputSha256 && (await sha256OfFile(inputFile)) === earlier.outputSha256) return await finishEarlierReplace(earlier);
+    // A store that tells the version its replace will write needs no digest to know the rewrite again.
+    const versionAfterReplace = ports.lake.versionAfterReplace?.bind(ports.lake);
     const rewrite = await rewriteObject(session.connection, {
       format,
+      hashOutput: !versionAfterReplace,
       inputFile,
       ...(partialInput ? { partialInput } : {}),
       outputFile,
@@ -99,17 +102,24 @@ export async function forgetObject(
     // the source), so it has no hash to record: a redelivery after a kill in the replace counts it
     // unchanged with 0 rows (its version cleanup still runs).
     const unread = partialInput?.unreadRanges() ?? [];
-    const replacing = { source, ...(unread.length === 0 ? { outputSha256: rewrite.outputSha256 ?? (await sha256OfFile(outputFile)) } : {}), ...rows, physicalChanges: rewrite.physicalChanges };
+    const predicted = await versionAfterReplace?.(head, outputFile);
+    const identity = predicted
+      ? { output: { etag: predicted, size: rewrite.outputBytes } }
+      : unread.length === 0
+        ? { outputSha256: rewrite.outputSha256 ?? (await sha256OfFile(outputFile)) }
+        : {};
+    const replacing = { source, ...identity, ...rows, physicalChanges: rewrite.physicalChanges };
     // Recorded before the replace, so a delivery after one killed between the replace and its result
-    // can tell that the object holds this rewrite (the store may move the file: hashed first).
+    // can tell that the object holds this rewrite: by the version the store said it would write, else
+    // by the rewrite's digest (the store may move the file: hashed first).
     await finish({ outcome: 'failed', ...replacing, error: 'replacing; not confirmed yet' });
     stillOurs();
     const written = await ports.lake.replace(head, outputFile, head.props, rewrite.unchangedRanges, unread);
     const replaced = { ...replacing, output: versionRef(written) };
     if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // A version without an id (a folder lake) has no older versions: its cleanup deletes nothing, and
-    // a retry after a kill here still knows the replace by the hash recorded before it.
-    if (written.versionId !== undefined || !replacing.outputSha256) {
+    // a retry after a kill here still knows the replace by what was recorded before it.
+    if (written.versionId !== undefined || !('output' in identity || 'outputSha256' in identity)) {
       // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
       await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
       stillOurs();

@@ -15,7 +15,7 @@ export interface KeptRowGroup {
 export interface KeptRowGroupCheck {
   /** One sentence per column chunk whose pages or metadata (offsets aside) differ; empty when none does. */
   problems: string[];
-  /** The SHA-256 (hex) of the whole output, from the same read; absent when the source was only partly read (`held`). */
+  /** The SHA-256 (hex) of the whole output, from the same read; absent when not asked for or the source was only partly read (`held`). */
   outputSha256?: string;
 }
 
@@ -40,13 +40,19 @@ const MOVING_FIELDS = [COLUMN_METADATA.dataPageOffset, COLUMN_METADATA.indexPage
 /**
  * Reads the kept row groups back from both files and lists each column chunk whose pages or
  * metadata (offsets aside) differ: the proof that a splice moved them without changing a byte. The
- * output is read once, front to back, and hashed as it goes, so the caller needs no second read
- * for its SHA-256. With `held` (the source was only partly read), only the output's blocks holding
+ * output is read once, front to back, and with `hashOutput` hashed as it goes, so the caller needs no
+ * second read for its SHA-256. With `held` (the source was only partly read), only the output's blocks holding
  * a comparable chunk are read, and no hash is made; a chunk whose pages were not read cannot be
  * compared here: it must sit at its source offset, where the store puts the source version's own
  * bytes (a server-side copy, or a read of that version).
  */
-export async function findChangedRowGroupBytes(sourceFile: string, outputFile: string, kept: readonly KeptRowGroup[], held?: readonly ByteRange[]): Promise<KeptRowGroupCheck> {
+export async function findChangedRowGroupBytes(
+  sourceFile: string,
+  outputFile: string,
+  kept: readonly KeptRowGroup[],
+  held: readonly ByteRange[] | undefined,
+  hashOutput: boolean,
+): Promise<KeptRowGroupCheck> {
   const verdicts: (string | Comparison)[] = [];
   for (const group of kept) {
     if (group.source.chunks.length !== group.output.chunks.length || group.source.rows !== group.output.rows) {
@@ -64,7 +70,7 @@ export async function findChangedRowGroupBytes(sourceFile: string, outputFile: s
   }
   const comparisons = verdicts.filter((verdict): verdict is Comparison => typeof verdict !== 'string');
   markOverlaps(comparisons);
-  const hash = held ? undefined : createHash('sha256');
+  const hash = hashOutput && !held ? createHash('sha256') : undefined;
   await compareBlocks(sourceFile, outputFile, comparisons, hash);
   const problems = verdicts.flatMap((verdict) => {
     if (typeof verdict === 'string') return [verdict];

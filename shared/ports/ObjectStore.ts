@@ -52,6 +52,14 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<ObjectListing>;
   /** The current version and its properties, or undefined when the object does not exist. */
   head(uri: ObjectUri): Promise<ObjectHead | undefined>;
+  /**
+   * The ETag `replace(at, fromFile, ...)` will give the object, where the store can tell before the
+   * replace: a folder lake renames the file over the object, and a rename keeps the file's size,
+   * modification time and inode. Undefined where it cannot (S3; a folder on another filesystem, where
+   * replace copies). A writer records it before replacing, so a retry after a kill between the
+   * replace and its record knows its own rewrite without a digest of the file.
+   */
+  versionAfterReplace?(at: ObjectVersion, fromFile: string): Promise<ETag | undefined>;
   /** Streams exactly that version to a local file; ConflictError if it is gone or changed. */
   download(at: ObjectVersion, toFile: string): Promise<void>;
   /**

@@ -31,6 +31,11 @@ export interface RewriteRequest {
   /** Scratch space; everything the rewrite puts there is removed before it returns. */
   tempDirectory: string;
   context: RewriteContext;
+  /**
+   * False when the caller knows its output without a digest (the store tells the version a replace
+   * will write): a splice's check then reads only the kept chunks back and hashes nothing.
+   */
+  hashOutput?: boolean;
 }
 
 export interface RewriteResult {

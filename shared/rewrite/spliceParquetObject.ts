@@ -192,6 +192,7 @@ async function checkKeptRowGroups(
           request.outputFile,
           kept.map(({ sourceIndex, outputIndex }): KeptRowGroup => ({ sourceIndex, source: sourcePlaces[sourceIndex]!, output: output.places[outputIndex]! })),
           held,
+          request.hashOutput !== false,
         );
   if (problems.length > 0) {
     throw new LetheError(`mapper "${request.context.mapperId}": the row-group splice of ${request.context.object} failed its check: ${problems.join('; ')}`, request.context);

@@ -43,6 +43,13 @@ export class DirectoryObjectStore implements ObjectStore {
     await this.expectVersion(at);
   }
 
+  async versionAfterReplace(at: ObjectVersion, fromFile: string): Promise<ETag | undefined> {
+    checkLocalPath(at.uri);
+    const [file, folder] = await Promise.all([stat(fromFile), stat(path.dirname(at.uri))]);
+    // replace renames on one filesystem (chmod leaves size, time and inode alone); across two it copies.
+    return file.dev === folder.dev ? fileTag(file) : undefined;
+  }
+
   async replace(at: ObjectVersion, fromFile: string, props: ObjectProps): Promise<ObjectHead> {
     if (props.fileMode !== undefined) await chmod(fromFile, props.fileMode);
     const lockName = `lethe-lock-${createHash('sha256').update(at.uri).digest('hex').slice(0, 32)}`;

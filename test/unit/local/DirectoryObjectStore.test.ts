@@ -31,6 +31,20 @@ describe('DirectoryObjectStore', () => {
     assert.notEqual(after.etag, head.etag);
   });
 
+  it('tells before a replace the version it will write (permission bits set on the way), and that version is what head reads after', async () => {
+    const object = parseObjectUri(path.join(root, 'lake', 'year=2024', 'part-0.csv'));
+    await writeFile(object, 'id\n1\n2\n', { mode: 0o640 });
+    const head = (await lake.head(object))!;
+    const rewritten = path.join(root, 'tmp', 'rewritten');
+    await writeFile(rewritten, 'id\n2\n', { mode: 0o600 });
+    const told = await lake.versionAfterReplace(head, rewritten);
+    assert.ok(told);
+    assert.notEqual(told, head.etag);
+    const after = await lake.replace(head, rewritten, head.props);
+    assert.equal(after.etag, told);
+    assert.equal((await lake.head(object))!.etag, told);
+  });
+
   it('writes no scratch file into the lake folder while it replaces an object', async () => {
     const folder = path.join(root, 'lake', 'year=2024');
     const object = parseObjectUri(path.join(folder, 'part-0.csv'));

@@ -107,17 +107,19 @@ describe('findChangedRowGroupBytes', () => {
       const copied = await readParquetFooter(output);
       const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
       const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
-      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), { problems: [], outputSha256: await sha256File(output) });
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept, undefined, true), { problems: [], outputSha256: await sha256File(output) });
       const bytes = await readFile(output);
       const target = copiedPlaces[3]!.chunks[2]!.pages;
       const last = target.offset + target.length - 1;
       bytes[last] = bytes[last]! ^ 0xff;
       await writeFile(output, bytes);
-      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, ['row group 3 column 2: page bytes changed']);
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept, undefined, true)).problems, ['row group 3 column 2: page bytes changed']);
+      // Without the digest the check reads only the kept chunks, and still finds the byte.
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept, undefined, false), { problems: ['row group 3 column 2: page bytes changed'] });
       // A footer placing two kept groups over the same bytes: each would pass compared alone.
       const twice = [kept[0]!, { ...kept[0]!, sourceIndex: 1 }];
       assert.deepEqual(
-        (await findChangedRowGroupBytes(source, output, twice)).problems,
+        (await findChangedRowGroupBytes(source, output, twice, undefined, true)).problems,
         [0, 1].flatMap((group) => places[0]!.chunks.map((_, column) => `row group ${group} column ${column}: shares output bytes with row group ${1 - group} column ${column}`)),
       );
     } finally {
@@ -139,7 +141,7 @@ describe('findChangedRowGroupBytes', () => {
       const copied = await readParquetFooter(output);
       const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
       const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
-      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept), { problems: [], outputSha256: await sha256File(output) });
+      assert.deepEqual(await findChangedRowGroupBytes(source, output, kept, undefined, true), { problems: [], outputSha256: await sha256File(output) });
 
       const boundary = 8 * 1024 * 1024;
       const straddling = copiedPlaces.flatMap((place, group) => place.chunks.map((chunk, column) => ({ group, column, pages: chunk.pages }))).find(({ pages }) => pages.offset < boundary && pages.offset + pages.length > boundary);
@@ -148,11 +150,11 @@ describe('findChangedRowGroupBytes', () => {
       const last = straddling.pages.offset + straddling.pages.length - 1;
       bytes[last] = bytes[last]! ^ 0xff;
       await writeFile(output, bytes);
-      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, [`row group ${straddling.group} column ${straddling.column}: page bytes changed`]);
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept, undefined, true)).problems, [`row group ${straddling.group} column ${straddling.column}: page bytes changed`]);
 
       await writeFile(output, bytes.subarray(0, boundary));
       const cut = copiedPlaces.flatMap((place, group) => place.chunks.map((chunk, column) => ({ name: `row group ${group} column ${column}: page bytes changed`, pages: chunk.pages }))).filter(({ pages }) => pages.offset + pages.length > boundary);
-      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept)).problems, cut.map(({ name }) => name));
+      assert.deepEqual((await findChangedRowGroupBytes(source, output, kept, undefined, true)).problems, cut.map(({ name }) => name));
     });
   });
 });
