@@ -95,18 +95,23 @@ function slice(bytes: Buffer, offset: bigint | number | undefined, length: bigin
   return bytes.subarray(Number(offset), Number(offset) + Number(length));
 }
 
+/** Assembles every row group of `source`, in order, into `output`; each kept group's places in both files. */
+async function copyEveryRowGroup(source: string, output: string) {
+  const footer = await readParquetFooter(source);
+  const places = readRowGroupPlaces(footer.metadata, footer.offset);
+  await assembleParquetFile({ metadata: footer.metadata, pieces: places.map((place) => ({ file: source, place })), outputFile: output });
+  const copied = await readParquetFooter(output);
+  const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
+  return { places, copiedPlaces, kept: places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! })) };
+}
+
 describe('findChangedRowGroupBytes', () => {
   it('names the column chunk whose bytes differ from the source, and nothing when none does', async () => {
     const directory = await mkdtemp(path.join(os.tmpdir(), 'lethe-assemble-'));
     try {
       const source = path.join(DATA, 'floating_orders_nan_count.parquet');
-      const footer = await readParquetFooter(source);
-      const places = readRowGroupPlaces(footer.metadata, footer.offset);
       const output = path.join(directory, 'copy.parquet');
-      await assembleParquetFile({ metadata: footer.metadata, pieces: places.map((place) => ({ file: source, place })), outputFile: output });
-      const copied = await readParquetFooter(output);
-      const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
-      const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
+      const { places, copiedPlaces, kept } = await copyEveryRowGroup(source, output);
       assert.deepEqual(await findChangedRowGroupBytes(source, output, kept, undefined, true), { problems: [], outputSha256: await sha256File(output) });
       const bytes = await readFile(output);
       const target = copiedPlaces[3]!.chunks[2]!.pages;
@@ -134,13 +139,8 @@ describe('findChangedRowGroupBytes', () => {
       const source = path.join(directory, 'large.parquet');
       await connection.run(`COPY (SELECT i AS id, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS note FROM range(300000) r(i))
         TO ${quoteLiteral(source)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 50000, DICTIONARY_COMPRESSION_RATIO_THRESHOLD -1)`);
-      const footer = await readParquetFooter(source);
-      const places = readRowGroupPlaces(footer.metadata, footer.offset);
       const output = path.join(directory, 'copy.parquet');
-      await assembleParquetFile({ metadata: footer.metadata, pieces: places.map((place) => ({ file: source, place })), outputFile: output });
-      const copied = await readParquetFooter(output);
-      const copiedPlaces = readRowGroupPlaces(copied.metadata, copied.offset);
-      const kept = places.map((place, index) => ({ sourceIndex: index, source: place, output: copiedPlaces[index]! }));
+      const { copiedPlaces, kept } = await copyEveryRowGroup(source, output);
       assert.deepEqual(await findChangedRowGroupBytes(source, output, kept, undefined, true), { problems: [], outputSha256: await sha256File(output) });
 
       const boundary = 8 * 1024 * 1024;
