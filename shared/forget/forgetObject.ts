@@ -103,11 +103,8 @@ export async function forgetObject(
     // unchanged with 0 rows (its version cleanup still runs).
     const unread = partialInput?.unreadRanges() ?? [];
     const predicted = await versionAfterReplace?.(head, outputFile);
-    const identity = predicted
-      ? { output: { etag: predicted, size: rewrite.outputBytes } }
-      : unread.length === 0
-        ? { outputSha256: rewrite.outputSha256 ?? (await sha256OfFile(outputFile)) }
-        : {};
+    const digest = !predicted && unread.length === 0 ? (rewrite.outputSha256 ?? (await sha256OfFile(outputFile))) : undefined;
+    const identity = predicted ? { output: { etag: predicted, size: rewrite.outputBytes } } : digest ? { outputSha256: digest } : {};
     const replacing = { source, ...identity, ...rows, physicalChanges: rewrite.physicalChanges };
     // Recorded before the replace, so a delivery after one killed between the replace and its result
     // can tell that the object holds this rewrite: by the version the store said it would write, else
@@ -119,7 +116,7 @@ export async function forgetObject(
     if (!deleteOldVersions) return await finish({ outcome: 'updated', ...replaced, versionsDeleted: 0 });
     // A version without an id (a folder lake) has no older versions: its cleanup deletes nothing, and
     // a retry after a kill here still knows the replace by what was recorded before it.
-    if (written.versionId !== undefined || !('output' in identity || 'outputSha256' in identity)) {
+    if (written.versionId !== undefined || (!predicted && !digest)) {
       // Recorded before the cleanup, so a retry knows the replace was its own and only the cleanup is left.
       await finish({ outcome: 'failed', ...replaced, error: 'replaced; older versions not deleted yet' });
       stillOurs();

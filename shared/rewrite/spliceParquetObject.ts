@@ -41,7 +41,8 @@ export type SpliceOutcome =
       /**
        * The byte-for-byte check of the kept row groups, for the caller to run before the output is
        * used (beside its own read-back, which it does not touch). It throws when a kept chunk differs,
-       * and returns the output's SHA-256 made in the same read (none when the source was partly read).
+       * and returns the output's SHA-256 made in the same read (none when the request does not ask for
+       * it, or the source was partly read).
        */
       checkKeptRowGroups: () => Promise<{ outputSha256?: string }>;
     }
