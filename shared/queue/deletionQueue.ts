@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeUtf8 } from '../model/decodeUtf8';
+import { decodeUtf8Lines } from '../model/decodeUtf8';
 import { JsonLinesBuffer } from '../model/jsonLinesBuffer';
 import { ConflictError, InputError } from '../model/errors';
 import { QueueSnapshotEntry } from '../model/job';
@@ -57,12 +57,9 @@ function* batchItems(body: Uint8Array, key: StateKey, checked = false): Generato
   if (!batchId) throw new InputError(`${key}: a batch is named queue/<batchId>.jsonl, the batch id of letters, digits, _ and -`);
   const idPrefix = `${batchId}.`;
   const seen = new Set<string | number>();
-  const text = decodeUtf8(body, key);
-  for (let start = 0, lineNumber = 1; start < text.length; lineNumber++) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    const line = text.slice(start, end);
-    start = end + 1;
+  let lineNumber = 0;
+  for (const line of decodeUtf8Lines(body, key)) {
+    lineNumber++;
     const written = parseWrittenQueueLine(line);
     if (!written && line.trim().length === 0) continue;
     if (checked) {
