@@ -18,7 +18,7 @@ export interface QueueJobChildResult {
 /**
  * One whole job over a copy of a table in a fresh process, so the peak RSS is the job's alone:
  * node queueJobChild.js lethe|lethe-one-slot|script TABLE_DIR IDS_TXT SCRATCH
- * (lethe runs with its default settings; lethe-one-slot with forgetConcurrency 1: one rewrite at a time).
+ * (lethe runs with its default settings; lethe-one-slot with forgetConcurrency 1, one forget slot per worker).
  * The IDs file has one customer_id a line. lethe enqueues them first (untimed; the peak is reset after
  * it where the kernel allows), then runs a job to COMPLETED; the script does by hand what a data
  * engineer would: load the IDs, semi-join for the objects, COPY each found object without the matches

@@ -15,15 +15,14 @@ const SHAPE = {
   full: { rowsPerObject: 1_000_000, idCounts: [10_000, 100_000, 1_000_000] },
 };
 
-/** lethe with its default settings, lethe with one forget slot, and the hand-written script. */
+/** lethe with its default settings, lethe with one forget slot per worker, and the hand-written script. */
 type QueueSide = 'lethe' | 'lethe-one-slot' | 'script';
 
 /**
  * Case 8: cost as the queue grows. A whole job with 10k, 100k and 1M match IDs (1,000 of them in the
  * lake) over 10 objects, each side in a fresh process so its peak RSS is its own, against a
  * hand-written DuckDB script doing the same erasure. Two results per ID count: lethe with its default
- * settings (2 forget slots, so two rewrites at once) and with one slot, which a deployment held to
- * 1 GB would set (each concurrent rewrite of a large object holds Parquet buffers of its own).
+ * settings (2 in-process workers of 2 forget slots) and with one slot per worker.
  */
 export async function queueSize(data: BenchData, rounds: number, scratchRoot: string): Promise<CaseResult[]> {
   const shape = SHAPE[data.sizes.mode];
@@ -59,8 +58,8 @@ export async function queueSize(data: BenchData, rounds: number, scratchRoot: st
       const scriptSeconds = sides.script.map((r) => r.seconds);
       const title = `whole local job, ${idCount.toLocaleString('en')} IDs (${PRESENT.toLocaleString('en')} present) over ${OBJECTS} objects of ${shape.rowsPerObject.toLocaleString('en')} rows`;
       for (const [side, suffix, settings] of [
-        ['lethe', '', "lethe's defaults: 2 forget slots"],
-        ['lethe-one-slot', 'OneSlot', 'forgetConcurrency: 1'],
+        ['lethe', '', "lethe's defaults: 2 workers of 2 forget slots"],
+        ['lethe-one-slot', 'OneSlot', 'forgetConcurrency: 1, 2 workers of 1 slot'],
       ] as const) {
         const seconds = sides[side].map((r) => r.seconds);
         const ratio = summarize(seconds.map((value, i) => value / scriptSeconds[i]!)).median;

@@ -22,7 +22,8 @@ export interface Settings {
   retentionDays: number;
   /**
    * DuckDB memory limit of one worker process, shared by all its concurrent rewrites, e.g. "1GB".
-   * Objects larger than this stream through disk.
+   * Objects larger than this stream through disk; the COPYs of concurrent rewrites run together only
+   * while they fit in half of it (copyWithinMemory).
    */
   duckdbMemoryLimit: string;
   /** DuckDB threads per rewrite; 0 = DuckDB's default (all cores). */

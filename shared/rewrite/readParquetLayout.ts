@@ -59,6 +59,8 @@ export interface ParquetLayout {
   rowGroupRows: number[];
   /** The largest row group's uncompressed size (its column chunks' total_uncompressed_size): what a COPY holds of it per thread. */
   largestRowGroupBytes: number;
+  /** All row groups' uncompressed size. */
+  uncompressedBytes: number;
   /** Codec of every column chunk (parquet_metadata `compression`). */
   chunkCodecs: string[];
   /** Every column chunk, row group by row group. */
@@ -83,6 +85,7 @@ export async function readParquetLayout(file: string): Promise<ParquetLayout> {
   const rowGroupRows: number[] = [];
   const chunks: ParquetColumnChunk[] = [];
   let largestRowGroupBytes = 0;
+  let uncompressedBytes = 0;
   for (const [index, rowGroup] of rowGroups.entries()) {
     const where = `row group ${index}`;
     rowGroupRows.push(Number(integerField(rowGroup, ROW_GROUP.numRows, where) ?? 0n));
@@ -104,12 +107,14 @@ export async function readParquetLayout(file: string): Promise<ParquetLayout> {
       });
     }
     largestRowGroupBytes = Math.max(largestRowGroupBytes, uncompressed);
+    uncompressedBytes += uncompressed;
   }
   return {
     fileBytes,
     rowCount: rowGroupRows.reduce((sum, rows) => sum + rows, 0),
     rowGroupRows,
     largestRowGroupBytes,
+    uncompressedBytes,
     chunkCodecs: chunks.map((chunk) => chunk.codec),
     chunks,
     keyValue: (structListField(metadata, FILE_METADATA.keyValue, 'FileMetaData') ?? []).map((entry) => ({

@@ -96,7 +96,7 @@ async function writeWithoutDeletedRows(
   const query = `SELECT ${select} FROM ${numberedRows(request.inputFile)} t ${buildKeepRowsClause(deleted, predicate, 't')}`;
   await readDuckDbFile(request.context, 'rewrite', () =>
     // COPY keeps the query's row order: openDuckDb sets preserve_insertion_order once, for the instance.
-    copyWithinMemory(connection, source.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
+    copyWithinMemory(connection, { largestRowGroupBytes: source.largestRowGroupBytes, readBytes: source.uncompressedBytes }, () => connection.run(`COPY (${query}) TO ${quoteLiteral(request.outputFile)} (${options.sql})`)),
   );
   return { changes: [...refusal, ...options.changes] };
 }

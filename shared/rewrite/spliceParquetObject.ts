@@ -173,7 +173,7 @@ async function reencodeRowGroup(
   const numbered = `read_parquet(${exactFileLiteral(alone)}, hive_partitioning = false, file_row_number = true)`;
   const query = `SELECT ${input.selectList} FROM ${numbered} t ${buildKeepRowsClause(group.deletedRows, input.predicate, 't')}`;
   await readDuckDbFile(request.context, `re-encode row group ${group.index} of`, () =>
-    copyWithinMemory(connection, input.largestRowGroupBytes, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
+    copyWithinMemory(connection, { largestRowGroupBytes: input.largestRowGroupBytes, readBytes: input.largestRowGroupBytes }, () => connection.run(`COPY (${query}) TO ${quoteLiteral(encoded)} (${input.copyOptions})`)),
   );
   return encoded;
 }

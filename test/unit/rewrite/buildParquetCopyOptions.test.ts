@@ -20,7 +20,7 @@ function node(name: string, parent: string[], fields: Partial<ParquetSchemaNode>
 }
 
 function layout(fields: Partial<ParquetLayout>): ParquetLayout {
-  return { fileBytes: 1000, rowCount: 10, rowGroupRows: [10], largestRowGroupBytes: 100, chunkCodecs: ['SNAPPY'], keyValue: [], schema: [], chunks: [], schemaElements: [], ...fields };
+  return { fileBytes: 1000, rowCount: 10, rowGroupRows: [10], largestRowGroupBytes: 100, uncompressedBytes: 100, chunkCodecs: ['SNAPPY'], keyValue: [], schema: [], chunks: [], schemaElements: [], ...fields };
 }
 
 const text = (s: string) => new TextEncoder().encode(s);

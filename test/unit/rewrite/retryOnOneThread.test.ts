@@ -66,7 +66,7 @@ describe('retryOnOneThread', () => {
     try {
       const seen = async (rowGroupBytes: number) => {
         let attempts = 0;
-        const threadsSeen = await copyWithinMemory(duckdb.connection, rowGroupBytes, async () => {
+        const threadsSeen = await copyWithinMemory(duckdb.connection, { largestRowGroupBytes: rowGroupBytes, readBytes: rowGroupBytes }, async () => {
           attempts++;
           return threads(duckdb.connection);
         });
@@ -77,6 +77,36 @@ describe('retryOnOneThread', () => {
       assert.equal(await threads(duckdb.connection), 4, 'the instance is back to its threads');
       assert.deepEqual(await seen(15_000_000), { threadsSeen: 4, attempts: 1 });
     } finally {
+      closeDuckDb(duckdb);
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('copyWithinMemory runs COPYs of two slots one after the other when they would hold more than half the limit between them, and side by side when not', async () => {
+    const scratch = await mkdtemp(path.join(tmpdir(), 'lethe-ledger-'));
+    const duckdb = await openDuckDb({ memoryLimit: '256MB', threads: 4, tempDirectory: path.join(scratch, 'spill') });
+    const slots = [await duckdb.instance.connect(), await duckdb.instance.connect()];
+    try {
+      // Each COPY reads its bytes in small row groups (no one-thread start) and is counted at twice them.
+      const overlapped = async (readBytes: number) => {
+        let running = 0;
+        let most = 0;
+        await Promise.all(
+          slots.map((connection) =>
+            copyWithinMemory(connection, { largestRowGroupBytes: 1_000_000, readBytes }, async () => {
+              most = Math.max(most, ++running);
+              await new Promise((resolve) => setTimeout(resolve, 50));
+              running--;
+            }),
+          ),
+        );
+        return most;
+      };
+      // Half of 256 MB is 128 MB: two COPYs of 40 MB read hold 160 MB, two of 30 MB hold 120 MB.
+      assert.equal(await overlapped(40_000_000), 1);
+      assert.equal(await overlapped(30_000_000), 2);
+    } finally {
+      for (const connection of slots) connection.closeSync();
       closeDuckDb(duckdb);
       await rm(scratch, { recursive: true, force: true });
     }
