@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { runForgetWorker } from '../shared/forget/runForgetWorker';
 import { InputError, errorMessage } from '../shared/model/errors';
+import { scratchRemoved } from '../shared/scratch/removeScratchLater';
 import { Runtime } from '../shared/runtime/Runtime';
 import { openAwsRuntime } from '../shared/runtime/openAwsRuntime';
 
@@ -23,6 +24,7 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<
   const { concurrency, idleExitSeconds } = runtime.workerOptions;
   log({ message: 'worker started', concurrency, ...(idleExitSeconds === undefined ? {} : { idleExitSeconds }) });
   await runForgetWorker(runtime.ports, { ...runtime.workerOptions, signal, log });
+  await scratchRemoved();
   log({ message: signal.aborted ? 'worker stopped (SIGTERM)' : 'worker idle, exiting' });
   return 0;
 }

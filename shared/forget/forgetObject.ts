@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFormat, DataMapper } from '../model/dataMapper';
 import { InputError, NotFoundError } from '../model/errors';
@@ -9,6 +8,7 @@ import { Ports } from '../ports/Ports';
 import { PartialSourceFile } from '../rewrite/partialSourceFile';
 import { rewriteObject } from '../rewrite/rewriteObject';
 import { makeScratchDirectory } from '../scratch/makeScratchDirectory';
+import { removeScratchLater } from '../scratch/removeScratchLater';
 import { MatchSession } from './matchSession';
 import { sha256OfFile } from '../scratch/sha256OfFile';
 import { readObjectResult, writeObjectResult } from '../records/objectResults';
@@ -123,7 +123,8 @@ export async function forgetObject(
     }
     return await finish({ outcome: 'updated', ...replaced, versionsDeleted: await ports.lake.deleteOtherVersions(written) });
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    // The folder may hold the last link to the object as it was: finishJob waits for its removal.
+    removeScratchLater(workDir);
   }
 }
 

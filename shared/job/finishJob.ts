@@ -13,6 +13,7 @@ import { manifestsPrefix, matchSetsPrefix, reportKey } from '../records/stateKey
 import { Verification } from '../records/verification';
 import { buildReport } from '../report/buildReport';
 import { renderReportHtml } from '../report/renderReportHtml';
+import { scratchRemoved } from '../scratch/removeScratchLater';
 import { sweepScratch } from '../scratch/sweepScratch';
 import { notifyJob } from './notifyJob';
 
@@ -25,6 +26,8 @@ import { notifyJob } from './notifyJob';
 export async function finishJob(ports: Ports, job: Job, wanted: TerminalStatus, verification: Verification, failure?: string): Promise<Job> {
   let status: TerminalStatus = wanted;
   const cleanupErrors: string[] = [];
+  // The forget slots of this process may still be removing their scratch: old versions of objects.
+  await scratchRemoved();
   const plan = await readJobPlan(ports.state, job.id);
   if (status === 'COMPLETED' || status === 'UNAPPLIED_MATCHES') {
     const unapplied = new Set<string>();
