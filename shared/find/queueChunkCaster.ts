@@ -3,7 +3,6 @@ import { sameColumnName } from '../model/dataMapper';
 import { Match, MatchHash, QueueItem } from '../model/match';
 import { matchHasher } from '../privacy/hmacMatch';
 import { MatchColumnSet } from '../ports/QueryExecutor';
-import { SkippedMatch } from '../records/jobPlan';
 import { castMatchValue } from './castMatchValue';
 import { JsonLinesBuffer } from '../model/jsonLinesBuffer';
 import { MapperFind } from './prepareMapperFind';
@@ -26,9 +25,18 @@ export interface CastChunk {
   mappers: Map<string, MapperChunk>;
   /** JSON Lines of MatchAccount, one per item, in queue order, each ending in a newline. */
   accounts: Buffer;
-  skipped: SkippedMatch[];
+  /** Matches skipped for a mapper, counted by mapper and reason in first-seen order (the accounts name each by hash). */
+  skipped: SkipCount[];
   /** Items whose match applied to no column of any mapper. */
   unapplied: number;
+}
+
+/** How many matches of a chunk fit no column of a mapper, for one reason. */
+export interface SkipCount {
+  mapperId: string;
+  /** Names columns and types, never a value. */
+  reason: string;
+  matches: number;
 }
 
 type Cast = { columns: string[]; rows: Array<{ set: MatchColumnSet; values: string[] }> } | { reason: string };
@@ -60,7 +68,7 @@ export class QueueChunkCaster {
   private readonly fragments = new Map<string, string>();
   private mappers = new Map<string, MapperState>();
   private accounts = new JsonLinesBuffer();
-  private skipped: SkippedMatch[] = [];
+  private skipped = new Map<string, SkipCount>();
   private unapplied = 0;
 
   constructor(
@@ -90,7 +98,7 @@ export class QueueChunkCaster {
       mapper.applicable++;
       const cast = castForMapper(mapper, item);
       if ('reason' in cast) {
-        this.skipped.push({ matchHash, mapperId, reason: cast.reason });
+        this.countSkip(mapperId, cast.reason);
         notApplied += `${notApplied ? ',' : ''}${JSON.stringify({ mapperId, reason: cast.reason })}`;
         continue;
       }
@@ -113,7 +121,7 @@ export class QueueChunkCaster {
       items: this.items,
       mappers: new Map([...this.mappers].map(([id, m]) => [id, { manifest: m.manifest.text(), manifestRows: m.manifest.lines, matchSets: m.matchSets, applicable: m.applicable }])),
       accounts: this.accounts.text(),
-      skipped: this.skipped,
+      skipped: [...this.skipped.values()],
       unapplied: this.unapplied,
     };
     this.reset();
@@ -136,8 +144,15 @@ export class QueueChunkCaster {
       ]),
     );
     this.accounts = new JsonLinesBuffer();
-    this.skipped = [];
+    this.skipped = new Map();
     this.unapplied = 0;
+  }
+
+  private countSkip(mapperId: string, reason: string): void {
+    const key = `${mapperId}\u0000${reason}`;
+    const count = this.skipped.get(key);
+    if (count) count.matches++;
+    else this.skipped.set(key, { mapperId, reason, matches: 1 });
   }
 
   private appliedFragment(mapperId: string, columns: readonly string[]): string {

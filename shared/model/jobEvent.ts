@@ -4,6 +4,8 @@ import { Json, expectNonEmptyString, expectOneOf, expectRecord } from './fields'
 export const JOB_EVENT_TYPES = [
   'JobStarted',
   'FindStarted',
+  'MatchesSkipped',
+  // One per skipped match, as lethe wrote them before MatchesSkipped: still read in older jobs' events.
   'MatchSkipped',
   'QuerySucceeded',
   'QueryFailed',

@@ -8,6 +8,7 @@ import { Ports } from '../../shared/ports/Ports';
 import { StateStore } from '../../shared/ports/StateStore';
 import { hmacMatch } from '../../shared/privacy/hmacMatch';
 import { enqueueMatches, listQueue } from '../../shared/queue/deletionQueue';
+import { listJobEvents } from '../../shared/records/jobEvents';
 import { isQueueBatchKey, reportKey } from '../../shared/records/stateKeys';
 import { DeletionReport } from '../../shared/report/deletionReport';
 import { renderReportMarkdown } from '../../shared/report/renderReportMarkdown';
@@ -121,5 +122,36 @@ describe('every match accounted for: UNAPPLIED_MATCHES', function () {
     assert.match(report.job.cleanupFailures?.join('\n') ?? '', /queue: .*refused by the test/);
     assert.match(await readReport(lake, job.id, 'html'), /Cleanup failed/);
     assert.equal((await listQueue(lake.runtime.ports.state)).total, 2, 'nothing left the queue');
+  });
+});
+
+describe('matches skipped for a mapper', function () {
+  let lake: TestLake;
+  beforeEach(async () => {
+    lake = await openTestLake();
+  });
+  afterEach(async () => {
+    await lake.cleanup();
+  });
+
+  it('are told in one event per mapper and reason with their count, and named by hash in the report', async () => {
+    const emails = ['customer5@example.org', 'nobody1@example.org', 'nobody2@example.org'];
+    await enqueueMatches(lake.runtime.ports.state, emails.map((value) => simple(value)));
+    const job = await runToEnd(lake);
+    assert.equal(job.status, 'COMPLETED', job.failure);
+    const events = await listJobEvents(lake.runtime.ports.state, job.id);
+    const skips = events.filter((e) => e.type === 'MatchesSkipped' || e.type === 'MatchSkipped');
+    assert.equal(skips.length, 1, 'one event for the three emails the orders mapper cannot hold');
+    assert.equal(skips[0]!.type, 'MatchesSkipped');
+    const { mapperId, reason, matches } = skips[0]!.data;
+    assert.deepEqual([mapperId, matches], ['orders', 3]);
+    assert.match(String(reason), /"customer_id" \(integer\)/);
+    const report = JSON.parse(await readReport(lake, job.id)) as DeletionReport;
+    assert.equal(report.matchIds.skippedTotal, 3);
+    assert.deepEqual(
+      report.matchIds.skipped.map((s) => s.matchHash).sort(),
+      emails.map((value) => hmacMatch(lake.hmacKey, { kind: 'simple', value })).sort(),
+    );
+    assert.doesNotMatch(JSON.stringify(events), /example\.org/);
   });
 });

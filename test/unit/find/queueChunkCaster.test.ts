@@ -72,9 +72,9 @@ describe('QueueChunkCaster', () => {
     assert.equal(manifest.applicable, 1);
     assert.equal(manifest.manifestRows, 0);
     assert.equal(manifest.manifest.length, 0);
-    assert.equal(cast.skipped.length, 1);
-    assert.equal(cast.skipped[0]!.matchHash, hmacMatch(key, { kind: 'simple', value: 'ann@x.org' }));
-    assert.match(cast.skipped[0]!.reason, /no column holds the value exactly: "customer_id" \(integer\)/);
+    assert.deepEqual(cast.skipped, [{ mapperId: 'customers', reason: 'no column holds the value exactly: "customer_id" (integer)', matches: 1 }]);
+    assert.equal(accountsOf(cast)[0]!.matchHash, hmacMatch(key, { kind: 'simple', value: 'ann@x.org' }));
+    assert.deepEqual(accountsOf(cast)[0]!.notApplied, [{ mapperId: 'customers', reason: 'no column holds the value exactly: "customer_id" (integer)' }]);
     assert.doesNotMatch(JSON.stringify(cast.skipped) + cast.accounts.toString('utf8'), /ann@x\.org/);
     assert.equal(cast.unapplied, 2, 'neither match applied anywhere');
     assert.deepEqual(accountsOf(cast)[1]!.notApplied, [{ mapperId: 'orders', reason: 'no data mapper "orders" in this job' }]);
