@@ -37,7 +37,7 @@ function queueWritesFail(state: StateStore): StateStore {
   });
 }
 
-describe('every match accounted for: UNAPPLIED_MATCHES', function () {
+describe('every match accounted for: UNAPPLIED_MATCHES, and matches skipped for a mapper', function () {
   let lake: TestLake;
   beforeEach(async () => {
     lake = await openTestLake();
@@ -123,18 +123,8 @@ describe('every match accounted for: UNAPPLIED_MATCHES', function () {
     assert.match(await readReport(lake, job.id, 'html'), /Cleanup failed/);
     assert.equal((await listQueue(lake.runtime.ports.state)).total, 2, 'nothing left the queue');
   });
-});
 
-describe('matches skipped for a mapper', function () {
-  let lake: TestLake;
-  beforeEach(async () => {
-    lake = await openTestLake();
-  });
-  afterEach(async () => {
-    await lake.cleanup();
-  });
-
-  it('are told in one event per mapper and reason with their count, and named by hash in the report', async () => {
+  it('tells matches skipped for a mapper in one event per mapper and reason, with their count, and names each by hash in the report', async () => {
     const emails = ['customer5@example.org', 'nobody1@example.org', 'nobody2@example.org'];
     await enqueueMatches(lake.runtime.ports.state, emails.map((value) => simple(value)));
     const job = await runToEnd(lake);
