@@ -1,6 +1,5 @@
 import { DuckDBConnection } from '@duckdb/node-api';
 import { loadMatchTables } from '../shared/duckdb/matchTables';
-import { MatchHash } from '../shared/model/match';
 import { MatchColumnSet } from '../shared/ports/QueryExecutor';
 
 /** The bench tables' match column: customer_id BIGINT, as the catalog resolves it. */
@@ -15,7 +14,7 @@ export async function loadCustomerIds(connection: DuckDBConnection, ids: readonl
   await loadMatchTables(
     connection,
     sets,
-    ids.map((id, i) => ({ match_columns: CUSTOMER_ID_SET.key, values: [id], match_hash: `bench-${i}` as MatchHash })),
+    ids.map((id) => ({ match_columns: CUSTOMER_ID_SET.key, values: [id] })),
   );
   return sets;
 }

@@ -87,7 +87,6 @@ export function manifestsTableSpec(database: string, stateBucket: string): GlueT
       columns: [
         { name: 'match_columns', type: 'string' },
         { name: 'values', type: 'array<string>' },
-        { name: 'match_hash', type: 'string' },
       ],
     },
   };

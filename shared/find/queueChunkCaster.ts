@@ -107,7 +107,7 @@ export class QueueChunkCaster {
           mapper.setKeys.add(set.key);
           mapper.matchSets.push(set);
         }
-        mapper.manifest.append(`{"match_columns":${JSON.stringify(set.key)},"values":${JSON.stringify(values)},"match_hash":"${matchHash}"}`);
+        mapper.manifest.append(`{"match_columns":${JSON.stringify(set.key)},"values":${JSON.stringify(values)}}`);
       }
       applied += `${applied ? ',' : ''}${this.appliedFragment(mapperId, cast.columns)}`;
     }

@@ -1,16 +1,15 @@
 import { InputError } from './errors';
 import { expectArray, expectNonEmptyString, expectRecord, expectString } from './fields';
-import { MatchHash } from './match';
 
 /**
  * One line of jobs/<jobId>/manifests/<mapperId>/matches-<part>.jsonl: a match cast for one set of columns.
  * `values` are canonical text for each column's type, in the order of `match_columns`.
- * The Athena manifest table reads the same lines (job and mapper come from the path).
+ * The Athena manifest table reads the same lines (job and mapper come from the path). No hash: the
+ * find joins need the values only, and the match accounts name each match by hash.
  */
 export interface ManifestRow {
   match_columns: string;
   values: string[];
-  match_hash: MatchHash;
 }
 
 export function parseManifestRow(input: unknown, where: string): ManifestRow {
@@ -18,7 +17,7 @@ export function parseManifestRow(input: unknown, where: string): ManifestRow {
   const values = expectArray(r.values, `${where}.values`).map((v, i) => expectString(v, `${where}.values[${i}]`));
   const columns = expectNonEmptyString(r.match_columns, `${where}.match_columns`);
   if (values.length !== columns.split(',').length) throw new InputError(`${where}: ${values.length} values for columns "${columns}"`);
-  return { match_columns: columns, values, match_hash: expectNonEmptyString(r.match_hash, `${where}.match_hash`) as MatchHash };
+  return { match_columns: columns, values };
 }
 
 export function serializeManifest(rows: readonly ManifestRow[]): string {

@@ -70,7 +70,6 @@ describe('infra: the dev stack (Pulumi.dev.yaml) under mocks', function () {
     assert.deepEqual(storage.columns, [
       { name: 'match_columns', type: 'string' },
       { name: 'values', type: 'array<string>' },
-      { name: 'match_hash', type: 'string' },
     ]);
     assert.equal(storage.serDeInfo.serializationLibrary, 'org.openx.data.jsonserde.JsonSerDe');
   });

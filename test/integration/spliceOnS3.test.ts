@@ -10,7 +10,6 @@ import { loadMatchTables } from '../../shared/duckdb/matchTables';
 import { forgetObject } from '../../shared/forget/forgetObject';
 import { DataMapper } from '../../shared/model/dataMapper';
 import { parseJobId, parseObjectUri } from '../../shared/model/identifiers';
-import { MatchHash } from '../../shared/model/match';
 import { MatchColumnSet } from '../../shared/ports/QueryExecutor';
 import { MotoServer, startMotoServer } from '../support/motoServer';
 import { readWithHyparquet } from '../support/rewriteFixtures';
@@ -92,7 +91,7 @@ describe('a one-match object of many row groups on S3 (moto_server)', function (
       assert.equal(rowsBefore.length, GROUPS * GROUP_ROWS);
 
       const target = 11 * GROUP_ROWS + 100;
-      await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: ID_SET.key, values: [String(target)], match_hash: 'test-0' as MatchHash }]);
+      await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: ID_SET.key, values: [String(target)] }]);
       const counting = countingClient();
       const state = path.join(work, 'state');
       const result = await forgetObject(

@@ -119,12 +119,12 @@ async function answerWithDuckDb(sql: string, options: { s3: S3Client; stateBucke
       if (!match) continue;
       const file = await download(options.s3, options.stateBucket, object.key, dir);
       manifests.push(
-        `SELECT ${quoteLiteral(match[1]!)} AS job_id, ${quoteLiteral(match[2]!)} AS mapper_id, match_columns, "values", match_hash FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {match_columns: 'VARCHAR', "values": 'VARCHAR[]', match_hash: 'VARCHAR'})`,
+        `SELECT ${quoteLiteral(match[1]!)} AS job_id, ${quoteLiteral(match[2]!)} AS mapper_id, match_columns, "values" FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {match_columns: 'VARCHAR', "values": 'VARCHAR[]'})`,
       );
     }
     await ensureSchema('lethe');
     await connection.run(
-      `CREATE VIEW lethe.manifests AS ${manifests.length > 0 ? manifests.join(' UNION ALL ') : `SELECT NULL::VARCHAR AS job_id, NULL::VARCHAR AS mapper_id, NULL::VARCHAR AS match_columns, NULL::VARCHAR[] AS "values", NULL::VARCHAR AS match_hash WHERE false`}`,
+      `CREATE VIEW lethe.manifests AS ${manifests.length > 0 ? manifests.join(' UNION ALL ') : `SELECT NULL::VARCHAR AS job_id, NULL::VARCHAR AS mapper_id, NULL::VARCHAR AS match_columns, NULL::VARCHAR[] AS "values" WHERE false`}`,
     );
     const result = await connection.runAndReadAll(sql);
     return result.getRows().map((row) => String(row[0])).sort();

@@ -8,7 +8,6 @@ import { closeDuckDb, openDuckDb } from '../../shared/duckdb/openDuckDb';
 import { parseDuckDbType } from '../../shared/duckdb/parseDuckDbType';
 import { ColumnType, ResolvedColumn } from '../../shared/model/columnType';
 import { ManifestRow } from '../../shared/model/manifest';
-import { MatchHash } from '../../shared/model/match';
 import { MatchColumnSet } from '../../shared/ports/QueryExecutor';
 
 /** The shared test data next to the repository (never copied into it). */
@@ -46,13 +45,9 @@ export function matchColumnSet(columns: readonly { path: string; type: ColumnTyp
 /** Loads `values` (one array per match, in the set's column order) into the match tables. */
 export async function loadMatches(connection: DuckDBConnection, sets: readonly MatchColumnSet[], values: readonly (readonly string[])[][]): Promise<void> {
   const rows: ManifestRow[] = sets.flatMap((set, i) =>
-    (values[i] ?? []).map((match) => ({ match_columns: set.key, values: [...match], match_hash: hashOf(match) })),
+    (values[i] ?? []).map((match) => ({ match_columns: set.key, values: [...match] })),
   );
   await loadMatchTables(connection, sets, rows);
-}
-
-function hashOf(values: readonly string[]): MatchHash {
-  return createHash('sha256').update(values.join('\u0000')).digest('hex') as MatchHash;
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { closeDuckDb, openDuckDb } from '../../../shared/duckdb/openDuckDb';
 import { loadMatchTables } from '../../../shared/duckdb/matchTables';
 import { quoteLiteral } from '../../../shared/duckdb/sqlText';
-import { MatchHash } from '../../../shared/model/match';
 import { MatchColumnSet } from '../../../shared/ports/QueryExecutor';
 import { verifyRewrite } from '../../../shared/rewrite/verifyRewrite';
 import { parseObjectUri } from '../../../shared/model/identifiers';
@@ -28,7 +27,7 @@ describe('verifyRewrite', () => {
     output = path.join(dir, 'out.parquet');
     // An output that still holds the match 2 among 3 rows.
     await duckdb.connection.run(`COPY (SELECT * FROM (VALUES (1::BIGINT, 'a'), (2, 'b'), (3, 'c')) v(id, name)) TO ${quoteLiteral(output)} (FORMAT parquet)`);
-    await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['2'], match_hash: 'h2' as MatchHash }]);
+    await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['2'] }]);
   });
   after(async () => {
     closeDuckDb(duckdb);
@@ -36,11 +35,11 @@ describe('verifyRewrite', () => {
   });
 
   it('passes an output whose rows, columns and matches are as expected', async () => {
-    await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['9'], match_hash: 'h9' as MatchHash }]);
+    await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['9'] }]);
     try {
       await verifyRewrite(duckdb.connection, { ...check(), expectedColumns: COLUMNS, expectedRows: 3 });
     } finally {
-      await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['2'], match_hash: 'h2' as MatchHash }]);
+      await loadMatchTables(duckdb.connection, [ID_SET], [{ match_columns: 'id', values: ['2'] }]);
     }
   });
 
