@@ -20,10 +20,6 @@ export function parseManifestRow(input: unknown, where: string): ManifestRow {
   return { match_columns: columns, values };
 }
 
-export function serializeManifest(rows: readonly ManifestRow[]): string {
-  return rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length > 0 ? '\n' : '');
-}
-
 export function parseManifest(text: string, where: string): ManifestRow[] {
   return text
     .split('\n')
